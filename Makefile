@@ -1,0 +1,51 @@
+# Set-up in two commands: `make demo`, `make test`. Every target installs what it needs and is safe to re-run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install system-packages demo serve test test-fast test-browser lint format assets clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Debian packages the PDF renderer and the browser tests need (chromium, fonts, harfbuzz subsetting).
+system-packages:
+	@bash scripts/system-packages.sh
+
+demo: install system-packages
+	DEBUG=1 $(BIN)/concordat migrate --noinput
+	DEBUG=1 $(BIN)/concordat demo load
+	@echo
+	@echo "Concordat is serving the demo at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	DEBUG=1 $(BIN)/concordat runserver 127.0.0.1:$(PORT) --noreload
+
+test: install system-packages
+	$(BIN)/python -m pytest -p xdist -n 2 --dist loadfile
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser" -x -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the vendored GOV.UK Frontend (version pinned to what crispy-forms-gds supports).
+assets:
+	rm -rf var/govuk-frontend && mkdir -p var/govuk-frontend
+	cd var/govuk-frontend && npm pack --silent govuk-frontend@5.8.0 && tar xzf govuk-frontend-5.8.0.tgz
+	$(PYTHON) scripts/vendor_govuk_frontend.py var/govuk-frontend
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -1,0 +1,26 @@
+"""concordat demo load: the source papers' partnerships and a user for each role."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from concordat.demo.services import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demonstration partnerships and users into the configured database (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
+        actions.add_parser("load", help="load the demo partnerships and users")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = demo_load()
+        for name, outcome in result.files:
+            changes = outcome.changes
+            self.stdout.write(f"{name}: {len(changes.created)} created, {len(changes.changed)} changed, "
+                              f"{len(changes.removed)} removed; {len(outcome.report.warnings)} warnings")
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role in result.users:
+            self.stdout.write(f"  {username:<10} {role}")

@@ -1,0 +1,72 @@
+"""Load the demo: the source papers' partnerships and one user for each role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from concordat.core.problems import Report
+from concordat.core.roles import PROVIDER_ROLES, Role
+from concordat.partnerships import services as partnership_services
+from concordat.partnerships.document import read_file
+from concordat.partnerships.models import Membership, Partnership
+
+FILES = Path(__file__).resolve().parent / "partnerships"
+# A demo password, printed by `make demo`: demo accounts are for a machine that serves 127.0.0.1 only.
+DEMO_PASSWORD = "concordat-demo"
+DEMO_USERS = [
+    ("lead", "Lena Lead", Role.LEAD_COMMISSIONER),
+    ("finance", "Femi Finance", Role.POOL_MANAGER),
+    ("partner", "Pat Partner", Role.PARTNER_REPRESENTATIVE),
+    ("provider", "Priya Provider", Role.PROVIDER_DATA_OFFICER),
+    ("keyworker", "Kit Keyworker", Role.KEY_WORKER),
+    ("board", "Bea Board", Role.BOARD_MEMBER),
+    ("auditor", "Aud Auditor", Role.AUDITOR),
+]
+
+
+@dataclass
+class DemoResult:
+    files: list[tuple[str, partnership_services.Outcome]]
+    users: list[tuple[str, str]]
+
+
+def demo_load() -> DemoResult:
+    """Load every demo partnership file and the demo users. Idempotent; all or nothing."""
+    results = []
+    with transaction.atomic():
+        for path in sorted(FILES.glob("*.yaml")):
+            report = Report()
+            document = read_file(path, report)
+            outcome = partnership_services.partnership_load(document=document) if report.valid else \
+                partnership_services.Outcome(report, partnership_services.Changes())
+            if not outcome.report.valid:
+                raise ValueError(f"demo file {path.name} is not valid: " +
+                                 "; ".join(f"{p.path}: {p.message}" for p in outcome.report.errors))
+            results.append((path.name, outcome))
+        users = _demo_users()
+    return DemoResult(results, users)
+
+
+def _demo_users() -> list[tuple[str, str]]:
+    User = get_user_model()
+    logins = []
+    for username, full_name, role in DEMO_USERS:
+        first, last = full_name.split(" ", 1)
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        for partnership in Partnership.objects.all():
+            provider = None
+            if role in PROVIDER_ROLES:
+                provider = partnership.providers.order_by("id").first()
+                if provider is None:
+                    continue
+            Membership.objects.get_or_create(user=user, partnership=partnership, role=role,
+                                             defaults={"provider": provider})
+        logins.append((username, role.label))
+    return logins

@@ -1,0 +1,312 @@
+"""The partnership agreement: what the partnership file holds, as tables.
+
+Money is pence (int); financial years are stored as their starting calendar year (2003 for "2003-04")
+and read as `FinancialYear` values; days are dates.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from concordat.core.roles import PROVIDER_ROLES, Role
+from concordat.core.years import FinancialYear
+
+from .rules import vocabulary as words
+
+
+class Partnership(models.Model):
+    slug = models.SlugField(max_length=63, unique=True)
+    name = models.CharField(max_length=200)
+    client_group = models.CharField(max_length=32, choices=words.CLIENT_GROUPS)
+    area = models.JSONField(default=list, help_text="ONS GSS codes of the local authority areas served")
+    flexibilities = models.JSONField(default=list)
+    agreement_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    responsible_officer = models.CharField(max_length=300, blank=True)
+    host_partner = models.ForeignKey("Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lead_commissioner = models.ForeignKey("Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    overspend_rule = models.CharField(max_length=16, choices=words.OVERSPEND_RULES, default="proportional")
+    underspend_rule = models.CharField(max_length=16, choices=words.UNDERSPEND_RULES, default="proportional")
+    fixed_shares = models.JSONField(default=dict, blank=True,
+                                    help_text="Partner code to percentage (a decimal string), summing to 100")
+    eligibility = models.JSONField(default=dict, blank=True,
+                                   help_text="min_age, max_age, residence_in_area, description")
+    targets = models.JSONField(default=dict, blank=True, help_text="The KPI targets, as in the partnership file")
+    narrative = models.JSONField(default=dict, blank=True,
+                                 help_text="Notification form prose: improvements, health_outcomes, joint_working, staff_movement")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"partnership": self.slug}
+
+
+class PartnershipPart(models.Model):
+    """Something that belongs to one partnership; its audit entries are filed under that partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"partnership": self.partnership.slug}
+
+
+class Partner(PartnershipPart):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="partners")
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=words.PARTNER_KINDS)
+    org_code = models.CharField(max_length=16, blank=True, help_text="GSS code for a council, ODS code for an NHS body")
+    address = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["partnership", "id"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="partner_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class FundingStream(PartnershipPart):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="funding_streams")
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=200)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="funding_streams")
+    ring_fenced = models.CharField(max_length=40, blank=True, help_text="Spend purpose this money may only be spent on")
+
+    class Meta:
+        ordering = ["partnership", "id"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="stream_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Contribution(PartnershipPart):
+    """A planned contribution of one funding stream for one financial year."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="contributions")
+    stream = models.ForeignKey(FundingStream, on_delete=models.CASCADE, related_name="contributions")
+    year = models.PositiveSmallIntegerField(help_text="Financial year by its first calendar year: 2003 is 2003-04")
+    amount_pence = models.BigIntegerField(help_text="Planned amount in pence")
+
+    class Meta:
+        ordering = ["partnership", "year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "year"], name="contribution_stream_year_unique"),
+            models.CheckConstraint(condition=models.Q(amount_pence__gte=0), name="contribution_not_negative"),
+        ]
+
+    @property
+    def financial_year(self) -> FinancialYear:
+        return FinancialYear(self.year)
+
+    def __str__(self) -> str:
+        return f"{self.stream.code} {self.financial_year}"
+
+
+class StatedTotal(PartnershipPart):
+    """A total as written in a source paper, kept to reconcile against the contribution lines."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="stated_totals")
+    position = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField(help_text="Financial year by its first calendar year")
+    amount_pence = models.BigIntegerField(help_text="The total as stated, in pence")
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["partnership", "position"]
+
+    @property
+    def financial_year(self) -> FinancialYear:
+        return FinancialYear(self.year)
+
+    def __str__(self) -> str:
+        return f"Stated total {self.financial_year}"
+
+
+class Provider(PartnershipPart):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="providers")
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=200)
+    tiers = models.JSONField(default=list, help_text="Models of Care tiers 1-4 the provider works in")
+
+    class Meta:
+        ordering = ["partnership", "id"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="provider_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Modality(PartnershipPart):
+    """A modality the partnership adds to the eight built-in ones."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="modalities")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    tier = models.PositiveSmallIntegerField()
+    structured = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["partnership", "id"]
+        verbose_name_plural = "modalities"
+        constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="modality_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Aim(PartnershipPart):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="aims")
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["partnership", "position"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Outcome(PartnershipPart):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="outcomes")
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["partnership", "position"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Milestone(PartnershipPart):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+    due = models.DateField()
+    status = models.CharField(max_length=16, choices=words.MILESTONE_STATUSES, default="open")
+
+    class Meta:
+        ordering = ["partnership", "position"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class GovernanceItem(PartnershipPart):
+    """One of the ten points of notification form item 13, with its evidence and sign-off."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="governance_items")
+    item = models.CharField(max_length=32, choices=words.GOVERNANCE_ITEMS)
+    status = models.CharField(max_length=16, choices=words.GOVERNANCE_STATUSES, default="open")
+    evidence = models.TextField(blank=True)
+    signed_off_by = models.CharField(max_length=200, blank=True)
+    signed_off_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership", "id"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "item"], name="governance_item_unique")]
+
+    def __str__(self) -> str:
+        return self.get_item_display()
+
+
+class Approval(PartnershipPart):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="approvals")
+    position = models.PositiveIntegerField()
+    body = models.CharField(max_length=300)
+    date = models.DateField()
+    decision = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["partnership", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.body}, {self.date:%d %B %Y}"
+
+
+class ConsultationEntry(PartnershipPart):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="consultation")
+    position = models.PositiveIntegerField()
+    who = models.CharField(max_length=32, choices=words.CONSULTEE_GROUPS)
+    how = models.TextField()
+    date = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["partnership", "position"]
+        verbose_name_plural = "consultation entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_who_display()}: {self.how[:60]}"
+
+
+class BoardMember(PartnershipPart):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="board")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=32, choices=words.BOARD_MEMBER_KINDS, default="officer")
+    represents = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["partnership", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OptionsAppraisal(PartnershipPart):
+    """Options, weighted criteria and scores; the ranking is computed (rules.appraisal), never stored."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="options_appraisals")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    question = models.TextField(blank=True)
+    criteria = models.JSONField(default=list, help_text="[{name, weight}]")
+    options = models.JSONField(default=list, help_text="[{code, name, description, scores: {criterion: score}}]")
+    preferred = models.CharField(max_length=32, blank=True)
+    reasons = models.JSONField(default=list)
+    decision = models.JSONField(default=dict, blank=True, help_text="{body, date, text}")
+
+    class Meta:
+        ordering = ["partnership", "position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    """A user's role in one partnership; provider roles act for one provider."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership", "role"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(role__in=list(PROVIDER_ROLES), provider__isnull=False)
+                           | (~models.Q(role__in=list(PROVIDER_ROLES)) & models.Q(provider__isnull=True))),
+                name="membership_provider_matches_role",
+            ),
+        ]
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"partnership": self.partnership.slug}
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"

@@ -1,0 +1,226 @@
+"""Read values out of a parsed file, collecting every problem with its path instead of stopping at the first.
+
+Each `take_*` returns the normalised value, or None when the value is missing or wrong (the problem is
+already recorded); callers carry on so that one run reports everything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from concordat.core.money import MoneyError, parse_pounds
+from concordat.core.problems import Report
+from concordat.core.years import FinancialYear, YearError
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+MISSING = object()
+
+
+def at(path: str, key: str | int) -> str:
+    """The path of a child: at("partners", 1) == "partners[1]", at("partners[1]", "code") == "partners[1].code"."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    names = {bool: "true or false", int: "a whole number", float: "a decimal number", str: "text",
+             list: "a list", dict: "a mapping", date: "a date"}
+    return names.get(type(value), type(value).__name__)
+
+
+class Reader:
+    def __init__(self, report: Report) -> None:
+        self.report = report
+
+    def get(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool) -> Any:
+        value = mapping.get(key, MISSING)
+        if value is MISSING or value is None:
+            if required:
+                self.report.error(at(path, key), "required", f"{at(path, key)} is required")
+            return MISSING
+        return value
+
+    def wrong_type(self, path: str, wanted: str, value: object) -> None:
+        self.report.error(path, "type", f"{path} must be {wanted}, not {describe(value)}")
+
+    def take_text(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> str | None:
+        value = self.get(mapping, key, path, required=required)
+        if value is MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.wrong_type(at(path, key), "text", value)
+            return None
+        text = str(value).strip()
+        if required and not text:
+            self.report.error(at(path, key), "required", f"{at(path, key)} must not be empty")
+            return None
+        return text
+
+    def take_pattern(self, mapping: Mapping[str, Any], key: str, path: str, pattern: re.Pattern[str], *,
+                     required: bool = False, code: str = "invalid-code", what: str = "code") -> str | None:
+        value = self.get(mapping, key, path, required=required)
+        if value is MISSING:
+            return None
+        return self.check_pattern(value, at(path, key), pattern, code=code, what=what)
+
+    def check_pattern(self, value: object, path: str, pattern: re.Pattern[str], *, code: str = "invalid-code",
+                      what: str = "code") -> str | None:
+        if not isinstance(value, str):
+            self.wrong_type(path, f"a {what} (text)", value)
+            return None
+        if not pattern.match(value):
+            self.report.error(path, code, f"{path}: '{value}' is not a valid {what} (must match {pattern.pattern})")
+            return None
+        return value
+
+    def take_choice(self, mapping: Mapping[str, Any], key: str, path: str, choices: Mapping[str, str], *,
+                    required: bool = False, default: str | None = None) -> str | None:
+        value = self.get(mapping, key, path, required=required)
+        if value is MISSING:
+            return default
+        return self.check_choice(value, at(path, key), choices)
+
+    def check_choice(self, value: object, path: str, choices: Mapping[str, str]) -> str | None:
+        if not isinstance(value, str) or value not in choices:
+            self.report.error(path, "invalid-choice",
+                              f"{path}: '{value}' is not one of {', '.join(choices)}")
+            return None
+        return value
+
+    def take_date(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> date | None:
+        value = self.get(mapping, key, path, required=required)
+        if value is MISSING:
+            return None
+        return self.check_date(value, at(path, key))
+
+    def check_date(self, value: object, path: str) -> date | None:
+        if isinstance(value, datetime):
+            self.report.error(path, "invalid-date", f"{path} must be a date (YYYY-MM-DD), not a date and time")
+            return None
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.report.error(path, "invalid-date", f"{path}: '{value}' is not a date written YYYY-MM-DD")
+        return None
+
+    def take_year(self, mapping: Mapping[str, Any], key: str, path: str, *,
+                  required: bool = False) -> FinancialYear | None:
+        value = self.get(mapping, key, path, required=required)
+        if value is MISSING:
+            return None
+        try:
+            return FinancialYear.parse(value)
+        except YearError as problem:
+            self.report.error(at(path, key), "invalid-year", f"{at(path, key)}: {problem}")
+            return None
+
+    def take_money(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> int | None:
+        value = self.get(mapping, key, path, required=required)
+        if value is MISSING:
+            return None
+        try:
+            pence = parse_pounds(value)
+        except MoneyError as problem:
+            self.report.error(at(path, key), "invalid-money", f"{at(path, key)}: {problem}")
+            return None
+        if pence < 0:
+            self.report.error(at(path, key), "negative-money", f"{at(path, key)}: money may not be negative ({value})")
+            return None
+        return pence
+
+    def take_int(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False,
+                 low: int | None = None, high: int | None = None, code: str = "out-of-range") -> int | None:
+        value = self.get(mapping, key, path, required=required)
+        if value is MISSING:
+            return None
+        return self.check_int(value, at(path, key), low=low, high=high, code=code)
+
+    def check_int(self, value: object, path: str, *, low: int | None = None, high: int | None = None,
+                  code: str = "out-of-range") -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.wrong_type(path, "a whole number", value)
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+            self.report.error(path, code, f"{path}: {value} must be {bounds}")
+            return None
+        return value
+
+    def take_percentage(self, mapping: Mapping[str, Any], key: str, path: str) -> Decimal | None:
+        value = self.get(mapping, key, path, required=False)
+        if value is MISSING:
+            return None
+        return self.check_percentage(value, at(path, key))
+
+    def check_percentage(self, value: object, path: str) -> Decimal | None:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self.wrong_type(path, "a percentage", value)
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            self.wrong_type(path, "a percentage", value)
+            return None
+        if not number.is_finite() or not Decimal(0) <= number <= Decimal(100) or number.as_tuple().exponent < -2:  # type: ignore[operator]
+            self.report.error(path, "out-of-range", f"{path}: {value} must be a percentage from 0 to 100, "
+                                                    "with at most two decimal places")
+            return None
+        return number
+
+    def take_bool(self, mapping: Mapping[str, Any], key: str, path: str, *, default: bool) -> bool:
+        value = self.get(mapping, key, path, required=False)
+        if value is MISSING:
+            return default
+        if not isinstance(value, bool):
+            self.wrong_type(at(path, key), "true or false", value)
+            return default
+        return value
+
+    def take_list(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> list[Any]:
+        value = self.get(mapping, key, path, required=required)
+        if value is MISSING:
+            return []
+        if not isinstance(value, list):
+            self.wrong_type(at(path, key), "a list", value)
+            return []
+        return value
+
+    def take_mapping(self, mapping: Mapping[str, Any], key: str, path: str, *,
+                     required: bool = False) -> dict[str, Any]:
+        value = self.get(mapping, key, path, required=required)
+        if value is MISSING:
+            return {}
+        if not isinstance(value, dict):
+            self.wrong_type(at(path, key), "a mapping of keys to values", value)
+            return {}
+        return value
+
+    def items(self, values: list[Any], path: str) -> list[tuple[str, dict[str, Any]]]:
+        """The mapping entries of a list with their paths; other entries are reported as wrong types."""
+        entries = []
+        for index, value in enumerate(values):
+            if isinstance(value, dict):
+                entries.append((at(path, index), value))
+            else:
+                self.wrong_type(at(path, index), "a mapping of keys to values", value)
+        return entries
+
+    def texts(self, values: list[Any], path: str) -> list[str]:
+        result = []
+        for index, value in enumerate(values):
+            if isinstance(value, str) and value.strip():
+                result.append(value.strip())
+            else:
+                self.wrong_type(at(path, index), "text", value)
+        return result
