@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from concordat.api_urls import api
+
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("", include("concordat.core.urls")),
     path("partnerships/", include("concordat.partnerships.urls")),
 ]

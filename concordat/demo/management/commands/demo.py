@@ -9,6 +9,7 @@ from concordat.demo.services import DEMO_PASSWORD, demo_load
 
 class Command(BaseCommand):
     help = "Load the demonstration partnerships and users into the configured database (idempotent)."
+    requires_system_checks: list[str] = []  # data commands need no web layer; `concordat check` runs them
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)

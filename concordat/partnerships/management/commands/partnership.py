@@ -17,6 +17,7 @@ from concordat.partnerships.rules.agreement import check_agreement
 
 class Command(BaseCommand):
     help = "Check, load or export a partnership agreement file (see docs/partnership-file.md)."
+    requires_system_checks: list[str] = []  # data commands need no web layer; `concordat check` runs them
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)

@@ -1,0 +1,6 @@
+"""Where each app's API router is mounted: the one list of them."""
+
+from concordat.core.api import api
+from concordat.partnerships.api import router as partnerships
+
+api.add_router("/", partnerships)
