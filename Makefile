@@ -9,15 +9,17 @@ STAMP := $(VENV)/.installed-stamp
 
 install: $(STAMP)
 
+# A venv that failed half-way (no pip in it) is made again rather than trusted.
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); } || \
+	  { PYTHON=$(PYTHON) bash scripts/system-packages.sh && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
 # Debian packages the PDF renderer and the browser tests need (chromium, fonts, harfbuzz subsetting).
 system-packages:
-	@bash scripts/system-packages.sh
+	@PYTHON=$(PYTHON) bash scripts/system-packages.sh
 
 demo: install system-packages
 	DEBUG=1 $(BIN)/concordat migrate --noinput
@@ -26,8 +28,12 @@ demo: install system-packages
 	@echo "Concordat is serving the demo at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	DEBUG=1 $(BIN)/concordat runserver 127.0.0.1:$(PORT) --noreload
 
+# The whole suite on SQLite, the browser tests in a run of their own (their harness must allow Django's
+# ORM beside Playwright's event loop, which no other test should inherit). DEBUG=1: the settings refuse
+# to start without a SECRET_KEY otherwise, and tests need no secret. `.ci/run` adds a PostgreSQL pass.
 test: install system-packages
-	$(BIN)/python -m pytest -p xdist -n 2 --dist loadfile
+	DEBUG=1 $(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
+	DEBUG=1 $(BIN)/python -m pytest -n 2 --dist loadfile -m browser
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser" -x -q

@@ -108,6 +108,8 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise wants it to exist even when it serves from the finders
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the project's own assets: vendored GOV.UK Frontend, concordat.css
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -17,7 +17,9 @@ INVALID = 2
 
 
 def _line(problem: Problem) -> str:
-    where = f"{problem.path}: " if problem.path and not problem.message.startswith(problem.path) else ""
+    # Messages often begin with where they point (e.g. "milestones[3]: ..."); don't say it twice.
+    said = problem.path and problem.message.startswith(problem.path.split(".")[0])
+    where = f"{problem.path}: " if problem.path and not said else ""
     return f"  {where}{problem.message} [{problem.code}]"
 
 

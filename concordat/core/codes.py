@@ -12,9 +12,9 @@ MODALITY = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 
 def is_gss(code: object) -> bool:
-    return isinstance(code, str) and bool(GSS.match(code))
+    return isinstance(code, str) and bool(GSS.fullmatch(code))  # fullmatch: "$" alone allows a trailing "\n"
 
 
 def is_org_code(code: object) -> bool:
     """An official organisation code: a GSS code for a council, an ODS code for an NHS body."""
-    return isinstance(code, str) and bool(GSS.match(code) or ODS.match(code))
+    return isinstance(code, str) and bool(GSS.fullmatch(code) or ODS.fullmatch(code))

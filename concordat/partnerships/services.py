@@ -123,8 +123,10 @@ def _set_fields(obj: db.Model, values: dict[str, Any]) -> bool:
 
 
 def _sync(*, existing: Iterable[db.Model], key: Callable[[db.Model], Any], rows: list[tuple[Any, dict[str, Any]]],
-          create: Callable[[dict[str, Any]], db.Model], label: Callable[[Any], str], changes: Changes) -> list[db.Model]:
-    """Make the objects match `rows` (key, field values): update, create, and return the stale ones."""
+          create: Callable[[dict[str, Any]], db.Model], label: Callable[[Any], str],
+          changes: Changes) -> list[tuple[str, db.Model]]:
+    """Make the objects match `rows` (key, field values): update, create, and return the stale ones
+    with their labels, for the caller to remove when nothing depends on them any more."""
     by_key = {key(obj): obj for obj in existing}
     for row_key, values in rows:
         obj = by_key.pop(row_key, None)
@@ -134,20 +136,20 @@ def _sync(*, existing: Iterable[db.Model], key: Callable[[db.Model], Any], rows:
         elif _set_fields(obj, values):
             obj.save()
             changes.changed.append(label(row_key))
-    return list(by_key.values())
+    return [(label(stale_key), obj) for stale_key, obj in by_key.items()]
 
 
-def _remove(stale: list[db.Model], label: Callable[[db.Model], str], changes: Changes) -> None:
-    for obj in stale:
+def _remove(stale: list[tuple[str, db.Model]], changes: Changes) -> None:
+    for label, obj in stale:
         try:
             with transaction.atomic():
                 obj.delete()
         except ProtectedError:
             report = Report()
-            report.error("", "in-use", f"{label(obj)} is not in the file but other records depend on it, so it "
+            report.error("", "in-use", f"{label} is not in the file but other records depend on it, so it "
                                        "cannot be removed; keep it in the file")
             raise Refused(report) from None
-        changes.removed.append(label(obj))
+        changes.removed.append(label)
 
 
 def _apply(agreement: dict[str, Any]) -> tuple[models.Partnership, Changes]:
@@ -172,11 +174,12 @@ def _apply(agreement: dict[str, Any]) -> tuple[models.Partnership, Changes]:
     p = partnership
 
     def keyed(manager: Any, name: str, rows: list[tuple[Any, dict[str, Any]]], model: type[db.Model],
-              key: Callable[[db.Model], Any] = lambda obj: obj.code) -> list[db.Model]:
+              key: Callable[[db.Model], Any] = lambda obj: obj.code) -> list[tuple[str, db.Model]]:
         return _sync(existing=manager.all(), key=key, rows=rows, create=lambda v: model(partnership=p, **v),
                      label=lambda k: f"{name} {k}", changes=changes)
 
-    def positional(manager: Any, name: str, rows: list[dict[str, Any]], model: type[db.Model]) -> list[db.Model]:
+    def positional(manager: Any, name: str, rows: list[dict[str, Any]],
+                   model: type[db.Model]) -> list[tuple[str, db.Model]]:
         return keyed(manager, name, [(i + 1, {"position": i + 1, **row}) for i, row in enumerate(rows)], model,
                      key=lambda obj: obj.position)
 
@@ -197,15 +200,12 @@ def _apply(agreement: dict[str, Any]) -> tuple[models.Partnership, Changes]:
                   [(f'{c["stream"]} {c["year"]}', {"stream": stream[c["stream"]], "year": c["year"].start_year,
                                                     "amount_pence": c["amount_pence"]}) for c in a["contributions"]],
                   models.Contribution, key=lambda obj: f"{obj.stream.code} {obj.financial_year}")
-    _remove(stale, lambda obj: f"contribution {obj}", changes)
+    _remove(stale, changes)
     _remove(positional(p.stated_totals, "stated total",
                        [{"year": t["year"].start_year, "amount_pence": t["amount_pence"], "source": t["source"]}
-                        for t in a["stated_totals"]], models.StatedTotal),
-            lambda obj: f"stated total {obj.position}", changes)
-    _remove(keyed(p.modalities, "modality", [(m["code"], m) for m in a["modalities"]], models.Modality),
-            lambda obj: f"modality {obj.code}", changes)
-    _remove(keyed(p.providers, "provider", [(x["code"], x) for x in a["providers"]], models.Provider),
-            lambda obj: f"provider {obj.code}", changes)
+                        for t in a["stated_totals"]], models.StatedTotal), changes)
+    _remove(keyed(p.modalities, "modality", [(m["code"], m) for m in a["modalities"]], models.Modality), changes)
+    _remove(keyed(p.providers, "provider", [(x["code"], x) for x in a["providers"]], models.Provider), changes)
     for manager, name, rows, model in (
         (p.aims, "aim", [{"text": text} for text in a["aims"]], models.Aim),
         (p.outcomes, "outcome", [{"text": text} for text in a["outcomes"]], models.Outcome),
@@ -218,11 +218,11 @@ def _apply(agreement: dict[str, Any]) -> tuple[models.Partnership, Changes]:
          [{**o, "decision": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in o["decision"].items()
                              if v not in (None, "")}} for o in a["options_appraisals"]], models.OptionsAppraisal),
     ):
-        _remove(positional(manager, name, rows, model), lambda obj, name=name: f"{name} {obj.position}", changes)
+        _remove(positional(manager, name, rows, model), changes)
     _remove(keyed(p.governance_items, "governance item", [(g["item"], g) for g in a["governance"]],
-                  models.GovernanceItem, key=lambda obj: obj.item), lambda obj: f"governance item {obj.item}", changes)
-    _remove(stale_streams, lambda obj: f"funding stream {obj.code}", changes)
-    _remove(stale_partners, lambda obj: f"partner {obj.code}", changes)
+                  models.GovernanceItem, key=lambda obj: obj.item), changes)
+    _remove(stale_streams, changes)  # after the contributions and board members that pointed at them
+    _remove(stale_partners, changes)
     return p, changes
 
 

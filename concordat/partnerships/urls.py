@@ -1,10 +1,10 @@
 """Partnership pages. Reading pages in views/pages.py, forms in views/edit.py, documents (notification
 form HTML/PDF, YAML export) in views/documents.py, options appraisals in views/appraisals.py, the audit
-trail in views/audit.py."""
+trail in views/audit.py, members and roles in views/members.py."""
 
 from django.urls import path
 
-from .views import appraisals, audit, documents, edit, pages
+from .views import appraisals, audit, documents, edit, members, pages
 
 app_name = "partnerships"
 urlpatterns = [
@@ -46,4 +46,7 @@ urlpatterns = [
     path("<slug:slug>/notification-form.pdf", documents.notification_form_pdf, name="notification-form-pdf"),
     path("<slug:slug>/partnership.yaml", documents.agreement_yaml, name="export-yaml"),
     path("<slug:slug>/audit/", audit.AuditTrailPage.as_view(), name="audit"),
+    path("<slug:slug>/members/", members.MembersPage.as_view(), name="members"),
+    path("<slug:slug>/members/add/", members.AddMemberForm.as_view(), name="add-member"),
+    path("<slug:slug>/members/<int:membership_id>/remove/", members.remove_member, name="remove-member"),
 ]

@@ -50,7 +50,7 @@ def check_agreement(document: object, *, today: date) -> Checked:
     partner_codes = {partner["code"] for partner in out["partners"] if partner["code"]}
 
     def partner_ref(mapping: dict[str, Any], key: str, path: str, *, required: bool = False) -> str | None:
-        code = read.take_text(mapping, key, path, required=required)
+        code = read.take_text(mapping, key, path, required=required) or None  # "" is no reference at all
         if code is not None and code not in partner_codes:
             report.error(at(path, key), "unknown-partner", f"{at(path, key)}: no partner with code '{code}' in partners")
             return None
@@ -200,9 +200,10 @@ def _risk_share(read: Reader, doc: dict[str, Any], partner_codes: set[str], *, h
         share = read.check_percentage(value, path)
         if share is not None:
             shares[str(code)] = share
-    if "fixed" in (overspend, underspend) and sum(shares.values(), Decimal(0)) != 100:
+    # Shares, once written, must add up whatever the rules: a file that states 60/30 is wrong either way.
+    if ("fixed" in (overspend, underspend) or shares) and sum(shares.values(), Decimal(0)) != 100:
         read.report.error("risk_share.fixed_shares", "fixed-shares-sum",
-                          f"risk_share.fixed_shares must sum to 100 when a rule is fixed; they sum to "
+                          f"risk_share.fixed_shares must sum to 100; they sum to "
                           f"{sum(shares.values(), Decimal(0))}")
     for key, rule in (("overspend", overspend), ("underspend", underspend)):
         if rule == "host" and not has_host:
@@ -329,14 +330,15 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
         code = read.take_text(option, "code", option_path, required=True)
         _duplicate(read, codes, code, at(option_path, "code"), "option code")
         scores: dict[str, int] = {}
-        for criterion, score in read.take_mapping(option, "scores", option_path).items():
-            score_path = f"{at(option_path, 'scores')}.{criterion}"
-            if criterion not in names:
-                read.report.error(score_path, "unknown-criterion", f"{score_path}: no criterion named '{criterion}'")
+        for criterion_name, score in read.take_mapping(option, "scores", option_path).items():
+            score_path = f"{at(option_path, 'scores')}.{criterion_name}"
+            if criterion_name not in names:
+                read.report.error(score_path, "unknown-criterion",
+                                  f"{score_path}: no criterion named '{criterion_name}'")
                 continue
             number = read.check_int(score, score_path, low=0, high=5)
             if number is not None:
-                scores[str(criterion)] = number
+                scores[str(criterion_name)] = number
         options.append({"code": code, "name": read.take_text(option, "name", option_path, required=True),
                         "description": read.take_text(option, "description", option_path) or "", "scores": scores})
     preferred = read.take_text(item, "preferred", path) or ""

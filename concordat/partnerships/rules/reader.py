@@ -75,7 +75,7 @@ class Reader:
         if not isinstance(value, str):
             self.wrong_type(path, f"a {what} (text)", value)
             return None
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):  # match() would let "$" accept a trailing newline
             self.report.error(path, code, f"{path}: '{value}' is not a valid {what} (must match {pattern.pattern})")
             return None
         return value

@@ -50,6 +50,9 @@ def navigation(request: HttpRequest, partnership: Partnership | None, current: s
     if partnership is not None:
         items = [{"href": reverse(name, args=[partnership.slug]), "text": text, "current": name == current}
                  for name, text in SECTIONS]
+        if request.user.has_perm("partnerships.view_members", partnership):
+            items.append({"href": reverse("partnerships:members", args=[partnership.slug]), "text": "Members",
+                          "current": current == "partnerships:members"})
         if request.user.has_perm("partnerships.view_audit_trail", partnership):
             items.append({"href": reverse("partnerships:audit", args=[partnership.slug]), "text": "Audit trail",
                           "current": current == "partnerships:audit"})
@@ -82,25 +85,34 @@ class PartnershipPage(LoginRequiredMixin, TemplateView):
         return context
 
 
-def apply_problems(form: forms.Form, report: Report, prefix: str, fields: dict[str, str] | None = None) -> None:
-    """Put the checker's errors on the form: an error whose path is `prefix.<key>` goes on field <key>
-    (or on `fields[key]`), any other on the form as a whole, so the error summary shows every one."""
-    fields = fields or {}
+def apply_problems(form: forms.Form, report: Report, field_for: Callable[[str], str | None]) -> None:
+    """Put the checker's errors on the form: each on the field `field_for(path)` names, or on the form as a
+    whole when it names none, so the error summary shows every one."""
     for problem in report.errors:
-        key = problem.path[len(prefix) + 1:] if prefix and problem.path.startswith(prefix + ".") else None
-        name = fields.get(key, key) if key else None
-        if name in form.fields:
-            form.add_error(name, problem.message)
-        else:
-            form.add_error(None, problem.message)
+        name = field_for(problem.path)
+        form.add_error(name if name in form.fields else None, problem.message)
+
+
+def field_under(prefix: str) -> Callable[[str], str | None]:
+    """Problems at "<prefix>.<key>..." belong to field <key>: field_under("governance[3]")("governance[3].evidence")
+    is "evidence"; with no prefix, top-level keys name fields ("host_partner")."""
+
+    def field_for(path: str) -> str | None:
+        if prefix and not path.startswith(prefix + "."):
+            return None
+        rest = path[len(prefix) + 1:] if prefix else path
+        return rest.split(".")[0].split("[")[0] or None
+
+    return field_for
 
 
 class AgreementFormView(LoginRequiredMixin, FormView):
     """A form that changes the agreement: the form's cleaned data edits the agreement document, which is
-    checked whole and loaded (services.agreement_edit). Subclasses implement `edit` and `prefix`."""
+    checked whole and loaded (services.agreement_edit). Subclasses implement `edit`, and say where the
+    checker's problems go with `prefix_for_problems` (or override `field_for_problem`)."""
 
     permission = "partnerships.change_agreement"
-    template_name = "partnerships/form_page.html"
+    template_name = "partnerships/agreement_form.html"
     section = "partnerships:overview"
     page_title = ""
     success_message = "Saved"
@@ -116,6 +128,11 @@ class AgreementFormView(LoginRequiredMixin, FormView):
 
     def prefix_for_problems(self) -> str:
         return ""
+
+    def field_for_problem(self, path: str) -> str | None:
+        """Which form field a checker problem at `path` belongs to (None: the form as a whole)."""
+        prefix = self.prefix_for_problems()
+        return field_under(prefix)(path) if prefix else None
 
     def get_success_url(self) -> str:
         return reverse(self.section, args=[self.partnership.slug])
@@ -134,7 +151,7 @@ class AgreementFormView(LoginRequiredMixin, FormView):
         edit: Callable[[dict[str, Any]], None] = lambda document: self.edit(document, data)  # noqa: E731
         outcome = services.agreement_edit(partnership=self.partnership, user=self.request.user, edit=edit)
         if not outcome.report.valid:
-            apply_problems(form, outcome.report, self.prefix_for_problems())
+            apply_problems(form, outcome.report, self.field_for_problem)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message if outcome.changes.any else "No changes to save")
         return redirect(self.get_success_url())

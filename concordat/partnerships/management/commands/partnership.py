@@ -40,7 +40,9 @@ class Command(BaseCommand):
         report = Report()
         document = read_file(options["file"], report)
         if not report.valid:
-            emit(self.stdout, report, as_json=options["json"])
+            # load's JSON has the same keys whether the file could not be read or did not pass the checks
+            nothing = {"partnership": None, "created": [], "changed": [], "removed": []} if action == "load" else None
+            emit(self.stdout, report, as_json=options["json"], extra=nothing)
         if action == "check":
             checked = check_agreement(document, today=services.today())
             verdict = "valid" if checked.report.valid else "not valid"

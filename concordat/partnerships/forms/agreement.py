@@ -1,0 +1,299 @@
+"""The agreement's web forms. Each form only reads what a person typed into Python values; the agreement
+checker (rules/agreement.py) then judges the whole agreement, so the rules live in one place. The few
+rules here are about the page itself (a confirmed governance item needs its evidence written down)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Fixed, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+
+from concordat.core.codes import GSS, LOCAL_CODE
+
+from ..rules import vocabulary as words
+from .fields import FinancialYearField, GovukDateField, LinesField, MoneyField
+
+
+def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
+    return list(mapping.items())
+
+
+def partner_choices(document: dict[str, Any], blank: str | None = None) -> list[tuple[str, str]]:
+    choices = [(p["code"], f'{p.get("name", p["code"])} ({p["code"]})') for p in document.get("partners", [])]
+    return [("", blank), *choices] if blank is not None else choices
+
+
+class AgreementForm(forms.Form):
+    """A form on the agreement: knows the agreement document (for choices) and whether it adds or changes."""
+
+    def __init__(self, *args: Any, document: dict[str, Any], adding: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.document = document
+        self.adding = adding
+        self.prepare()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page template writes the <form> and its token
+        layout = self.layout()
+        if layout is not None:
+            self.helper.layout = layout
+
+    def prepare(self) -> None:
+        """Set choices that depend on the agreement."""
+
+    def layout(self) -> Layout | None:
+        return None
+
+
+class DetailsForm(AgreementForm):
+    name = forms.CharField(label="Name of the partnership", max_length=200)
+    client_group = forms.ChoiceField(label="Client group", choices=_choices(words.CLIENT_GROUPS),
+                                     widget=forms.RadioSelect)
+    area = forms.CharField(label="Local authority areas",
+                           help_text="ONS GSS codes, separated by commas, for example, E08000006")
+    flexibilities = forms.MultipleChoiceField(label="Flexibilities used", required=False,
+                                              choices=_choices(words.FLEXIBILITIES),
+                                              widget=forms.CheckboxSelectMultiple)
+    host_partner = forms.ChoiceField(label="Host partner", required=False,
+                                     help_text="The pooled fund manager's body; needed with a pooled fund")
+    lead_commissioner = forms.ChoiceField(label="Lead commissioner", required=False,
+                                          help_text="Needed with lead commissioning")
+    agreement_date = GovukDateField(label="Agreement date", required=False)
+    start_date = GovukDateField(label="Start date", required=False)
+    review_date = GovukDateField(label="Review date", required=False)
+    responsible_officer = forms.CharField(label="Responsible officer", required=False, max_length=300)
+    min_age = forms.IntegerField(label="Minimum age (optional)", required=False, min_value=0, max_value=120,
+                                 widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    max_age = forms.IntegerField(label="Maximum age (optional)", required=False, min_value=0, max_value=120,
+                                 widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    residence_in_area = forms.BooleanField(label="Clients must live in the partnership's area", required=False)
+    eligibility_description = forms.CharField(label="Eligibility", required=False, widget=forms.Textarea,
+                                              help_text="Who the partnership serves (notification form item 11)")
+    overspend = forms.ChoiceField(label="How an overspend falls", choices=_choices(words.OVERSPEND_RULES),
+                                  widget=forms.RadioSelect)
+    underspend = forms.ChoiceField(label="How an underspend falls", choices=_choices(words.UNDERSPEND_RULES),
+                                   widget=forms.RadioSelect)
+    fixed_shares = forms.CharField(label="Fixed shares", required=False, widget=forms.Textarea,
+                                   help_text="With fixed percentages: one partner a line, for example, SCC 60")
+
+    def prepare(self) -> None:
+        host: Any = self.fields["host_partner"]
+        lead: Any = self.fields["lead_commissioner"]
+        host.choices = partner_choices(self.document, "None")
+        lead.choices = partner_choices(self.document, "None")
+
+    def layout(self) -> Layout:
+        return Layout(
+            Field.text("name"), Field.radios("client_group"), Field.text("area", field_width=Fixed.TWENTY),
+            Field.checkboxes("flexibilities"), Field.select("host_partner"), Field.select("lead_commissioner"),
+            "agreement_date", "start_date", "review_date", Field.text("responsible_officer"),
+            Fieldset(Field.text("min_age", field_width=Fixed.THREE), Field.text("max_age", field_width=Fixed.THREE),
+                     Field.checkbox("residence_in_area"), Field.textarea("eligibility_description", rows=5),
+                     legend="Eligibility", legend_size="m"),
+            Fieldset(Field.radios("overspend"), Field.radios("underspend"), Field.textarea("fixed_shares", rows=4),
+                     legend="Risk share", legend_size="m"))
+
+    def clean_area(self) -> list[str]:
+        codes = [code for code in re.split(r"[\s,]+", self.cleaned_data["area"].strip()) if code]
+        wrong = [code for code in codes if not GSS.match(code)]
+        if wrong:
+            raise ValidationError(f"Enter ONS GSS codes, a letter and 8 figures, like E08000006 (not {', '.join(wrong)})")
+        if not codes:
+            raise ValidationError("Enter at least one local authority area")
+        return codes
+
+    def clean_fixed_shares(self) -> dict[str, str]:
+        shares: dict[str, str] = {}
+        for line in self.cleaned_data["fixed_shares"].splitlines():
+            if not line.strip():
+                continue
+            code, _, share = line.replace(":", " ").replace("%", " ").strip().partition(" ")
+            try:
+                shares[code] = str(Decimal(share.strip()))
+            except InvalidOperation:
+                raise ValidationError(f"Write each share as a partner code and a percentage, like SCC 60 "
+                                      f"(not '{line.strip()}')") from None
+        return shares
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_age", "The maximum age must not be below the minimum age")
+        return data
+
+
+class PartnerForm(AgreementForm):
+    code = forms.CharField(label="Code", max_length=32,
+                           help_text="A short code used in the agreement, for example, SCC; it cannot be changed later")
+    name = forms.CharField(label="Name", max_length=200)
+    kind = forms.ChoiceField(label="Kind of body", choices=_choices(words.PARTNER_KINDS), widget=forms.RadioSelect)
+    org_code = forms.CharField(label="Official code (optional)", required=False, max_length=16,
+                               help_text="A GSS code for a council, an ODS code for an NHS body")
+    address = forms.CharField(label="Address (optional)", required=False, max_length=400)
+
+    def prepare(self) -> None:
+        self.fields["code"].disabled = not self.adding
+
+    def layout(self) -> Layout:
+        return Layout(Field.text("code", field_width=Fixed.TEN), Field.text("name"), Field.radios("kind"),
+                      Field.text("org_code", field_width=Fixed.TEN), Field.text("address"))
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"].strip()
+        if self.adding:
+            if not LOCAL_CODE.match(code):
+                raise ValidationError("The code must be 1 to 32 letters, figures, hyphens or underscores")
+            if code in {p["code"] for p in self.document.get("partners", [])}:
+                raise ValidationError(f"There is already a partner with code {code}")
+        return code
+
+
+class StreamForm(AgreementForm):
+    code = forms.CharField(label="Code", max_length=32,
+                           help_text="A short code, for example, NTA-PTB; it cannot be changed later")
+    name = forms.CharField(label="Name", max_length=200)
+    partner = forms.ChoiceField(label="Whose money it is", error_messages={
+        "required": "Select the partner whose money this is",
+        "invalid_choice": "Select the partner whose money this is: %(value)s is not a partner of this agreement"})
+    ring_fenced = forms.ChoiceField(label="Ring-fenced for", required=False,
+                                    help_text="The only spend purpose this money may be used for")
+
+    def prepare(self) -> None:
+        self.fields["code"].disabled = not self.adding
+        partner: Any = self.fields["partner"]
+        partner.choices = partner_choices(self.document, "Select a partner")
+        purposes = dict(words.SPEND_PURPOSES)
+        current = self.initial.get("ring_fenced")
+        if current and current not in purposes:
+            purposes[current] = current
+        ring_fenced: Any = self.fields["ring_fenced"]
+        ring_fenced.choices = [("", "Not ring-fenced"), *purposes.items()]
+
+    def layout(self) -> Layout:
+        return Layout(Field.text("code", field_width=Fixed.TEN), Field.text("name"), Field.select("partner"),
+                      Field.select("ring_fenced"))
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"].strip()
+        if self.adding:
+            if not LOCAL_CODE.match(code):
+                raise ValidationError("The code must be 1 to 32 letters, figures, hyphens or underscores")
+            if code in {s["code"] for s in self.document.get("funding_streams", [])}:
+                raise ValidationError(f"There is already a funding stream with code {code}")
+        return code
+
+
+class ContributionForm(AgreementForm):
+    stream = forms.ChoiceField(label="Funding stream", error_messages={
+        "required": "Select the funding stream",
+        "invalid_choice": "Select the funding stream: %(value)s is not a funding stream of this agreement"})
+    year = FinancialYearField(label="Financial year")
+    amount = MoneyField(label="Planned amount", help_text="In pounds, for example, 1,200,000.00",
+                        error_messages={"required": "Enter the planned amount"})
+
+    def __init__(self, *args: Any, position: int | None = None, **kwargs: Any) -> None:
+        self.position = position  # of the contribution being changed; None when adding one
+        super().__init__(*args, **kwargs)
+
+    def prepare(self) -> None:
+        stream: Any = self.fields["stream"]
+        stream.choices = [("", "Select a funding stream")] + [
+            (s["code"], f'{s.get("name", s["code"])} ({s["code"]})') for s in self.document.get("funding_streams", [])]
+
+    def layout(self) -> Layout:
+        return Layout(Field.select("stream"), Field.text("year", field_width=Fixed.FIVE),
+                      Field.text("amount", field_width=Fixed.TEN))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        stream, year = data.get("stream"), data.get("year")
+        for index, line in enumerate(self.document.get("contributions", [])):
+            if index != self.position and line.get("stream") == stream and line.get("year") == str(year):
+                self.add_error("year", f"The {stream} stream already has a contribution for {year}: change that one")
+        return data
+
+
+class AimsForm(AgreementForm):
+    aims = LinesField(label="Aims", required=False, help_text="One aim a line")
+    outcomes = LinesField(label="Outcomes", required=False, help_text="One outcome a line")
+
+    def layout(self) -> Layout:
+        return Layout(Field.textarea("aims", rows=8), Field.textarea("outcomes", rows=8))
+
+
+class MilestoneForm(AgreementForm):
+    text = forms.CharField(label="Milestone", widget=forms.Textarea, error_messages={
+        "required": "Enter what is to be achieved"})
+    due = GovukDateField(label="Due date")
+    status = forms.ChoiceField(label="Status", choices=_choices(words.MILESTONE_STATUSES), widget=forms.RadioSelect,
+                               initial="open")
+
+    def layout(self) -> Layout:
+        return Layout(Field.textarea("text", rows=3), "due", Field.radios("status"))
+
+
+class GovernanceItemForm(AgreementForm):
+    status = forms.ChoiceField(label="Is this arrangement in place and robust?",
+                               choices=[("confirmed", "Confirmed"), ("open", "Open")], widget=forms.RadioSelect)
+    evidence = forms.CharField(label="Evidence", required=False, widget=forms.Textarea,
+                               help_text="Where the agreement covers this, for example, a schedule or clause")
+    signed_off_by = forms.CharField(label="Signed off by", required=False, max_length=200)
+    signed_off_on = GovukDateField(label="Date signed off", required=False)
+
+    def layout(self) -> Layout:
+        return Layout(Field.radios("status"), Field.textarea("evidence", rows=5), Field.text("signed_off_by"),
+                      "signed_off_on")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("status") == "confirmed":
+            if not (data.get("evidence") or "").strip():
+                self.add_error("evidence", "Enter the evidence that this is robust")
+            if not (data.get("signed_off_by") or "").strip():
+                self.add_error("signed_off_by", "Enter the name of the person who signed this off")
+        return data
+
+
+class ApprovalForm(AgreementForm):
+    body = forms.CharField(label="Body", max_length=300, help_text="The board, committee or group that decided",
+                           error_messages={"required": "Enter the body that decided"})
+    date = GovukDateField(label="Date of the decision")
+    decision = forms.CharField(label="Decision", max_length=300, help_text="For example, supported or approved",
+                               error_messages={"required": "Enter the decision"})
+
+    def layout(self) -> Layout:
+        return Layout(Field.text("body"), "date", Field.text("decision"))
+
+
+class ConsultationForm(AgreementForm):
+    who = forms.ChoiceField(label="Who was consulted or involved", choices=_choices(words.CONSULTEE_GROUPS),
+                            widget=forms.RadioSelect, error_messages={"required": "Select who was consulted"})
+    how = forms.CharField(label="How", widget=forms.Textarea, error_messages={
+        "required": "Enter how they were consulted or involved"})
+    date = GovukDateField(label="Date", required=False)
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+
+    def layout(self) -> Layout:
+        return Layout(Field.radios("who"), Field.textarea("how", rows=3), "date", Field.textarea("notes", rows=4))
+
+
+class BoardMemberForm(AgreementForm):
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the member's name"})
+    role = forms.CharField(label="Role (optional)", required=False, max_length=200)
+    kind = forms.ChoiceField(label="Kind of member", choices=_choices(words.BOARD_MEMBER_KINDS),
+                             widget=forms.RadioSelect, initial="officer")
+    represents = forms.ChoiceField(label="Represents (optional)", required=False, error_messages={
+        "invalid_choice": "Select a partner of this agreement: %(value)s is not one"})
+
+    def prepare(self) -> None:
+        represents: Any = self.fields["represents"]
+        represents.choices = partner_choices(self.document, "No partner")
+
+    def layout(self) -> Layout:
+        return Layout(Field.text("name"), Field.text("role"), Field.radios("kind"), Field.select("represents"))

@@ -1,0 +1,165 @@
+"""Forms for the agreement itself: its details, partners, aims and outcomes, milestones and the governance
+checklist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from ... import forms
+from ...rules import vocabulary as words
+from ..base import AgreementFormView
+from .entries import AgreementDocumentMixin, EntryFormView, without_empty
+
+# Where the checker's problems with the agreement's top-level keys belong on the details form.
+DETAILS_FIELDS = {
+    **{key: key for key in ("name", "client_group", "area", "flexibilities", "host_partner", "lead_commissioner",
+                            "agreement_date", "start_date", "review_date", "responsible_officer")},
+    "eligibility.min_age": "min_age", "eligibility.max_age": "max_age",
+    "eligibility.description": "eligibility_description", "risk_share.overspend": "overspend",
+    "risk_share.underspend": "underspend", "risk_share.fixed_shares": "fixed_shares",
+}
+
+
+def details_field(path: str) -> str | None:
+    return next((name for key, name in DETAILS_FIELDS.items()
+                 if path == key or path.startswith((key + ".", key + "["))), None)
+
+
+class DetailsForm(AgreementDocumentMixin, AgreementFormView):
+    form_class = forms.DetailsForm
+    page_title = "Change the agreement's details"
+    section = "partnerships:overview"
+    success_message = "Agreement details saved"
+
+    def field_for_problem(self, path: str) -> str | None:
+        return details_field(path)
+
+    def get_initial(self) -> dict[str, Any]:
+        d = self.load_document()
+        eligibility = d.get("eligibility", {})
+        risk_share = d.get("risk_share", {})
+        return {
+            "name": d["name"], "client_group": d["client_group"], "area": ", ".join(d.get("area", [])),
+            "flexibilities": d.get("flexibilities", []), "host_partner": d.get("host_partner") or "",
+            "lead_commissioner": d.get("lead_commissioner") or "", "agreement_date": d.get("agreement_date"),
+            "start_date": d.get("start_date"), "review_date": d.get("review_date"),
+            "responsible_officer": d.get("responsible_officer", ""), "min_age": eligibility.get("min_age"),
+            "max_age": eligibility.get("max_age"), "residence_in_area": eligibility.get("residence_in_area", False),
+            "eligibility_description": eligibility.get("description", ""),
+            "overspend": risk_share.get("overspend", "proportional"),
+            "underspend": risk_share.get("underspend", "proportional"),
+            "fixed_shares": "\n".join(f"{code} {share}" for code, share in risk_share.get("fixed_shares", {}).items()),
+        }
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.update(document=self.document, adding=False)
+        return kwargs
+
+    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
+        for key in ("name", "client_group", "area", "flexibilities", "agreement_date", "start_date", "review_date",
+                    "responsible_officer"):
+            document[key] = data[key]
+        document["host_partner"] = data["host_partner"] or None
+        document["lead_commissioner"] = data["lead_commissioner"] or None
+        eligibility = dict(document.get("eligibility", {}))
+        eligibility.update(min_age=data["min_age"], max_age=data["max_age"],
+                           residence_in_area=data["residence_in_area"], description=data["eligibility_description"])
+        document["eligibility"] = without_empty(eligibility)
+        document["risk_share"] = {"overspend": data["overspend"], "underspend": data["underspend"],
+                                  "fixed_shares": data["fixed_shares"]}
+
+
+class PartnerForm(EntryFormView):
+    form_class = forms.PartnerForm
+    section = "partnerships:overview"
+    collection = "partners"
+    lookup = "code"
+    noun = "partner"
+
+    def defaults(self) -> dict[str, Any]:
+        return {"kind": "local-authority"}
+
+    def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {key: data[key] for key in ("code", "name", "kind", "org_code", "address")}
+
+
+class AimsForm(AgreementDocumentMixin, AgreementFormView):
+    form_class = forms.AimsForm
+    page_title = "Change aims and outcomes"
+    section = "partnerships:aims"
+    success_message = "Aims and outcomes saved"
+
+    def get_initial(self) -> dict[str, Any]:
+        document = self.load_document()
+        return {"aims": document.get("aims", []), "outcomes": document.get("outcomes", [])}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "document": self.document, "adding": False}
+
+    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
+        document["aims"] = data["aims"]
+        document["outcomes"] = data["outcomes"]
+
+
+class MilestoneForm(EntryFormView):
+    form_class = forms.MilestoneForm
+    section = "partnerships:aims"
+    collection = "milestones"
+    noun = "milestone"
+
+    def defaults(self) -> dict[str, Any]:
+        return {"status": "open"}
+
+    def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"text": data["text"].strip(), "due": data["due"], "status": data["status"]}
+
+
+class GovernanceItemForm(AgreementDocumentMixin, AgreementFormView):
+    """One of the ten items: an item the agreement does not mention yet is added when first saved."""
+
+    form_class = forms.GovernanceItemForm
+    section = "partnerships:governance"
+    success_message = "Governance item saved"
+    problem_prefix = ""
+
+    @property  # type: ignore[override]
+    def page_title(self) -> str:
+        return words.GOVERNANCE_ITEMS[self.kwargs["item"]]
+
+    def position_in(self, document: dict[str, Any]) -> int | None:
+        return next((i for i, entry in enumerate(document.get("governance", []))
+                     if entry.get("item") == self.kwargs["item"]), None)
+
+    def get_initial(self) -> dict[str, Any]:
+        if self.kwargs["item"] not in words.GOVERNANCE_ITEMS:
+            raise Http404("No such governance item")
+        document = self.load_document()
+        position = self.position_in(document)
+        if position is None:
+            return {"status": "open"}
+        entry = document["governance"][position]
+        return {key: entry.get(key) for key in ("status", "evidence", "signed_off_by", "signed_off_on")}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "document": self.document, "adding": False}
+
+    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
+        entry = without_empty({"item": self.kwargs["item"], "status": data["status"],
+                               "evidence": data["evidence"].strip(), "signed_off_by": data["signed_off_by"].strip(),
+                               "signed_off_on": data["signed_off_on"]})
+        items = document.setdefault("governance", [])
+        position = self.position_in(document)
+        if position is None and entry == {"item": self.kwargs["item"], "status": "open"}:
+            return  # an item the agreement does not mention is open already: nothing to record
+        if position is None:
+            position = len(items)
+            items.append(entry)
+        else:
+            items[position] = entry
+        self.problem_prefix = f"governance[{position}]"
+
+    def prefix_for_problems(self) -> str:
+        return self.problem_prefix

@@ -1,0 +1,46 @@
+"""Forms for the partnership's records: the approvals trail, the consultation and involvement log and the
+board's membership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import forms
+from .entries import EntryFormView
+
+
+class ApprovalForm(EntryFormView):
+    form_class = forms.ApprovalForm
+    section = "partnerships:approvals"
+    collection = "approvals"
+    noun = "approval"
+
+    def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"body": data["body"].strip(), "date": data["date"], "decision": data["decision"].strip()}
+
+
+class ConsultationForm(EntryFormView):
+    form_class = forms.ConsultationForm
+    section = "partnerships:consultation"
+    collection = "consultation"
+    noun = "consultation entry"
+
+    def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"who": data["who"], "how": data["how"].strip(), "date": data["date"], "notes": data["notes"].strip()}
+
+
+class BoardMemberForm(EntryFormView):
+    form_class = forms.BoardMemberForm
+    section = "partnerships:board"
+    collection = "board"
+    noun = "board member"
+
+    def defaults(self) -> dict[str, Any]:
+        return {"kind": "officer"}
+
+    def initial_from(self, entry: dict[str, Any]) -> dict[str, Any]:
+        return {"represents": "", **entry}
+
+    def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"name": data["name"].strip(), "role": data["role"].strip(), "kind": data["kind"],
+                "represents": data["represents"]}

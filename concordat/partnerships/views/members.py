@@ -1,0 +1,96 @@
+"""Who holds which role in a partnership; the lead commissioner adds and removes roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import FormView
+
+from concordat.core.roles import Role
+
+from .. import services
+from ..models import Membership
+from .base import PartnershipPage, apply_problems, field_under, navigation, partnership_for
+
+
+class MembersPage(PartnershipPage):
+    template_name = "partnerships/members.html"
+    permission = "partnerships.view_members"
+    section = "partnerships:members"
+    page_title = "Members and roles"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = (Membership.objects.filter(partnership=self.partnership)
+                                  .select_related("user", "provider").order_by("user__username", "role"))
+        context["can_manage"] = self.request.user.has_perm("partnerships.manage_members", self.partnership)
+        return context
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label="Username", help_text="An existing user of Concordat",
+                               error_messages={"required": "Enter the username"})
+    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Select a role"})
+    provider = forms.CharField(label="Provider code (optional)", required=False,
+                               help_text="Only for provider data officers and key workers")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from crispy_forms_gds.helper import FormHelper
+
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_username(self) -> Any:
+        user = get_user_model().objects.filter(username=self.cleaned_data["username"].strip()).first()
+        if user is None:
+            raise forms.ValidationError("No user has that username: ask an administrator to create the account")
+        return user
+
+
+class AddMemberForm(LoginRequiredMixin, FormView):
+    template_name = "partnerships/agreement_form.html"
+    form_class = MemberForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.partnership = partnership_for(request, kwargs["slug"], "partnerships.manage_members")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(partnership=self.partnership, page_title="Give someone a role",
+                       navigation=navigation(self.request, self.partnership, "partnerships:members"),
+                       cancel_url=reverse("partnerships:members", args=[self.partnership.slug]))
+        return context
+
+    def form_valid(self, form: MemberForm) -> HttpResponse:
+        data = form.cleaned_data
+        report = services.membership_add(partnership=self.partnership, user=data["username"], role=data["role"],
+                                         provider_code=data["provider"].strip() or None, actor=self.request.user)
+        if not report.valid:
+            apply_problems(form, report, field_under(""))
+            return self.form_invalid(form)
+        messages.success(self.request, f"{data['username'].username} is now {Role(data['role']).label.lower()}")
+        return redirect("partnerships:members", self.partnership.slug)
+
+
+def remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("partnerships:members", slug)
+    partnership = partnership_for(request, slug, "partnerships.manage_members")
+    membership = Membership.objects.filter(partnership=partnership, pk=membership_id).select_related("user").first()
+    if membership is not None:
+        services.membership_remove(partnership=partnership, user=membership.user, role=membership.role,
+                                   actor=request.user)
+        messages.success(request, f"Removed {membership.get_role_display().lower()} from {membership.user.username}")
+    return redirect("partnerships:members", slug)

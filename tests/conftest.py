@@ -1,0 +1,80 @@
+"""Fixtures every test may use: a loaded partnership and one user per kind of access to it."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+from concordat.core.roles import Role
+from tests.factories import UserFactory, load_partnership, member
+
+# Two cores shared by xdist workers and a database: a per-example time limit would only make tests flaky.
+# On CI (CI=true) Hypothesis's own "ci" profile applies: no deadline, derandomized, no example database.
+hypothesis_settings.register_profile("concordat", deadline=None)
+if not os.environ.get("CI"):
+    hypothesis_settings.load_profile("concordat")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # WhiteNoise warns on every new client when STATIC_ROOT is missing; tests serve from the finders.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    # Lockout would make a wrong-password test lock the next one out; MD5 keeps user creation fast
+    # (the product hashes with Argon2, which tests do not need to prove again and again).
+    settings.AXES_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Make `services.today()` return a chosen day: `fixed_today(date(2004, 2, 1))`; default 2004-02-01."""
+    from concordat.partnerships import services
+
+    def set_today(day: date = date(2004, 2, 1)) -> date:
+        monkeypatch.setattr(services, "today", lambda: day)
+        return day
+
+    set_today()
+    return set_today
+
+
+@pytest.fixture
+def partnership(db: None) -> Any:
+    """Salford DAT as tests/factories.py describes it, loaded through partnership_load."""
+    return load_partnership()
+
+
+@pytest.fixture
+def lead(partnership: Any) -> Any:
+    return member(partnership, Role.LEAD_COMMISSIONER, username="lead")
+
+
+@pytest.fixture
+def pool_manager(partnership: Any) -> Any:
+    return member(partnership, Role.POOL_MANAGER, username="pool-manager")
+
+
+@pytest.fixture
+def auditor(partnership: Any) -> Any:
+    return member(partnership, Role.AUDITOR, username="auditor")
+
+
+@pytest.fixture
+def provider_officer(partnership: Any) -> Any:
+    return member(partnership, Role.PROVIDER_DATA_OFFICER, provider="P1", username="provider-officer")
+
+
+@pytest.fixture
+def outsider(db: None) -> Any:
+    """A signed-up user with no role in any partnership."""
+    return UserFactory(username="outsider")
