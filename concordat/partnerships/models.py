@@ -166,28 +166,32 @@ class Modality(PartnershipPart):
         return self.name
 
 
-class Aim(PartnershipPart):
+class Statement(PartnershipPart):
+    """One line of a list in the agreement's own words, kept in the file's order."""
+
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        abstract = True
+        ordering = ["partnership", "position"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Aim(Statement):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="aims")
-    position = models.PositiveIntegerField()
-    text = models.TextField()
 
-    class Meta:
-        ordering = ["partnership", "position"]
-
-    def __str__(self) -> str:
-        return self.text[:80]
+    class Meta(Statement.Meta):
+        pass
 
 
-class Outcome(PartnershipPart):
+class Outcome(Statement):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="outcomes")
-    position = models.PositiveIntegerField()
-    text = models.TextField()
 
-    class Meta:
-        ordering = ["partnership", "position"]
-
-    def __str__(self) -> str:
-        return self.text[:80]
+    class Meta(Statement.Meta):
+        pass
 
 
 class Milestone(PartnershipPart):

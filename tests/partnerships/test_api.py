@@ -1,0 +1,111 @@
+"""The agreement over the REST API: reads, checks, all-or-nothing updates, problem bodies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.test import Client
+
+from concordat.partnerships.document import export_agreement
+from concordat.partnerships.models import Partner
+from tests.factories import agreement_document
+
+PROBLEM = "application/problem+json"
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _put(client: Client, slug: str, document: dict[str, Any]) -> Any:
+    return client.put(f"/api/v1/partnerships/{slug}/agreement", data=json.dumps(document, default=str),
+                      content_type="application/json")
+
+
+def test_anonymous_request_gets_a_401_problem(partnership: Any) -> None:
+    response = Client().get("/api/v1/partnerships")
+    assert response.status_code == 401
+    assert response["content-type"] == PROBLEM
+    assert response.json()["status"] == 401
+
+
+def test_partnership_list_shows_only_the_users_partnerships(lead: Any, outsider: Any) -> None:
+    assert [p["slug"] for p in _client(lead).get("/api/v1/partnerships").json()] == ["salford-dat"]
+    assert _client(outsider).get("/api/v1/partnerships").json() == []
+
+
+def test_agreement_read_returns_the_file_shape(lead: Any, partnership: Any) -> None:
+    body = _client(lead).get("/api/v1/partnerships/salford-dat/agreement").json()
+    assert body["slug"] == "salford-dat"
+    assert {c["amount"] for c in body["contributions"]} == {"1200000.00", "597500.00", "204000.00"}
+
+
+def test_non_member_gets_a_404_problem_not_the_agreement(outsider: Any, partnership: Any) -> None:
+    response = _client(outsider).get("/api/v1/partnerships/salford-dat/agreement")
+    assert response.status_code == 404
+    assert response["content-type"] == PROBLEM
+
+
+def test_check_reports_errors_with_paths_and_writes_nothing(lead: Any, partnership: Any) -> None:
+    document = agreement_document()
+    document["partners"][1]["code"] = document["partners"][0]["code"]
+    before = LogEntry.objects.count()
+    body = _client(lead).post("/api/v1/agreements/check", data=json.dumps(document, default=str),
+                              content_type="application/json").json()
+    assert body["valid"] is False
+    assert {"path": "partners[1].code", "code": "duplicate-code"} in [
+        {"path": e["path"], "code": e["code"]} for e in body["errors"]]
+    assert LogEntry.objects.count() == before
+
+
+def test_check_of_a_body_that_is_not_an_object_is_a_422_problem_at_the_root(lead: Any) -> None:
+    response = _client(lead).post("/api/v1/agreements/check", data="[1, 2]", content_type="application/json")
+    assert response.status_code == 422
+    assert response["content-type"] == PROBLEM
+    assert response.json()["errors"][0]["path"] == "$"
+
+
+def test_invalid_replacement_is_a_422_problem_with_json_paths_and_changes_nothing(lead: Any, partnership: Any) -> None:
+    before = export_agreement(partnership)
+    document = agreement_document()
+    document["contributions"][0]["amount"] = "-5.00"
+    response = _put(_client(lead), "salford-dat", document)
+    assert response.status_code == 422
+    assert response["content-type"] == PROBLEM
+    assert {"path": "$.contributions[0].amount", "code": "negative-money"} in [
+        {"path": e["path"], "code": e["code"]} for e in response.json()["errors"]]
+    assert export_agreement(partnership) == before
+
+
+def test_valid_replacement_updates_and_reports_the_change(lead: Any, partnership: Any) -> None:
+    document = export_agreement(partnership)
+    document["partners"][0]["name"] = "City of Salford"
+    response = _put(_client(lead), "salford-dat", document)
+    assert response.status_code == 200
+    assert response.json()["changed"] == [f"partner {document['partners'][0]['code']}"]
+    assert Partner.objects.get(partnership=partnership, code=document["partners"][0]["code"]).name == "City of Salford"
+
+
+def test_replacement_with_another_slug_is_refused(lead: Any, partnership: Any) -> None:
+    document = export_agreement(partnership) | {"slug": "somewhere-else"}
+    response = _put(_client(lead), "salford-dat", document)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "$.slug"
+
+
+def test_auditor_cannot_replace_the_agreement(auditor: Any, partnership: Any) -> None:
+    before = export_agreement(partnership)
+    response = _put(_client(auditor), "salford-dat", export_agreement(partnership) | {"name": "Changed"})
+    assert response.status_code == 403
+    assert response["content-type"] == PROBLEM
+    assert export_agreement(partnership) == before
+
+
+def test_openapi_document_lists_the_agreement_endpoints(lead: Any) -> None:
+    paths = _client(lead).get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/partnerships", "/api/v1/partnerships/{slug}/agreement", "/api/v1/agreements/check"} <= set(paths)
+    assert "put" in paths["/api/v1/partnerships/{slug}/agreement"]
