@@ -1,4 +1,5 @@
-"""Shared test factories: a valid Salford-like agreement as a document, and users with roles in it.
+"""Shared test factories: a valid Salford-like agreement as a document, users with roles in it, and the
+two measures tests share (rows in the database, the `concordat` command in a process of its own).
 
 Every partnership a test needs is built the way real ones are: a partnership file's content passed through
 `partnership_load`, so tests exercise the one write path the product has.
@@ -7,10 +8,16 @@ Every partnership a test needs is built the way real ones are: a partnership fil
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import factory
+from auditlog.models import LogEntry
+from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from concordat.core.roles import PROVIDER_ROLES, Role
@@ -201,3 +208,45 @@ def member(
     )
     assert report.valid, [p.as_dict() for p in report.errors]
     return user
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every partnerships table, the audit log and users: what "nothing changed" is measured by."""
+    rows = {
+        model.__name__: model.objects.count() for model in apps.get_app_config("partnerships").get_models()
+    }
+    rows["LogEntry"] = LogEntry.objects.count()
+    rows["User"] = get_user_model().objects.count()
+    return rows
+
+
+CONCORDAT = Path(sys.executable).parent / "concordat"
+# What the test run itself sets and a separate `concordat` process must not inherit: the browser harness's
+# DJANGO_ALLOW_ASYNC_UNSAFE, for one, fails `check --deploy` (async.E001).
+_NOT_INHERITED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "CSRF_TRUSTED_ORIGINS",
+    "AXES_ENABLED",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def concordat_env(var_dir: Path, **values: str) -> dict[str, str]:
+    """An environment for a `concordat` process with its own var dir (and so its own SQLite file)."""
+    env = {key: value for key, value in os.environ.items() if key not in _NOT_INHERITED}
+    env["CONCORDAT_VAR_DIR"] = str(var_dir)
+    env.update(values)
+    return env
+
+
+def run_concordat(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The `concordat` console script in a process of its own: exit status as a shell sees it."""
+    return subprocess.run(
+        [str(CONCORDAT), *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )

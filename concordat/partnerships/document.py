@@ -17,11 +17,14 @@ from . import models
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false. `NO`, `on`, `y` stay text (a partner code `NO` is not False)."""
+    """YAML 1.2 booleans: only true/false, so `NO`, `on`, `y` stay text (a partner code `NO` is not False).
+    Dates stay text too: the checker reads them, and reports an impossible one like 2003-02-30 with its
+    path instead of failing inside the YAML parser."""
 
 
+_IMPLICIT_NOT_WANTED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _IMPLICIT_NOT_WANTED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
@@ -36,6 +39,9 @@ def parse_text(text: str, report: Report) -> Any:
         mark = getattr(problem, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "the file"
         report.error("", "yaml", f"not valid YAML at {where}: {getattr(problem, 'problem', None) or problem}")
+        return None
+    except ValueError as problem:  # a value an explicit tag cannot build, e.g. !!timestamp 2003-02-30
+        report.error("", "yaml", f"not valid YAML: {problem}")
         return None
 
 

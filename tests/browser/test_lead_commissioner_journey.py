@@ -38,7 +38,9 @@ def open_salford(demo_page: Callable[[str], Page], live_server: Any) -> Page:
 def go_to(page: Page, section: str) -> None:
     """Follow a link of the service navigation."""
     page.get_by_role("navigation", name="Menu").get_by_role("link", name=section, exact=True).click()
-    expect(page.get_by_role("navigation", name="Menu").locator("[aria-current=page]")).to_contain_text(section)
+    expect(page.get_by_role("navigation", name="Menu").locator("[aria-current=page]")).to_contain_text(
+        section
+    )
 
 
 def governance_row(page: Page, name: str) -> Locator:
@@ -96,7 +98,9 @@ def test_contributions_warn_that_the_stated_total_is_not_the_sum_of_the_lines(
     expect(warning).to_contain_text("£2,001,500.00")
     expect(warning).to_contain_text("the difference is £148,500.00")
     figures = page.locator(".concordat-stated-total")
-    expect(figures.locator(".govuk-summary-list__row").filter(has_text="Difference")).to_contain_text("£148,500.00")
+    expect(figures.locator(".govuk-summary-list__row").filter(has_text="Difference")).to_contain_text(
+        "£148,500.00"
+    )
 
 
 def test_confirming_an_open_item_without_evidence_shows_the_error_summary(
@@ -110,7 +114,9 @@ def test_confirming_an_open_item_without_evidence_shows_the_error_summary(
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     expect(summary.get_by_role("link", name="Enter the evidence that this is robust")).to_be_visible()
     expect(page).to_have_title(re.compile(r"^Error: "))
-    assert GovernanceItem.objects.get(partnership__slug="salford-dat", item="charging-and-vat").status == "open"
+    assert (
+        GovernanceItem.objects.get(partnership__slug="salford-dat", item="charging-and-vat").status == "open"
+    )
 
 
 def test_the_error_summary_link_moves_focus_to_the_evidence_field(
@@ -119,7 +125,9 @@ def test_the_error_summary_link_moves_focus_to_the_evidence_field(
     page = open_salford(demo_page, live_server)
     open_the_open_item(page)
     submit_confirmed_without_evidence(page)
-    page.locator(".govuk-error-summary").get_by_role("link", name="Enter the evidence that this is robust").click()
+    page.locator(".govuk-error-summary").get_by_role(
+        "link", name="Enter the evidence that this is robust"
+    ).click()
     expect(page.get_by_label("Evidence", exact=True)).to_be_focused()
 
 
@@ -136,7 +144,9 @@ def test_confirming_with_evidence_and_sign_off_marks_the_item_confirmed(
     row = governance_row(page, OPEN_ITEM)
     expect(row.locator(".govuk-task-list__status")).to_have_text("Confirmed")
     expect(row.locator(".govuk-task-list__hint")).to_contain_text(EVIDENCE)
-    expect(row.locator(".govuk-task-list__hint")).to_contain_text(f"Signed off by {SIGNED_OFF_BY} on 12 March 2004")
+    expect(row.locator(".govuk-task-list__hint")).to_contain_text(
+        f"Signed off by {SIGNED_OFF_BY} on 12 March 2004"
+    )
 
 
 def test_the_confirmation_is_recorded_in_the_audit_trail_as_the_lead(

@@ -8,8 +8,6 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from auditlog.models import LogEntry
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -19,20 +17,12 @@ from concordat.demo.services import DEMO_PASSWORD, DEMO_USERS, FILES, demo_load
 from concordat.partnerships.document import read_file
 from concordat.partnerships.models import Membership, Partnership
 from concordat.partnerships.rules.agreement import check_agreement
+from tests.factories import row_counts
 
 SLUGS = {"salford-dat", "salford-ld", "trafford-ld", "croydon-dat", "bnes-dat"}
 
 if not any(FILES.glob("*.yaml")):
     pytest.skip("the demo partnership files are not written yet", allow_module_level=True)
-
-
-def counts() -> dict[str, int]:
-    rows = {
-        model.__name__: model.objects.count() for model in apps.get_app_config("partnerships").get_models()
-    }
-    rows["LogEntry"] = LogEntry.objects.count()
-    rows["User"] = get_user_model().objects.count()
-    return rows
 
 
 @pytest.fixture
@@ -61,12 +51,12 @@ def test_demo_load_loads_all_five(loaded: str) -> None:
 
 
 def test_demo_load_is_idempotent(loaded: str) -> None:
-    before = counts()
+    before = row_counts()
     result = demo_load()
     assert [(name, outcome.changes.as_dict()) for name, outcome in result.files] == [
         (name, {"created": [], "changed": [], "removed": []}) for name, _ in result.files
     ]
-    assert counts() == before
+    assert row_counts() == before
 
 
 def test_demo_load_creates_the_seven_users_with_their_roles(loaded: str) -> None:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -725,10 +726,20 @@ def test_yaml_yes_no_words_load_as_partner_codes(word: str) -> None:
     assert check(document).errors == []
 
 
-def test_yaml_dates_and_years() -> None:
+def test_yaml_leaves_dates_and_years_as_text_for_the_checker() -> None:
     report = Report()
     document = parse_text('start_date: 2003-04-01\nyear: 2003-04\namount: "1200000.00"\n', report)
-    assert document == {"start_date": date(2003, 4, 1), "year": "2003-04", "amount": "1200000.00"}
+    assert document == {"start_date": "2003-04-01", "year": "2003-04", "amount": "1200000.00"}
+
+
+def test_an_impossible_date_is_an_error_at_its_path_not_a_crash() -> None:
+    report = Report()
+    document = parse_text(yaml.safe_dump(agreement_document(), sort_keys=False).replace(
+        "start_date: 2003-04-01", "start_date: 2003-02-30"), report)
+    assert report.valid
+    errors = check_agreement(document, today=date(2004, 2, 1)).report.errors
+    assert [(e.path, e.code) for e in errors] == [("start_date", "invalid-date")]
+    assert "not a real date" in errors[0].message
 
 
 def test_a_yaml_syntax_error_names_the_line_and_column() -> None:

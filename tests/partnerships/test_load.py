@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -13,16 +10,13 @@ from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from concordat.core.roles import Role
 from concordat.partnerships import models, services
 from concordat.partnerships.document import dump_yaml, export_agreement
-from tests.factories import agreement_document, member
-
-CONCORDAT = Path(sys.executable).parent / "concordat"
+from tests.factories import agreement_document, concordat_env, member, row_counts, run_concordat
 
 
 @pytest.fixture(autouse=True)
@@ -49,15 +43,6 @@ def run(*args: str) -> tuple[int, str]:
 def run_json(*args: str) -> tuple[int, dict[str, Any]]:
     status, printed = run(*args, "--json")
     return status, json.loads(printed)
-
-
-def counts() -> dict[str, int]:
-    """Rows in every partnerships table and in the audit log: what "nothing changed" is measured by."""
-    rows = {
-        model.__name__: model.objects.count() for model in apps.get_app_config("partnerships").get_models()
-    }
-    rows["LogEntry"] = LogEntry.objects.count()
-    return rows
 
 
 # --- check ---------------------------------------------------------------------------------------------
@@ -90,9 +75,9 @@ def test_check_json_of_an_invalid_file_exits_2(tmp_path: Path) -> None:
 
 @pytest.mark.django_db
 def test_check_writes_nothing(tmp_path: Path) -> None:
-    before = counts()
+    before = row_counts()
     assert run("check", str(write(tmp_path, agreement_document())))[0] == 0
-    assert counts() == before
+    assert row_counts() == before
 
 
 def test_check_for_people_names_the_problems(tmp_path: Path) -> None:
@@ -180,12 +165,12 @@ def test_load_creates_the_partnership(tmp_path: Path) -> None:
 def test_loading_the_same_file_twice_changes_nothing(tmp_path: Path) -> None:
     path = write(tmp_path, agreement_document())
     assert run_json("load", str(path))[0] == 0
-    before = counts()
+    before = row_counts()
     status, report = run_json("load", str(path))
     assert status == 0
     assert (report["created"], report["changed"], report["removed"]) == ([], [], [])
     assert report["partnership"] == "salford-dat"
-    assert counts() == before
+    assert row_counts() == before
     status, printed = run("load", str(path))
     assert status == 0
     assert "nothing changed" in printed
@@ -217,16 +202,16 @@ def test_the_demo_like_file_with_every_optional_section_loads_twice_the_same(tmp
     )
     path = write(tmp_path, document)
     assert run_json("load", str(path))[0] == 0
-    before = counts()
+    before = row_counts()
     status, report = run_json("load", str(path))
     assert (status, report["created"], report["changed"], report["removed"]) == (0, [], [], [])
-    assert counts() == before
+    assert row_counts() == before
 
 
 @pytest.mark.django_db
 def test_an_invalid_file_changes_nothing(tmp_path: Path) -> None:
     assert run_json("load", str(write(tmp_path, agreement_document())))[0] == 0
-    before = counts()
+    before = row_counts()
     document = agreement_document(name="A new name")
     document["contributions"][0]["year"] = "2003-05"
     status, report = run_json("load", str(write(tmp_path, document, "bad.yaml")))
@@ -234,16 +219,16 @@ def test_an_invalid_file_changes_nothing(tmp_path: Path) -> None:
     assert report["valid"] is False
     assert ("contributions[0].year", "invalid-year") in [(e["path"], e["code"]) for e in report["errors"]]
     assert (report["created"], report["changed"], report["removed"]) == ([], [], [])
-    assert counts() == before
+    assert row_counts() == before
     assert models.Partnership.objects.get().name == "Salford Drug Action Team"
 
 
 @pytest.mark.django_db
 def test_an_invalid_new_partnership_is_not_created(tmp_path: Path) -> None:
-    before = counts()
+    before = row_counts()
     status, _ = run_json("load", str(write(tmp_path, agreement_document(host_partner="XYZ"))))
     assert status == 2
-    assert counts() == before
+    assert row_counts() == before
 
 
 @pytest.mark.django_db
@@ -288,13 +273,13 @@ def test_a_provider_others_depend_on_is_refused_not_removed(tmp_path: Path) -> N
     assert run_json("load", str(write(tmp_path, agreement_document())))[0] == 0
     partnership = models.Partnership.objects.get()
     member(partnership, Role.PROVIDER_DATA_OFFICER, provider="P1")
-    before = counts()
+    before = row_counts()
     status, report = run_json("load", str(write(tmp_path, agreement_document(providers=[], name="Renamed"))))
     assert status == 2
     assert report["valid"] is False
     assert [e["code"] for e in report["errors"]] == ["in-use"]
     assert "provider P1" in report["errors"][0]["message"]
-    assert counts() == before
+    assert row_counts() == before
     assert models.Partnership.objects.get().name == "Salford Drug Action Team"
 
 
@@ -307,10 +292,10 @@ def test_export_then_load_changes_nothing(tmp_path: Path) -> None:
     assert run_json("load", str(write(tmp_path, document)))[0] == 0
     out = StringIO()
     call_command("partnership", "export", "salford-dat", stdout=out)
-    before = counts()
+    before = row_counts()
     status, report = run_json("load", str(write(tmp_path, out.getvalue(), "exported.yaml")))
     assert (status, report["created"], report["changed"], report["removed"]) == (0, [], [], [])
-    assert counts() == before
+    assert row_counts() == before
 
 
 @pytest.mark.django_db
@@ -322,40 +307,26 @@ def test_export_of_an_unknown_slug_exits_2() -> None:
 
 @pytest.mark.django_db
 def test_an_edit_that_changes_nothing_writes_nothing(partnership: models.Partnership, lead: Any) -> None:
-    before = counts()
+    before = row_counts()
     outcome = services.agreement_edit(partnership=partnership, user=lead, edit=lambda document: None)
     assert outcome.report.valid
     assert not outcome.changes.any
-    assert counts() == before
+    assert row_counts() == before
     assert export_agreement(partnership)["slug"] == "salford-dat"
 
 
 # --- through a real process: exit codes as a shell sees them -------------------------------------------
 
 
-def _env(var_dir: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
-    env.update(DEBUG="1", CONCORDAT_VAR_DIR=str(var_dir))
-    return env
-
-
-def concordat(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CONCORDAT), *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-
-
 def test_check_exit_codes_from_a_real_process(tmp_path: Path) -> None:
-    env = _env(tmp_path / "var")
-    valid = concordat("partnership", "check", str(write(tmp_path, agreement_document())), "--json", env=env)
+    env = concordat_env(tmp_path / "var", DEBUG="1")
+    valid = run_concordat(
+        "partnership", "check", str(write(tmp_path, agreement_document())), "--json", env=env
+    )
     assert valid.returncode == 0, valid.stderr
     assert json.loads(valid.stdout)["valid"] is True
 
-    invalid = concordat(
+    invalid = run_concordat(
         "partnership",
         "check",
         str(write(tmp_path, agreement_document(area=["X1"]), "bad.yaml")),
@@ -367,26 +338,26 @@ def test_check_exit_codes_from_a_real_process(tmp_path: Path) -> None:
     assert report["valid"] is False
     assert [(e["path"], e["code"]) for e in report["errors"]] == [("area[0]", "invalid-code")]
 
-    missing = concordat("partnership", "check", str(tmp_path / "nowhere.yaml"), env=env)
+    missing = run_concordat("partnership", "check", str(tmp_path / "nowhere.yaml"), env=env)
     assert missing.returncode == 2
 
 
 def test_load_from_a_real_process_on_its_own_sqlite(tmp_path: Path) -> None:
-    env = _env(tmp_path / "var")
-    migrate = concordat("migrate", "--noinput", env=env)
+    env = concordat_env(tmp_path / "var", DEBUG="1")
+    migrate = run_concordat("migrate", "--noinput", env=env)
     assert migrate.returncode == 0, migrate.stderr
     path = write(tmp_path, agreement_document())
 
-    first = concordat("partnership", "load", str(path), "--json", env=env)
+    first = run_concordat("partnership", "load", str(path), "--json", env=env)
     assert first.returncode == 0, first.stderr
     assert "partnership salford-dat" in json.loads(first.stdout)["created"]
 
-    second = concordat("partnership", "load", str(path), "--json", env=env)
+    second = run_concordat("partnership", "load", str(path), "--json", env=env)
     assert second.returncode == 0, second.stderr
     again = json.loads(second.stdout)
     assert (again["created"], again["changed"], again["removed"]) == ([], [], [])
 
-    bad = concordat(
+    bad = run_concordat(
         "partnership",
         "load",
         str(write(tmp_path, agreement_document(slug="Bad Slug"), "bad.yaml")),

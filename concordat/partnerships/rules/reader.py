@@ -106,11 +106,12 @@ class Reader:
             return None
         if isinstance(value, date):
             return value
-        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
             try:
                 return date.fromisoformat(value.strip())
             except ValueError:
-                pass
+                self.report.error(path, "invalid-date", f"{path}: '{value}' is not a real date")
+                return None
         self.report.error(path, "invalid-date", f"{path}: '{value}' is not a date written YYYY-MM-DD")
         return None
 
