@@ -1,4 +1,4 @@
-"""The agreement's web forms (agreement.py) and the fields they are made of (fields.py)."""
+"""The agreement's web forms (agreement.py, appraisals.py) and the fields they are made of (fields.py)."""
 
 from .agreement import (
     AgreementForm,

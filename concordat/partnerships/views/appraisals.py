@@ -15,8 +15,8 @@ from django import forms
 from django.http import Http404
 from django.urls import reverse
 
-from .. import appraisal_forms as entry
 from ..document import export_agreement
+from ..forms import appraisals as entry
 from ..models import OptionsAppraisal
 from ..rules.appraisal import RankedOption, rank_options
 from .base import AgreementFormView, PartnershipPage

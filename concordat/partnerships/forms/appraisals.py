@@ -12,7 +12,8 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .forms import AgreementForm, GovukDateField, LinesField
+from .agreement import AgreementForm
+from .fields import GovukDateField, LinesField
 
 SCORES = range(0, 6)
 WEIGHTS = range(1, 11)
