@@ -29,14 +29,17 @@ demo: install system-packages
 	DEBUG=1 $(BIN)/concordat runserver 127.0.0.1:$(PORT) --noreload
 
 # The whole suite on SQLite, the browser tests in a run of their own (their harness must allow Django's
-# ORM beside Playwright's event loop, which no other test should inherit). DEBUG=1: the settings refuse
-# to start without a SECRET_KEY otherwise, and tests need no secret. `.ci/run` adds a PostgreSQL pass.
+# ORM beside Playwright's event loop, which no other test should inherit). Tests run in development mode
+# (tests/settings.py). `.ci/run` adds a PostgreSQL pass.
 test: install system-packages
-	DEBUG=1 $(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
-	DEBUG=1 $(BIN)/python -m pytest -n 2 --dist loadfile -m browser
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m browser
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser" -x -q
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser" -q
+
+test-browser: install system-packages
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m browser
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""Settings come from the environment, and production refuses to start without its secrets."""
+"""Settings come from the environment; without its secret, production signs nothing and fails the deploy check."""
 
 from __future__ import annotations
 
@@ -28,18 +28,38 @@ def test_without_allowed_hosts_the_deploy_check_fails(tmp_path: Path) -> None:
     assert "ALLOWED_HOSTS" in result.stdout + result.stderr
 
 
-def test_without_debug_and_a_secret_key_settings_refuse_to_start(tmp_path: Path) -> None:
-    result = run_concordat("check", env=concordat_env(tmp_path / "var"))
+def test_without_debug_or_a_secret_key_the_deploy_check_names_the_missing_secret(tmp_path: Path) -> None:
+    env = concordat_env(tmp_path / "var", DEBUG="0", ALLOWED_HOSTS="concordat.example.org")
+    result = run_concordat("check", "--deploy", env=env)
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert "concordat.E001" in result.stdout + result.stderr
+    assert "SECRET_KEY" in result.stdout + result.stderr
 
 
-def test_debug_0_without_a_secret_key_refuses_too(tmp_path: Path) -> None:
-    result = run_concordat(
-        "check", env=concordat_env(tmp_path / "var", DEBUG="0", ALLOWED_HOSTS="concordat.example.org")
+def test_without_a_secret_key_nothing_can_be_signed(tmp_path: Path) -> None:
+    code = "import django; django.setup(); from django.core import signing; signing.dumps('x')"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=concordat_env(tmp_path / "var", DJANGO_SETTINGS_MODULE="concordat.settings"),
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_file_commands_work_without_debug_or_a_secret_key(tmp_path: Path) -> None:
+    import yaml
+
+    from tests.factories import agreement_document
+
+    path = tmp_path / "agreement.yaml"
+    path.write_text(yaml.safe_dump(agreement_document(), sort_keys=False))
+    result = run_concordat("partnership", "check", str(path), "--json", env=concordat_env(tmp_path / "var"))
+    assert result.returncode == 0, result.stderr
+    assert '"valid": true' in result.stdout
 
 
 def test_development_mode_needs_no_secret(tmp_path: Path) -> None:

@@ -38,7 +38,9 @@ class ProblemBody(Schema):
 class ProblemError(Exception):
     """Raise from an endpoint to answer with a problem body."""
 
-    def __init__(self, status: int, title: str, detail: str = "", problems: list[Problem] | None = None) -> None:
+    def __init__(
+        self, status: int, title: str, detail: str = "", problems: list[Problem] | None = None
+    ) -> None:
         super().__init__(title)
         self.status, self.title, self.detail, self.problems = status, title, detail, problems or []
 
@@ -50,7 +52,9 @@ def json_path(path: str) -> str:
     return "$" + ("" if path.startswith("[") else ".") + path
 
 
-def problem_response(status: int, title: str, detail: str = "", errors: list[dict[str, str]] | None = None) -> HttpResponse:
+def problem_response(
+    status: int, title: str, detail: str = "", errors: list[dict[str, str]] | None = None
+) -> HttpResponse:
     import json
 
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "errors": errors or []}
@@ -61,7 +65,7 @@ api = NinjaAPI(
     title="Concordat API",
     version="1",
     description="Partnership agreements, the pooled fund, commissioning and the shared treatment record. "
-                "Errors are RFC 9457 problem bodies.",
+    "Errors are RFC 9457 problem bodies.",
     auth=django_auth,
     urls_namespace="api",
 )
@@ -69,8 +73,12 @@ api = NinjaAPI(
 
 @api.exception_handler(ProblemError)
 def _problem(request: HttpRequest, exc: ProblemError) -> HttpResponse:
-    return problem_response(exc.status, exc.title, exc.detail,
-                            [{"path": json_path(p.path), "code": p.code, "message": p.message} for p in exc.problems])
+    return problem_response(
+        exc.status,
+        exc.title,
+        exc.detail,
+        [{"path": json_path(p.path), "code": p.code, "message": p.message} for p in exc.problems],
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -84,7 +92,9 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         path = "$" if source == "body" else str(source)
         for part in location:
             path += f"[{part}]" if isinstance(part, int) else f".{part}"
-        errors.append({"path": path, "code": str(error.get("type", "invalid")), "message": str(error.get("msg", ""))})
+        errors.append(
+            {"path": path, "code": str(error.get("type", "invalid")), "message": str(error.get("msg", ""))}
+        )
     return problem_response(422, "The request is not valid", "Nothing was changed.", errors)
 
 
@@ -95,7 +105,9 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return problem_response(403, "Not allowed", "Your role in this partnership does not allow this. Nothing was changed.")
+    return problem_response(
+        403, "Not allowed", "Your role in this partnership does not allow this. Nothing was changed."
+    )
 
 
 @api.exception_handler(Http404)

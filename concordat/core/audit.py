@@ -39,5 +39,8 @@ def record_access(*, user: Any, obj: Model, partnership_slug: str) -> LogEntry:
 
 
 def entries_for_partnership(slug: str) -> QuerySet[LogEntry]:
-    return (LogEntry.objects.filter(additional_data__partnership=slug)
-            .select_related("actor", "content_type").order_by("-timestamp", "-id"))
+    return (
+        LogEntry.objects.filter(additional_data__partnership=slug)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")
+    )

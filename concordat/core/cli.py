@@ -23,11 +23,19 @@ def _line(problem: Problem) -> str:
     return f"  {where}{problem.message} [{problem.code}]"
 
 
-def emit(stdout: OutputWrapper, report: Report, *, as_json: bool, extra: dict[str, Any] | None = None,
-         summary: list[str] | None = None) -> None:
+def emit(
+    stdout: OutputWrapper,
+    report: Report,
+    *,
+    as_json: bool,
+    extra: dict[str, Any] | None = None,
+    summary: list[str] | None = None,
+) -> None:
     """Print the report (and `extra` fields in JSON, `summary` lines for people); raise exit 2 if invalid."""
     if as_json:
-        stdout.write(json.dumps({**report.as_dict(), **(extra or {})}, indent=2, default=str, ensure_ascii=False))
+        stdout.write(
+            json.dumps({**report.as_dict(), **(extra or {})}, indent=2, default=str, ensure_ascii=False)
+        )
     else:
         if report.errors:
             stdout.write(f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''}:")

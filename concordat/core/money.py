@@ -35,8 +35,12 @@ def parse_pounds(value: object) -> int:
             pounds, pence = text.lstrip("-").split(".")
             amount = int(pounds) * 100 + int(pence)
             return -amount if text.startswith("-") else amount
-        raise MoneyError(f"'{value}' is not money: write pounds with exactly two decimal places, like \"1200000.00\"")
-    raise MoneyError("must be a decimal string with two places, like \"1200000.00\", or a whole number of pounds")
+        raise MoneyError(
+            f"'{value}' is not money: write pounds with exactly two decimal places, like \"1200000.00\""
+        )
+    raise MoneyError(
+        'must be a decimal string with two places, like "1200000.00", or a whole number of pounds'
+    )
 
 
 def pence_to_str(pence: int) -> str:
@@ -78,7 +82,9 @@ def split_pence(total: int, weights: Mapping[K, int | Fraction]) -> dict[K, int]
     return {key: sign * parts.get(key, 0) for key in weights}
 
 
-def percent_half_up(numerator: int | Fraction, denominator: int | Fraction, places: int = 1) -> Decimal | None:
+def percent_half_up(
+    numerator: int | Fraction, denominator: int | Fraction, places: int = 1
+) -> Decimal | None:
     """numerator / denominator × 100 rounded half-up to `places`; None when the denominator is zero."""
     if denominator == 0:
         return None

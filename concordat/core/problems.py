@@ -31,5 +31,8 @@ class Report:
         self.warnings.append(Problem(path, code, message))
 
     def as_dict(self) -> dict[str, object]:
-        return {"valid": self.valid, "errors": [p.as_dict() for p in self.errors],
-                "warnings": [p.as_dict() for p in self.warnings]}
+        return {
+            "valid": self.valid,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }

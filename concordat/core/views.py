@@ -21,15 +21,31 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/page.html", {"page_title": "Accessibility statement", "paragraphs": [
-        "Concordat is built to the Web Content Accessibility Guidelines 2.2 at level AA, with the GOV.UK Design "
-        "System's components. Every page works without JavaScript, and key pages are checked automatically with axe.",
-        "If you find something hard to use, tell your partnership's lead commissioner."]})
+    return render(
+        request,
+        "core/page.html",
+        {
+            "page_title": "Accessibility statement",
+            "paragraphs": [
+                "Concordat is built to the Web Content Accessibility Guidelines 2.2 at level AA, with the GOV.UK Design "
+                "System's components. Every page works without JavaScript, and key pages are checked automatically with axe.",
+                "If you find something hard to use, tell your partnership's lead commissioner.",
+            ],
+        },
+    )
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/page.html", {"page_title": "Privacy", "paragraphs": [
-        "Concordat holds partnership agreements and, for treatment providers, pseudonymised client records. "
-        "Clients are counted by a keyed hash, never by name, and every read of a client record is audited.",
-        "Access follows least privilege: you see only the partnerships you are a member of, and providers see only "
-        "their own clients unless a client has consented to share."]})
+    return render(
+        request,
+        "core/page.html",
+        {
+            "page_title": "Privacy",
+            "paragraphs": [
+                "Concordat holds partnership agreements and, for treatment providers, pseudonymised client records. "
+                "Clients are counted by a keyed hash, never by name, and every read of a client record is audited.",
+                "Access follows least privilege: you see only the partnerships you are a member of, and providers see only "
+                "their own clients unless a client has consented to share.",
+            ],
+        },
+    )

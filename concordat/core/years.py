@@ -19,15 +19,17 @@ class FinancialYear:
 
     @classmethod
     def parse(cls, text: object) -> FinancialYear:
-        """"2003-04" -> FinancialYear(2003); refuses "2003-05" and "1999-00" is accepted (1999 to 2000)."""
+        """ "2003-04" -> FinancialYear(2003); refuses "2003-05" and "1999-00" is accepted (1999 to 2000)."""
         if not isinstance(text, str):
-            raise YearError("must be a financial year written YYYY-YY, like \"2003-04\"")
+            raise YearError('must be a financial year written YYYY-YY, like "2003-04"')
         match = _YEAR.match(text.strip())
         if not match:
             raise YearError(f"'{text}' is not a financial year: write YYYY-YY, like \"2003-04\"")
         first, second = int(match.group(1)), int(match.group(2))
         if (first + 1) % 100 != second:
-            raise YearError(f"'{text}': the second part must be the year after {first} ({(first + 1) % 100:02d})")
+            raise YearError(
+                f"'{text}': the second part must be the year after {first} ({(first + 1) % 100:02d})"
+            )
         return cls(first)
 
     @classmethod
@@ -49,8 +51,12 @@ class FinancialYear:
         return (day.month - 4) % 12 // 3 + 1
 
     def quarter_end(self, quarter: int) -> date:
-        ends = {1: date(self.start_year, 6, 30), 2: date(self.start_year, 9, 30),
-                3: date(self.start_year, 12, 31), 4: self.end}
+        ends = {
+            1: date(self.start_year, 6, 30),
+            2: date(self.start_year, 9, 30),
+            3: date(self.start_year, 12, 31),
+            4: self.end,
+        }
         return ends[quarter]
 
     def next(self) -> FinancialYear:

@@ -41,11 +41,16 @@ def demo_load() -> DemoResult:
         for path in sorted(FILES.glob("*.yaml")):
             report = Report()
             document = read_file(path, report)
-            outcome = partnership_services.partnership_load(document=document) if report.valid else \
-                partnership_services.Outcome(report, partnership_services.Changes())
+            outcome = (
+                partnership_services.partnership_load(document=document)
+                if report.valid
+                else partnership_services.Outcome(report, partnership_services.Changes())
+            )
             if not outcome.report.valid:
-                raise ValueError(f"demo file {path.name} is not valid: " +
-                                 "; ".join(f"{p.path}: {p.message}" for p in outcome.report.errors))
+                raise ValueError(
+                    f"demo file {path.name} is not valid: "
+                    + "; ".join(f"{p.path}: {p.message}" for p in outcome.report.errors)
+                )
             results.append((path.name, outcome))
         users = _demo_users()
     return DemoResult(results, users)
@@ -56,7 +61,9 @@ def _demo_users() -> list[tuple[str, str]]:
     logins = []
     for username, full_name, role in DEMO_USERS:
         first, last = full_name.split(" ", 1)
-        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
@@ -66,7 +73,8 @@ def _demo_users() -> list[tuple[str, str]]:
                 provider = partnership.providers.order_by("id").first()
                 if provider is None:
                     continue
-            Membership.objects.get_or_create(user=user, partnership=partnership, role=role,
-                                             defaults={"provider": provider})
+            Membership.objects.get_or_create(
+                user=user, partnership=partnership, role=role, defaults={"provider": provider}
+            )
         logins.append((username, role.label))
     return logins

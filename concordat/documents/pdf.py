@@ -43,7 +43,7 @@ class StaticFilesOnly(URLFetcher):
     def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         if not url.startswith(self.static_prefix):
             raise ValueError(f"PDFs load only Concordat's static files, not {url}")
-        name = unquote(urlsplit(url).path[len(urlsplit(self.static_prefix).path):])
+        name = unquote(urlsplit(url).path[len(urlsplit(self.static_prefix).path) :])
         found = finders.find(name) if name and ".." not in Path(name).parts else None
         if not found:
             raise ValueError(f"no static file {name!r}")
@@ -65,8 +65,13 @@ def _stylesheet(name: str, fetcher: StaticFilesOnly) -> CSS:
     return CSS(filename=str(path), base_url=urljoin(fetcher.static_prefix, name), url_fetcher=fetcher)
 
 
-def render_pdf(request: HttpRequest | None, template_name: str, context: Mapping[str, Any], *,
-               stylesheets: Sequence[str] = PRINT_STYLESHEETS) -> bytes:
+def render_pdf(
+    request: HttpRequest | None,
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    stylesheets: Sequence[str] = PRINT_STYLESHEETS,
+) -> bytes:
     """The template rendered as an A4 PDF, styled by `stylesheets` (static file names) in place of the
     page's own. `request` may be None (command line, background work): the template is then rendered
     without context processors, so it must not need them."""
@@ -78,10 +83,17 @@ def render_pdf(request: HttpRequest | None, template_name: str, context: Mapping
     return pdf
 
 
-def pdf_response(request: HttpRequest, template_name: str, context: Mapping[str, Any], *, filename: str,
-                 stylesheets: Sequence[str] = PRINT_STYLESHEETS) -> HttpResponse:
+def pdf_response(
+    request: HttpRequest,
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    filename: str,
+    stylesheets: Sequence[str] = PRINT_STYLESHEETS,
+) -> HttpResponse:
     """The PDF as a download named `filename`."""
-    response = HttpResponse(render_pdf(request, template_name, context, stylesheets=stylesheets),
-                            content_type="application/pdf")
+    response = HttpResponse(
+        render_pdf(request, template_name, context, stylesheets=stylesheets), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

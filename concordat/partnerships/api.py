@@ -49,26 +49,39 @@ def partnership_list(request: HttpRequest) -> Any:
     return Partnership.objects.filter(memberships__user=request.user).distinct().order_by("name")
 
 
-@router.get("/partnerships/{slug}/agreement", response={200: dict[str, Any], **PROBLEMS},
-            summary="The agreement, in the shape of the partnership file")
+@router.get(
+    "/partnerships/{slug}/agreement",
+    response={200: dict[str, Any], **PROBLEMS},
+    summary="The agreement, in the shape of the partnership file",
+)
 def agreement_read(request: HttpRequest, slug: str) -> Any:
     return export_agreement(partnership_for(request, slug))
 
 
-@router.post("/agreements/check", response={200: CheckResult, **PROBLEMS},
-             summary="Check a partnership file's content (as JSON) without writing anything")
+@router.post(
+    "/agreements/check",
+    response={200: CheckResult, **PROBLEMS},
+    summary="Check a partnership file's content (as JSON) without writing anything",
+)
 def agreement_check(request: HttpRequest, body: dict[str, Any] = Body(...)) -> Any:
     return check_agreement(body, today=services.today()).report.as_dict()
 
 
-@router.put("/partnerships/{slug}/agreement", response={200: LoadResult, **PROBLEMS},
-            summary="Replace the agreement with this document, all or nothing")
+@router.put(
+    "/partnerships/{slug}/agreement",
+    response={200: LoadResult, **PROBLEMS},
+    summary="Replace the agreement with this document, all or nothing",
+)
 def agreement_replace(request: HttpRequest, slug: str, body: dict[str, Any] = Body(...)) -> Any:
     document = body
     partnership = partnership_for(request, slug, "partnerships.change_agreement")
     if document.get("slug") != partnership.slug:
-        raise ProblemError(422, "The request is not valid", "The document's slug must be the partnership's.",
-                           [Problem("slug", "slug-mismatch", f"slug must be '{partnership.slug}'")])
+        raise ProblemError(
+            422,
+            "The request is not valid",
+            "The document's slug must be the partnership's.",
+            [Problem("slug", "slug-mismatch", f"slug must be '{partnership.slug}'")],
+        )
 
     def replace(current: dict[str, Any]) -> None:
         current.clear()
@@ -80,4 +93,3 @@ def agreement_replace(request: HttpRequest, slug: str, body: dict[str, Any] = Bo
     if outcome.partnership is None:
         raise Http404
     return {**outcome.report.as_dict(), "partnership": outcome.partnership.slug, **outcome.changes.as_dict()}
-

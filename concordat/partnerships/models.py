@@ -25,17 +25,28 @@ class Partnership(models.Model):
     start_date = models.DateField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
     responsible_officer = models.CharField(max_length=300, blank=True)
-    host_partner = models.ForeignKey("Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    lead_commissioner = models.ForeignKey("Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    host_partner = models.ForeignKey(
+        "Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lead_commissioner = models.ForeignKey(
+        "Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     overspend_rule = models.CharField(max_length=16, choices=words.OVERSPEND_RULES, default="proportional")
     underspend_rule = models.CharField(max_length=16, choices=words.UNDERSPEND_RULES, default="proportional")
-    fixed_shares = models.JSONField(default=dict, blank=True,
-                                    help_text="Partner code to percentage (a decimal string), summing to 100")
-    eligibility = models.JSONField(default=dict, blank=True,
-                                   help_text="min_age, max_age, residence_in_area, description")
-    targets = models.JSONField(default=dict, blank=True, help_text="The KPI targets, as in the partnership file")
-    narrative = models.JSONField(default=dict, blank=True,
-                                 help_text="Notification form prose: improvements, health_outcomes, joint_working, staff_movement")
+    fixed_shares = models.JSONField(
+        default=dict, blank=True, help_text="Partner code to percentage (a decimal string), summing to 100"
+    )
+    eligibility = models.JSONField(
+        default=dict, blank=True, help_text="min_age, max_age, residence_in_area, description"
+    )
+    targets = models.JSONField(
+        default=dict, blank=True, help_text="The KPI targets, as in the partnership file"
+    )
+    narrative = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Notification form prose: improvements, health_outcomes, joint_working, staff_movement",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,7 +76,9 @@ class Partner(PartnershipPart):
     code = models.CharField(max_length=32)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=words.PARTNER_KINDS)
-    org_code = models.CharField(max_length=16, blank=True, help_text="GSS code for a council, ODS code for an NHS body")
+    org_code = models.CharField(
+        max_length=16, blank=True, help_text="GSS code for a council, ODS code for an NHS body"
+    )
     address = models.CharField(max_length=400, blank=True)
 
     class Meta:
@@ -81,7 +94,9 @@ class FundingStream(PartnershipPart):
     code = models.CharField(max_length=32)
     name = models.CharField(max_length=200)
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="funding_streams")
-    ring_fenced = models.CharField(max_length=40, blank=True, help_text="Spend purpose this money may only be spent on")
+    ring_fenced = models.CharField(
+        max_length=40, blank=True, help_text="Spend purpose this money may only be spent on"
+    )
 
     class Meta:
         ordering = ["partnership", "id"]
@@ -96,7 +111,9 @@ class Contribution(PartnershipPart):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="contributions")
     stream = models.ForeignKey(FundingStream, on_delete=models.CASCADE, related_name="contributions")
-    year = models.PositiveSmallIntegerField(help_text="Financial year by its first calendar year: 2003 is 2003-04")
+    year = models.PositiveSmallIntegerField(
+        help_text="Financial year by its first calendar year: 2003 is 2003-04"
+    )
     amount_pence = models.BigIntegerField(help_text="Planned amount in pence")
 
     class Meta:
@@ -279,7 +296,9 @@ class OptionsAppraisal(PartnershipPart):
     title = models.CharField(max_length=300)
     question = models.TextField(blank=True)
     criteria = models.JSONField(default=list, help_text="[{name, weight}]")
-    options = models.JSONField(default=list, help_text="[{code, name, description, scores: {criterion: score}}]")
+    options = models.JSONField(
+        default=list, help_text="[{code, name, description, scores: {criterion: score}}]"
+    )
     preferred = models.CharField(max_length=32, blank=True)
     reasons = models.JSONField(default=list)
     decision = models.JSONField(default=dict, blank=True, help_text="{body, date, text}")
@@ -297,14 +316,18 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
-    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "partnership", "role"], name="membership_unique"),
             models.CheckConstraint(
-                condition=(models.Q(role__in=list(PROVIDER_ROLES), provider__isnull=False)
-                           | (~models.Q(role__in=list(PROVIDER_ROLES)) & models.Q(provider__isnull=True))),
+                condition=(
+                    models.Q(role__in=list(PROVIDER_ROLES), provider__isnull=False)
+                    | (~models.Q(role__in=list(PROVIDER_ROLES)) & models.Q(provider__isnull=True))
+                ),
                 name="membership_provider_matches_role",
             ),
         ]

@@ -24,7 +24,8 @@ def roles_of(user: Any, partnership: Partnership | None) -> frozenset[str]:
     cache: dict[int, frozenset[str]] = user.__dict__.setdefault(_CACHE, {})
     if partnership.pk not in cache:
         cache[partnership.pk] = frozenset(
-            Membership.objects.filter(user=user, partnership=partnership).values_list("role", flat=True))
+            Membership.objects.filter(user=user, partnership=partnership).values_list("role", flat=True)
+        )
     return cache[partnership.pk]
 
 

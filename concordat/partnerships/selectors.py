@@ -28,8 +28,12 @@ class PartnerRow:
 
 def partners(partnership: models.Partnership) -> list[PartnerRow]:
     """The partners in agreement order, the host and the lead commissioner marked."""
-    return [PartnerRow(partner, partner.pk == partnership.host_partner_id, partner.pk == partnership.lead_commissioner_id)
-            for partner in partnership.partners.all()]
+    return [
+        PartnerRow(
+            partner, partner.pk == partnership.host_partner_id, partner.pk == partnership.lead_commissioner_id
+        )
+        for partner in partnership.partners.all()
+    ]
 
 
 @dataclass
@@ -75,15 +79,21 @@ def contributions(partnership: models.Partnership) -> list[YearOfContributions]:
     for index, line in enumerate(lines):
         year = years.setdefault(line.financial_year, YearOfContributions(line.financial_year))
         year.lines.append(ContributionLine(index, line.stream, line.amount_pence))
-    summed = contributions_by_year({"year": line.financial_year, "amount_pence": line.amount_pence}
-                                   for line in lines)
+    summed = contributions_by_year(
+        {"year": line.financial_year, "amount_pence": line.amount_pence} for line in lines
+    )
     for stated in partnership.stated_totals.all():
         year = years.setdefault(stated.financial_year, YearOfContributions(stated.financial_year))
         total = summed.get(stated.financial_year, 0)
         if stated.amount_pence != total:
-            year.mismatches.append(StatedTotalCheck(
-                stated.source, stated.amount_pence, total,
-                mismatch_message(stated.financial_year, stated.amount_pence, total, stated.source)))
+            year.mismatches.append(
+                StatedTotalCheck(
+                    stated.source,
+                    stated.amount_pence,
+                    total,
+                    mismatch_message(stated.financial_year, stated.amount_pence, total, stated.source),
+                )
+            )
     for year in years.values():
         year.total_pence = summed.get(year.year, 0)
         by_partner: dict[int, PartnerTotal] = {}
@@ -106,8 +116,10 @@ class MilestoneRow:
 
 def milestones(partnership: models.Partnership, *, today: date) -> list[MilestoneRow]:
     """The milestones in agreement order; overdue = due before today and not met."""
-    return [MilestoneRow(index, m, m.due < today and m.status != "met")
-            for index, m in enumerate(partnership.milestones.all())]
+    return [
+        MilestoneRow(index, m, m.due < today and m.status != "met")
+        for index, m in enumerate(partnership.milestones.all())
+    ]
 
 
 @dataclass
@@ -134,8 +146,11 @@ def governance_checklist(partnership: models.Partnership) -> list[GovernanceRow]
         if entry is None:
             rows.append(GovernanceRow(item, label, "open"))
         else:
-            rows.append(GovernanceRow(item, label, entry.status, entry.evidence, entry.signed_off_by,
-                                      entry.signed_off_on))
+            rows.append(
+                GovernanceRow(
+                    item, label, entry.status, entry.evidence, entry.signed_off_by, entry.signed_off_on
+                )
+            )
     return rows
 
 

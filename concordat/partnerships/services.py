@@ -75,8 +75,9 @@ def partnership_load(*, document: Any, user: Any = None) -> Outcome:
     return Outcome(checked.report, changes, partnership)
 
 
-def agreement_edit(*, partnership: models.Partnership, user: Any,
-                   edit: Callable[[dict[str, Any]], None]) -> Outcome:
+def agreement_edit(
+    *, partnership: models.Partnership, user: Any, edit: Callable[[dict[str, Any]], None]
+) -> Outcome:
     """Apply `edit` to the agreement as a document, then check and load it as a whole.
 
     The partnership row is locked first, so two people editing at once are applied one after the other
@@ -98,6 +99,7 @@ def agreement_edit(*, partnership: models.Partnership, user: Any,
 
 
 # --- bringing the tables up to date -------------------------------------------------------------------
+
 
 def _json_targets(targets: dict[str, Any]) -> dict[str, Any]:
     """Targets as stored: years as "YYYY-YY", percentages as decimal strings, empty parts left out."""
@@ -122,9 +124,15 @@ def _set_fields(obj: db.Model, values: dict[str, Any]) -> bool:
     return dirty
 
 
-def _sync(*, existing: Iterable[db.Model], key: Callable[[db.Model], Any], rows: list[tuple[Any, dict[str, Any]]],
-          create: Callable[[dict[str, Any]], db.Model], label: Callable[[Any], str],
-          changes: Changes) -> list[tuple[str, db.Model]]:
+def _sync(
+    *,
+    existing: Iterable[db.Model],
+    key: Callable[[db.Model], Any],
+    rows: list[tuple[Any, dict[str, Any]]],
+    create: Callable[[dict[str, Any]], db.Model],
+    label: Callable[[Any], str],
+    changes: Changes,
+) -> list[tuple[str, db.Model]]:
     """Make the objects match `rows` (key, field values): update, create, and return the stale ones
     with their labels, for the caller to remove when nothing depends on them any more."""
     by_key = {key(obj): obj for obj in existing}
@@ -146,8 +154,12 @@ def _remove(stale: list[tuple[str, db.Model]], changes: Changes) -> None:
                 obj.delete()
         except ProtectedError:
             report = Report()
-            report.error("", "in-use", f"{label} is not in the file but other records depend on it, so it "
-                                       "cannot be removed; keep it in the file")
+            report.error(
+                "",
+                "in-use",
+                f"{label} is not in the file but other records depend on it, so it "
+                "cannot be removed; keep it in the file",
+            )
             raise Refused(report) from None
         changes.removed.append(label)
 
@@ -156,13 +168,24 @@ def _apply(agreement: dict[str, Any]) -> tuple[models.Partnership, Changes]:
     changes = Changes()
     a = agreement
     scalars = {
-        "name": a["name"], "client_group": a["client_group"], "area": a["area"], "flexibilities": a["flexibilities"],
-        "agreement_date": a["agreement_date"], "start_date": a["start_date"], "review_date": a["review_date"],
-        "responsible_officer": a["responsible_officer"], "overspend_rule": a["risk_share"]["overspend"],
-        "underspend_rule": a["risk_share"]["underspend"], "fixed_shares": a["risk_share"]["fixed_shares"],
-        "eligibility": a["eligibility"], "targets": _json_targets(a["targets"]),
-        "narrative": {key: a[key] for key in ("improvements", "health_outcomes", "joint_working", "staff_movement")
-                      if a[key]},
+        "name": a["name"],
+        "client_group": a["client_group"],
+        "area": a["area"],
+        "flexibilities": a["flexibilities"],
+        "agreement_date": a["agreement_date"],
+        "start_date": a["start_date"],
+        "review_date": a["review_date"],
+        "responsible_officer": a["responsible_officer"],
+        "overspend_rule": a["risk_share"]["overspend"],
+        "underspend_rule": a["risk_share"]["underspend"],
+        "fixed_shares": a["risk_share"]["fixed_shares"],
+        "eligibility": a["eligibility"],
+        "targets": _json_targets(a["targets"]),
+        "narrative": {
+            key: a[key]
+            for key in ("improvements", "health_outcomes", "joint_working", "staff_movement")
+            if a[key]
+        },
     }
     partnership = models.Partnership.objects.select_for_update().filter(slug=a["slug"]).first()
     if partnership is None:
@@ -173,54 +196,127 @@ def _apply(agreement: dict[str, Any]) -> tuple[models.Partnership, Changes]:
         changes.changed.append(f"partnership {a['slug']}")
     p = partnership
 
-    def keyed(manager: Any, name: str, rows: list[tuple[Any, dict[str, Any]]], model: type[db.Model],
-              key: Callable[[db.Model], Any] = lambda obj: obj.code) -> list[tuple[str, db.Model]]:
-        return _sync(existing=manager.all(), key=key, rows=rows, create=lambda v: model(partnership=p, **v),
-                     label=lambda k: f"{name} {k}", changes=changes)
+    def keyed(
+        manager: Any,
+        name: str,
+        rows: list[tuple[Any, dict[str, Any]]],
+        model: type[db.Model],
+        key: Callable[[db.Model], Any] = lambda obj: obj.code,
+    ) -> list[tuple[str, db.Model]]:
+        return _sync(
+            existing=manager.all(),
+            key=key,
+            rows=rows,
+            create=lambda v: model(partnership=p, **v),
+            label=lambda k: f"{name} {k}",
+            changes=changes,
+        )
 
-    def positional(manager: Any, name: str, rows: list[dict[str, Any]],
-                   model: type[db.Model]) -> list[tuple[str, db.Model]]:
-        return keyed(manager, name, [(i + 1, {"position": i + 1, **row}) for i, row in enumerate(rows)], model,
-                     key=lambda obj: obj.position)
+    def positional(
+        manager: Any, name: str, rows: list[dict[str, Any]], model: type[db.Model]
+    ) -> list[tuple[str, db.Model]]:
+        return keyed(
+            manager,
+            name,
+            [(i + 1, {"position": i + 1, **row}) for i, row in enumerate(rows)],
+            model,
+            key=lambda obj: obj.position,
+        )
 
     stale_partners = keyed(p.partners, "partner", [(x["code"], x) for x in a["partners"]], models.Partner)
     partner = {x.code: x for x in p.partners.all()}
-    roles = {"host_partner": partner.get(a["host_partner"] or ""),
-             "lead_commissioner": partner.get(a["lead_commissioner"] or "")}
+    roles = {
+        "host_partner": partner.get(a["host_partner"] or ""),
+        "lead_commissioner": partner.get(a["lead_commissioner"] or ""),
+    }
     if _set_fields(p, roles):
         p.save()
         if f"partnership {p.slug}" not in changes.created + changes.changed:
             changes.changed.append(f"partnership {p.slug}")
 
-    stale_streams = keyed(p.funding_streams, "funding stream",
-                          [(s["code"], {**s, "partner": partner[s["partner"]]}) for s in a["funding_streams"]],
-                          models.FundingStream)
+    stale_streams = keyed(
+        p.funding_streams,
+        "funding stream",
+        [(s["code"], {**s, "partner": partner[s["partner"]]}) for s in a["funding_streams"]],
+        models.FundingStream,
+    )
     stream = {s.code: s for s in p.funding_streams.all()}
-    stale = keyed(p.contributions, "contribution",
-                  [(f'{c["stream"]} {c["year"]}', {"stream": stream[c["stream"]], "year": c["year"].start_year,
-                                                    "amount_pence": c["amount_pence"]}) for c in a["contributions"]],
-                  models.Contribution, key=lambda obj: f"{obj.stream.code} {obj.financial_year}")
+    stale = keyed(
+        p.contributions,
+        "contribution",
+        [
+            (
+                f"{c['stream']} {c['year']}",
+                {
+                    "stream": stream[c["stream"]],
+                    "year": c["year"].start_year,
+                    "amount_pence": c["amount_pence"],
+                },
+            )
+            for c in a["contributions"]
+        ],
+        models.Contribution,
+        key=lambda obj: f"{obj.stream.code} {obj.financial_year}",
+    )
     _remove(stale, changes)
-    _remove(positional(p.stated_totals, "stated total",
-                       [{"year": t["year"].start_year, "amount_pence": t["amount_pence"], "source": t["source"]}
-                        for t in a["stated_totals"]], models.StatedTotal), changes)
-    _remove(keyed(p.modalities, "modality", [(m["code"], m) for m in a["modalities"]], models.Modality), changes)
-    _remove(keyed(p.providers, "provider", [(x["code"], x) for x in a["providers"]], models.Provider), changes)
+    _remove(
+        positional(
+            p.stated_totals,
+            "stated total",
+            [
+                {"year": t["year"].start_year, "amount_pence": t["amount_pence"], "source": t["source"]}
+                for t in a["stated_totals"]
+            ],
+            models.StatedTotal,
+        ),
+        changes,
+    )
+    _remove(
+        keyed(p.modalities, "modality", [(m["code"], m) for m in a["modalities"]], models.Modality), changes
+    )
+    _remove(
+        keyed(p.providers, "provider", [(x["code"], x) for x in a["providers"]], models.Provider), changes
+    )
     for manager, name, rows, model in (
         (p.aims, "aim", [{"text": text} for text in a["aims"]], models.Aim),
         (p.outcomes, "outcome", [{"text": text} for text in a["outcomes"]], models.Outcome),
         (p.milestones, "milestone", a["milestones"], models.Milestone),
         (p.approvals, "approval", a["approvals"], models.Approval),
         (p.consultation, "consultation entry", a["consultation"], models.ConsultationEntry),
-        (p.board, "board member", [{**b, "represents": partner.get(b["represents"] or "")} for b in a["board"]],
-         models.BoardMember),
-        (p.options_appraisals, "options appraisal",
-         [{**o, "decision": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in o["decision"].items()
-                             if v not in (None, "")}} for o in a["options_appraisals"]], models.OptionsAppraisal),
+        (
+            p.board,
+            "board member",
+            [{**b, "represents": partner.get(b["represents"] or "")} for b in a["board"]],
+            models.BoardMember,
+        ),
+        (
+            p.options_appraisals,
+            "options appraisal",
+            [
+                {
+                    **o,
+                    "decision": {
+                        k: (v.isoformat() if isinstance(v, date) else v)
+                        for k, v in o["decision"].items()
+                        if v not in (None, "")
+                    },
+                }
+                for o in a["options_appraisals"]
+            ],
+            models.OptionsAppraisal,
+        ),
     ):
         _remove(positional(manager, name, rows, model), changes)
-    _remove(keyed(p.governance_items, "governance item", [(g["item"], g) for g in a["governance"]],
-                  models.GovernanceItem, key=lambda obj: obj.item), changes)
+    _remove(
+        keyed(
+            p.governance_items,
+            "governance item",
+            [(g["item"], g) for g in a["governance"]],
+            models.GovernanceItem,
+            key=lambda obj: obj.item,
+        ),
+        changes,
+    )
     _remove(stale_streams, changes)  # after the contributions and board members that pointed at them
     _remove(stale_partners, changes)
     return p, changes
@@ -228,8 +324,15 @@ def _apply(agreement: dict[str, Any]) -> tuple[models.Partnership, Changes]:
 
 # --- memberships --------------------------------------------------------------------------------------
 
-def membership_add(*, partnership: models.Partnership, user: Any, role: str, provider_code: str | None = None,
-                   actor: Any = None) -> Report:
+
+def membership_add(
+    *,
+    partnership: models.Partnership,
+    user: Any,
+    role: str,
+    provider_code: str | None = None,
+    actor: Any = None,
+) -> Report:
     """Give `user` a role in `partnership`. Provider roles need one of the partnership's providers; other
     roles take none. Adding a role the user already holds changes nothing."""
     from concordat.core.roles import PROVIDER_ROLES, Role
@@ -242,16 +345,20 @@ def membership_add(*, partnership: models.Partnership, user: Any, role: str, pro
     if role in PROVIDER_ROLES:
         provider = partnership.providers.filter(code=provider_code or "").first()
         if provider is None:
-            report.error("provider", "unknown-provider" if provider_code else "required",
-                         f"a {Role(role).label.lower()} acts for one provider: give one of "
-                         f"{', '.join(partnership.providers.values_list('code', flat=True)) or '(none defined)'}")
+            report.error(
+                "provider",
+                "unknown-provider" if provider_code else "required",
+                f"a {Role(role).label.lower()} acts for one provider: give one of "
+                f"{', '.join(partnership.providers.values_list('code', flat=True)) or '(none defined)'}",
+            )
             return report
     elif provider_code:
         report.error("provider", "not-allowed", f"a {Role(role).label.lower()} is not tied to a provider")
         return report
     with transaction.atomic(), acting_as(actor):
-        models.Membership.objects.get_or_create(user=user, partnership=partnership, role=role,
-                                                defaults={"provider": provider})
+        models.Membership.objects.get_or_create(
+            user=user, partnership=partnership, role=role, defaults={"provider": provider}
+        )
     return report
 
 

@@ -36,13 +36,30 @@ urlpatterns = [
     path("<slug:slug>/appraisals/", appraisals.AppraisalListPage.as_view(), name="appraisals"),
     path("<slug:slug>/appraisals/add/", appraisals.AppraisalForm.as_view(), name="add-appraisal"),
     path("<slug:slug>/appraisals/<int:index>/", appraisals.AppraisalPage.as_view(), name="appraisal"),
-    path("<slug:slug>/appraisals/<int:index>/edit/", appraisals.AppraisalForm.as_view(), name="edit-appraisal"),
-    path("<slug:slug>/appraisals/<int:index>/criteria/", appraisals.CriteriaForm.as_view(), name="edit-criteria"),
-    path("<slug:slug>/appraisals/<int:index>/options/add/", appraisals.OptionForm.as_view(), name="add-option"),
-    path("<slug:slug>/appraisals/<int:index>/options/<int:option>/", appraisals.OptionForm.as_view(),
-         name="edit-option"),
-    path("<slug:slug>/appraisals/<int:index>/decision/", appraisals.DecisionForm.as_view(), name="edit-decision"),
-    path("<slug:slug>/notification-form/", documents.NotificationFormPage.as_view(), name="notification-form"),
+    path(
+        "<slug:slug>/appraisals/<int:index>/edit/", appraisals.AppraisalForm.as_view(), name="edit-appraisal"
+    ),
+    path(
+        "<slug:slug>/appraisals/<int:index>/criteria/",
+        appraisals.CriteriaForm.as_view(),
+        name="edit-criteria",
+    ),
+    path(
+        "<slug:slug>/appraisals/<int:index>/options/add/", appraisals.OptionForm.as_view(), name="add-option"
+    ),
+    path(
+        "<slug:slug>/appraisals/<int:index>/options/<int:option>/",
+        appraisals.OptionForm.as_view(),
+        name="edit-option",
+    ),
+    path(
+        "<slug:slug>/appraisals/<int:index>/decision/",
+        appraisals.DecisionForm.as_view(),
+        name="edit-decision",
+    ),
+    path(
+        "<slug:slug>/notification-form/", documents.NotificationFormPage.as_view(), name="notification-form"
+    ),
     path("<slug:slug>/notification-form.pdf", documents.notification_form_pdf, name="notification-form-pdf"),
     path("<slug:slug>/partnership.yaml", documents.agreement_yaml, name="export-yaml"),
     path("<slug:slug>/audit/", audit.AuditTrailPage.as_view(), name="audit"),

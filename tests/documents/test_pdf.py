@@ -15,7 +15,9 @@ BASE = "https://concordat.invalid/"
 
 def pdf_text(content: bytes) -> str:
     """The PDF's text as poppler's pdftotext reads it, page layout kept."""
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def pdf_pages(content: bytes) -> int:
@@ -25,8 +27,11 @@ def pdf_pages(content: bytes) -> int:
 
 @pytest.fixture
 def notification_form_pdf(partnership: Any) -> bytes:
-    context = {"partnership": partnership, "page_title": "Section 31 notification form",
-               **notification_form_context(partnership)}
+    context = {
+        "partnership": partnership,
+        "page_title": "Section 31 notification form",
+        **notification_form_context(partnership),
+    }
     return render_pdf(None, "partnerships/notification_form.html", context)
 
 
@@ -57,7 +62,9 @@ def test_the_service_chrome_is_left_out_of_the_pdf(notification_form_pdf: bytes)
 
 
 def test_pages_are_a4(notification_form_pdf: bytes) -> None:
-    info = subprocess.run(["pdfinfo", "-"], input=notification_form_pdf, capture_output=True, check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", "-"], input=notification_form_pdf, capture_output=True, check=True
+    ).stdout
     assert b"(A4)" in info
 
 
@@ -70,8 +77,11 @@ def test_rendering_asks_only_for_static_files(partnership: Any, monkeypatch: pyt
         return real_fetch(self, url, headers)
 
     monkeypatch.setattr(StaticFilesOnly, "fetch", recording_fetch)
-    render_pdf(None, "partnerships/notification_form.html",
-               {"partnership": partnership, **notification_form_context(partnership)})
+    render_pdf(
+        None,
+        "partnerships/notification_form.html",
+        {"partnership": partnership, **notification_form_context(partnership)},
+    )
     assert all(url.startswith(BASE + "static/") for url in asked)
     # The page's screen stylesheets are replaced by the print stylesheet, not loaded as well.
     assert not any("govuk-frontend" in url for url in asked)
@@ -83,14 +93,17 @@ def test_a_static_file_is_served_from_disk() -> None:
     assert response.content_type == "text/css"
 
 
-@pytest.mark.parametrize("url", [
-    "https://example.org/static/documents/print.css",
-    "http://169.254.169.254/latest/meta-data/",
-    "file:///etc/passwd",
-    BASE + "static/../settings.py",
-    BASE + "partnerships/",
-    BASE + "static/no-such-file.css",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/static/documents/print.css",
+        "http://169.254.169.254/latest/meta-data/",
+        "file:///etc/passwd",
+        BASE + "static/../settings.py",
+        BASE + "partnerships/",
+        BASE + "static/no-such-file.css",
+    ],
+)
 def test_the_fetcher_refuses_anything_but_existing_static_files(url: str) -> None:
     with pytest.raises(ValueError):
         StaticFilesOnly(BASE).fetch(url)

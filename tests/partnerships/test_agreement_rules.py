@@ -734,8 +734,12 @@ def test_yaml_leaves_dates_and_years_as_text_for_the_checker() -> None:
 
 def test_an_impossible_date_is_an_error_at_its_path_not_a_crash() -> None:
     report = Report()
-    document = parse_text(yaml.safe_dump(agreement_document(), sort_keys=False).replace(
-        "start_date: 2003-04-01", "start_date: 2003-02-30"), report)
+    document = parse_text(
+        yaml.safe_dump(agreement_document(), sort_keys=False).replace(
+            "start_date: 2003-04-01", "start_date: 2003-02-30"
+        ),
+        report,
+    )
     assert report.valid
     errors = check_agreement(document, today=date(2004, 2, 1)).report.errors
     assert [(e.path, e.code) for e in errors] == [("start_date", "invalid-date")]

@@ -22,8 +22,11 @@ def _client(user: Any) -> Client:
 
 
 def _put(client: Client, slug: str, document: dict[str, Any]) -> Any:
-    return client.put(f"/api/v1/partnerships/{slug}/agreement", data=json.dumps(document, default=str),
-                      content_type="application/json")
+    return client.put(
+        f"/api/v1/partnerships/{slug}/agreement",
+        data=json.dumps(document, default=str),
+        content_type="application/json",
+    )
 
 
 def test_anonymous_request_gets_a_401_problem(partnership: Any) -> None:
@@ -54,11 +57,19 @@ def test_check_reports_errors_with_paths_and_writes_nothing(lead: Any, partnersh
     document = agreement_document()
     document["partners"][1]["code"] = document["partners"][0]["code"]
     before = LogEntry.objects.count()
-    body = _client(lead).post("/api/v1/agreements/check", data=json.dumps(document, default=str),
-                              content_type="application/json").json()
+    body = (
+        _client(lead)
+        .post(
+            "/api/v1/agreements/check",
+            data=json.dumps(document, default=str),
+            content_type="application/json",
+        )
+        .json()
+    )
     assert body["valid"] is False
     assert {"path": "partners[1].code", "code": "duplicate-code"} in [
-        {"path": e["path"], "code": e["code"]} for e in body["errors"]]
+        {"path": e["path"], "code": e["code"]} for e in body["errors"]
+    ]
     assert LogEntry.objects.count() == before
 
 
@@ -69,7 +80,9 @@ def test_check_of_a_body_that_is_not_an_object_is_a_422_problem_at_the_root(lead
     assert response.json()["errors"][0]["path"] == "$"
 
 
-def test_invalid_replacement_is_a_422_problem_with_json_paths_and_changes_nothing(lead: Any, partnership: Any) -> None:
+def test_invalid_replacement_is_a_422_problem_with_json_paths_and_changes_nothing(
+    lead: Any, partnership: Any
+) -> None:
     before = export_agreement(partnership)
     document = agreement_document()
     document["contributions"][0]["amount"] = "-5.00"
@@ -77,7 +90,8 @@ def test_invalid_replacement_is_a_422_problem_with_json_paths_and_changes_nothin
     assert response.status_code == 422
     assert response["content-type"] == PROBLEM
     assert {"path": "$.contributions[0].amount", "code": "negative-money"} in [
-        {"path": e["path"], "code": e["code"]} for e in response.json()["errors"]]
+        {"path": e["path"], "code": e["code"]} for e in response.json()["errors"]
+    ]
     assert export_agreement(partnership) == before
 
 
@@ -87,7 +101,10 @@ def test_valid_replacement_updates_and_reports_the_change(lead: Any, partnership
     response = _put(_client(lead), "salford-dat", document)
     assert response.status_code == 200
     assert response.json()["changed"] == [f"partner {document['partners'][0]['code']}"]
-    assert Partner.objects.get(partnership=partnership, code=document["partners"][0]["code"]).name == "City of Salford"
+    assert (
+        Partner.objects.get(partnership=partnership, code=document["partners"][0]["code"]).name
+        == "City of Salford"
+    )
 
 
 def test_replacement_with_another_slug_is_refused(lead: Any, partnership: Any) -> None:
@@ -107,5 +124,9 @@ def test_auditor_cannot_replace_the_agreement(auditor: Any, partnership: Any) ->
 
 def test_openapi_document_lists_the_agreement_endpoints(lead: Any) -> None:
     paths = _client(lead).get("/api/v1/openapi.json").json()["paths"]
-    assert {"/api/v1/partnerships", "/api/v1/partnerships/{slug}/agreement", "/api/v1/agreements/check"} <= set(paths)
+    assert {
+        "/api/v1/partnerships",
+        "/api/v1/partnerships/{slug}/agreement",
+        "/api/v1/agreements/check",
+    } <= set(paths)
     assert "put" in paths["/api/v1/partnerships/{slug}/agreement"]

@@ -16,15 +16,24 @@ from concordat.partnerships.models import OptionsAppraisal
 from concordat.partnerships.rules.appraisal import rank_options
 from tests.factories import agreement_document, load_partnership, member
 
-CRITERIA = [{"name": "Users and carers at the centre", "weight": 3},
-            {"name": "Ends divided budgets", "weight": 3},
-            {"name": "One clear lead", "weight": 2}]
+CRITERIA = [
+    {"name": "Users and carers at the centre", "weight": 3},
+    {"name": "Ends divided budgets", "weight": 3},
+    {"name": "One clear lead", "weight": 2},
+]
 
 
 def option(code: str, users: int, budgets: int, lead: int, name: str = "") -> dict[str, Any]:
-    return {"code": code, "name": name or f"Option {code}", "description": f"What option {code} means",
-            "scores": {"Users and carers at the centre": users, "Ends divided budgets": budgets,
-                       "One clear lead": lead}}
+    return {
+        "code": code,
+        "name": name or f"Option {code}",
+        "description": f"What option {code} means",
+        "scores": {
+            "Users and carers at the centre": users,
+            "Ends divided budgets": budgets,
+            "One clear lead": lead,
+        },
+    }
 
 
 # Salford and Trafford's choice (seed paper 002): option 1(b), the local authority as lead agency.
@@ -32,12 +41,19 @@ APPRAISAL = {
     "title": "Model for integrated commissioning",
     "question": "How should health and social care commission learning difficulty services?",
     "criteria": CRITERIA,
-    "options": [option("1(a)", 2, 3, 4), option("1(b)", 5, 4, 5, "Local authority as lead agency"),
-                option("2", 2, 2, 3), option("3", 1, 1, 2)],
+    "options": [
+        option("1(a)", 2, 3, 4),
+        option("1(b)", 5, 4, 5, "Local authority as lead agency"),
+        option("2", 2, 2, 3),
+        option("3", 1, 1, 2),
+    ],
     "preferred": "1(b)",
     "reasons": ["The board would comprise a wide range of partners, including users and carers."],
-    "decision": {"body": "Salford City Council Cabinet", "date": "2000-04-25",
-                 "text": "Endorsed option 1(b) as the preferred option"},
+    "decision": {
+        "body": "Salford City Council Cabinet",
+        "date": "2000-04-25",
+        "text": "Endorsed option 1(b) as the preferred option",
+    },
 }
 
 
@@ -71,10 +87,15 @@ def text_of(response: Any) -> str:
 
 # --- the ranking rule -------------------------------------------------------------------------------------
 
+
 def test_options_rank_by_weighted_score_highest_first() -> None:
     ranking = rank_options(CRITERIA, APPRAISAL["options"])
     assert [(r.code, r.weighted_score, r.rank) for r in ranking] == [
-        ("1(b)", 37, 1), ("1(a)", 23, 2), ("2", 18, 3), ("3", 10, 4)]
+        ("1(b)", 37, 1),
+        ("1(a)", 23, 2),
+        ("2", 18, 3),
+        ("3", 10, 4),
+    ]
     assert {r.maximum for r in ranking} == {40}
 
 
@@ -85,12 +106,15 @@ def test_equal_scores_share_a_rank_and_keep_file_order() -> None:
 
 
 def test_a_criterion_not_scored_counts_nothing() -> None:
-    ranking = rank_options(CRITERIA, [{"code": "X", "name": "X", "scores": {"One clear lead": 5}}, {"code": "Y"}])
+    ranking = rank_options(
+        CRITERIA, [{"code": "X", "name": "X", "scores": {"One clear lead": 5}}, {"code": "Y"}]
+    )
     assert [(r.code, r.weighted_score) for r in ranking] == [("X", 10), ("Y", 0)]
 
 
 criteria_lists = st.lists(st.integers(1, 10), min_size=1, max_size=6).map(
-    lambda weights: [{"name": f"c{i}", "weight": w} for i, w in enumerate(weights)])
+    lambda weights: [{"name": f"c{i}", "weight": w} for i, w in enumerate(weights)]
+)
 
 
 @st.composite
@@ -98,8 +122,14 @@ def appraisals(draw: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     criteria = draw(criteria_lists)
     names = [c["name"] for c in criteria]
     count = draw(st.integers(1, 8))
-    options = [{"code": f"o{i}", "name": f"Option {i}",
-                "scores": draw(st.dictionaries(st.sampled_from(names), st.integers(0, 5)))} for i in range(count)]
+    options = [
+        {
+            "code": f"o{i}",
+            "name": f"Option {i}",
+            "scores": draw(st.dictionaries(st.sampled_from(names), st.integers(0, 5))),
+        }
+        for i in range(count)
+    ]
     return criteria, options
 
 
@@ -121,6 +151,7 @@ def test_ranks_never_decrease_and_the_first_holds_the_highest_score(case: Any) -
 
 # --- the pages --------------------------------------------------------------------------------------------
 
+
 def test_the_list_shows_each_appraisal_with_its_preferred_option(client: Any, appraised: Any) -> None:
     reader = member(appraised, Role.BOARD_MEMBER, username="board")
     text = text_of(get(client, reader, "appraisals"))
@@ -129,8 +160,9 @@ def test_the_list_shows_each_appraisal_with_its_preferred_option(client: Any, ap
     assert "Salford City Council Cabinet" in text
 
 
-def test_the_appraisal_page_shows_criteria_scores_ranking_preference_and_decision(client: Any,
-                                                                                   appraised: Any) -> None:
+def test_the_appraisal_page_shows_criteria_scores_ranking_preference_and_decision(
+    client: Any, appraised: Any
+) -> None:
     reader = member(appraised, Role.BOARD_MEMBER, username="board")
     response = get(client, reader, "appraisal", 0)
     assert response.status_code == 200
@@ -176,6 +208,7 @@ def test_only_the_lead_commissioner_may_change_an_appraisal(client: Any, apprais
 
 # --- the forms --------------------------------------------------------------------------------------------
 
+
 def test_adding_an_appraisal_takes_you_to_it(client: Any, lead_of: Any) -> None:
     response = post(client, lead_of, "add-appraisal", [], {"title": "Who hosts the pool", "question": ""})
     assert response.status_code == 302
@@ -195,8 +228,11 @@ def test_criteria_are_read_one_a_line(client: Any, lead_of: Any) -> None:
     lines = "Users and carers at the centre | 4\n\nEnds divided budgets|3\nOne clear lead | 2\n"
     response = post(client, lead_of, "edit-criteria", [0], {"criteria": lines})
     assert response.status_code == 302
-    assert stored().criteria == [{"name": "Users and carers at the centre", "weight": 4},
-                                 {"name": "Ends divided budgets", "weight": 3}, {"name": "One clear lead", "weight": 2}]
+    assert stored().criteria == [
+        {"name": "Users and carers at the centre", "weight": 4},
+        {"name": "Ends divided budgets", "weight": 3},
+        {"name": "One clear lead", "weight": 2},
+    ]
 
 
 def test_a_criterion_line_without_a_weight_from_1_to_10_is_an_error(client: Any, lead_of: Any) -> None:
@@ -215,13 +251,27 @@ def test_removing_a_criterion_removes_its_scores(client: Any, lead_of: Any) -> N
 
 
 def test_adding_an_option_with_its_scores(client: Any, lead_of: Any) -> None:
-    response = post(client, lead_of, "add-option", [0], {
-        "code": "4", "name": "Health as lead agency", "description": "", "score_0": "3", "score_1": "0",
-        "score_2": ""})
+    response = post(
+        client,
+        lead_of,
+        "add-option",
+        [0],
+        {
+            "code": "4",
+            "name": "Health as lead agency",
+            "description": "",
+            "score_0": "3",
+            "score_1": "0",
+            "score_2": "",
+        },
+    )
     assert response.status_code == 302
     added = stored().options[-1]
     assert (added["code"], added["name"]) == ("4", "Health as lead agency")
-    assert added["scores"] == {"Users and carers at the centre": 3, "Ends divided budgets": 0}  # one not scored
+    assert added["scores"] == {
+        "Users and carers at the centre": 3,
+        "Ends divided budgets": 0,
+    }  # one not scored
 
 
 def test_a_duplicate_option_code_is_an_error_on_the_code(client: Any, lead_of: Any) -> None:
@@ -232,17 +282,40 @@ def test_a_duplicate_option_code_is_an_error_on_the_code(client: Any, lead_of: A
 
 
 def test_renaming_the_preferred_option_keeps_it_preferred(client: Any, lead_of: Any) -> None:
-    response = post(client, lead_of, "edit-option", [0, 1], {
-        "code": "1b", "name": "Local authority as lead agency", "score_0": "5", "score_1": "4", "score_2": "5"})
+    response = post(
+        client,
+        lead_of,
+        "edit-option",
+        [0, 1],
+        {
+            "code": "1b",
+            "name": "Local authority as lead agency",
+            "score_0": "5",
+            "score_1": "4",
+            "score_2": "5",
+        },
+    )
     assert response.status_code == 302
     assert stored().preferred == "1b"
     assert stored().options[1]["code"] == "1b"
 
 
 def test_the_decision_form_records_preference_reasons_and_decision(client: Any, lead_of: Any) -> None:
-    response = post(client, lead_of, "edit-decision", [0], {
-        "preferred": "1(a)", "reasons": "Cheaper\n\nQuicker to set up\n", "decision_body": "Cabinet",
-        "decision_date_0": "2", "decision_date_1": "5", "decision_date_2": "2000", "decision_text": "Chose 1(a)"})
+    response = post(
+        client,
+        lead_of,
+        "edit-decision",
+        [0],
+        {
+            "preferred": "1(a)",
+            "reasons": "Cheaper\n\nQuicker to set up\n",
+            "decision_body": "Cabinet",
+            "decision_date_0": "2",
+            "decision_date_1": "5",
+            "decision_date_2": "2000",
+            "decision_text": "Chose 1(a)",
+        },
+    )
     assert response.status_code == 302
     appraisal = stored()
     assert appraisal.preferred == "1(a)"
@@ -251,8 +324,18 @@ def test_the_decision_form_records_preference_reasons_and_decision(client: Any, 
 
 
 def test_the_preferred_option_must_be_one_of_the_options(client: Any, lead_of: Any) -> None:
-    response = post(client, lead_of, "edit-decision", [0], {
-        "preferred": "9(z)", "reasons": "Because", "decision_body": "Cabinet", "decision_text": "Chose 9(z)"})
+    response = post(
+        client,
+        lead_of,
+        "edit-decision",
+        [0],
+        {
+            "preferred": "9(z)",
+            "reasons": "Because",
+            "decision_body": "Cabinet",
+            "decision_text": "Chose 9(z)",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["preferred"] == ["Select one of this appraisal's options"]
     appraisal = stored()

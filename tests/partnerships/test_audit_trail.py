@@ -42,8 +42,9 @@ def test_the_trail_is_shown_to_an_auditor(client: Any, auditor: Any) -> None:
     assert trail(client, auditor).status_code == 200
 
 
-def test_a_change_shows_who_made_it_and_the_fields_before_and_after(client: Any, partnership: Any, lead: Any,
-                                                                     auditor: Any) -> None:
+def test_a_change_shows_who_made_it_and_the_fields_before_and_after(
+    client: Any, partnership: Any, lead: Any, auditor: Any
+) -> None:
     lead.first_name, lead.last_name = "Lena", "Lead"
     lead.save()
     rename_officer(partnership, lead)
@@ -53,13 +54,22 @@ def test_a_change_shows_who_made_it_and_the_fields_before_and_after(client: Any,
     assert newest.action == "changed"
     assert newest.what == "Partnership: Salford Drug Action Team"
     assert [(c.field, c.before, c.after) for c in newest.changes] == [
-        ("responsible officer", "Anne Williams, Chair of the Salford Drug Action Team", "Jane Smith, DAT Co-ordinator")]
+        (
+            "responsible officer",
+            "Anne Williams, Chair of the Salford Drug Action Team",
+            "Jane Smith, DAT Co-ordinator",
+        )
+    ]
     text = text_of(response)
-    assert ("responsible officer : Anne Williams, Chair of the Salford Drug Action Team → "
-            "Jane Smith, DAT Co-ordinator") in text
+    assert (
+        "responsible officer : Anne Williams, Chair of the Salford Drug Action Team → "
+        "Jane Smith, DAT Co-ordinator"
+    ) in text
 
 
-def test_changes_without_a_person_are_from_the_command_line(client: Any, partnership: Any, auditor: Any) -> None:
+def test_changes_without_a_person_are_from_the_command_line(
+    client: Any, partnership: Any, auditor: Any
+) -> None:
     response = trail(client, auditor, "?action=created")
     entries = response.context["entries"]
     created_partnership = next(e for e in entries if e.what == "Partnership: Salford Drug Action Team")
@@ -69,12 +79,17 @@ def test_changes_without_a_person_are_from_the_command_line(client: Any, partner
 def test_entries_are_newest_first(client: Any, partnership: Any, lead: Any, auditor: Any) -> None:
     rename_officer(partnership, lead, "First rename")
     rename_officer(partnership, lead, "Second rename")
-    changes = [e.changes[0].after for e in trail(client, auditor, "?action=changed").context["entries"]
-               if e.what.startswith("Partnership:")]
+    changes = [
+        e.changes[0].after
+        for e in trail(client, auditor, "?action=changed").context["entries"]
+        if e.what.startswith("Partnership:")
+    ]
     assert changes[:2] == ["Second rename", "First rename"]
 
 
-def test_filtering_by_action_shows_only_that_action(client: Any, partnership: Any, lead: Any, auditor: Any) -> None:
+def test_filtering_by_action_shows_only_that_action(
+    client: Any, partnership: Any, lead: Any, auditor: Any
+) -> None:
     rename_officer(partnership, lead)
     assert {e.action for e in trail(client, auditor, "?action=changed").context["entries"]} == {"changed"}
     assert {e.action for e in trail(client, auditor, "?action=created").context["entries"]} == {"created"}
@@ -82,8 +97,9 @@ def test_filtering_by_action_shows_only_that_action(client: Any, partnership: An
     assert every >= {"created", "changed"}
 
 
-def test_a_changed_reference_names_the_object_it_points_to(client: Any, partnership: Any, lead: Any,
-                                                          auditor: Any) -> None:
+def test_a_changed_reference_names_the_object_it_points_to(
+    client: Any, partnership: Any, lead: Any, auditor: Any
+) -> None:
     def new_host(document: dict[str, Any]) -> None:
         document["host_partner"] = "PCT"
 
@@ -109,8 +125,9 @@ def test_the_trail_holds_only_this_partnerships_entries(client: Any, partnership
     assert "Partnership: Other Drug Action Team" not in whats
 
 
-def test_the_trail_is_paginated_keeping_the_filter(client: Any, partnership: Any, lead: Any, auditor: Any,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_trail_is_paginated_keeping_the_filter(
+    client: Any, partnership: Any, lead: Any, auditor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(audit, "PAGE_SIZE", 2)
     for number in range(5):
         rename_officer(partnership, lead, f"Officer {number}")

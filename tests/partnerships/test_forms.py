@@ -34,12 +34,25 @@ def day(name: str, when: date) -> dict[str, str]:
     return {f"{name}_0": str(when.day), f"{name}_1": str(when.month), f"{name}_2": str(when.year)}
 
 
-DETAILS = {"name": "Salford Drug Action Team", "client_group": "drugs", "area": "E08000006",
-           "flexibilities": ["pooled-fund", "lead-commissioning"], "host_partner": "SCC", "lead_commissioner": "SCC",
-           **day("agreement_date", date(2002, 3, 1)), **day("start_date", date(2003, 4, 1)),
-           **day("review_date", date(2005, 3, 31)), "responsible_officer": "Anne Williams", "min_age": "18",
-           "max_age": "", "residence_in_area": "on", "eligibility_description": "Adults with drug problems",
-           "overspend": "proportional", "underspend": "carry-forward", "fixed_shares": ""}
+DETAILS = {
+    "name": "Salford Drug Action Team",
+    "client_group": "drugs",
+    "area": "E08000006",
+    "flexibilities": ["pooled-fund", "lead-commissioning"],
+    "host_partner": "SCC",
+    "lead_commissioner": "SCC",
+    **day("agreement_date", date(2002, 3, 1)),
+    **day("start_date", date(2003, 4, 1)),
+    **day("review_date", date(2005, 3, 31)),
+    "responsible_officer": "Anne Williams",
+    "min_age": "18",
+    "max_age": "",
+    "residence_in_area": "on",
+    "eligibility_description": "Adults with drug problems",
+    "overspend": "proportional",
+    "underspend": "carry-forward",
+    "fixed_shares": "",
+}
 
 # (url name, url arguments, a valid POST) for every form.
 FORMS: list[tuple[str, list[Any], dict[str, Any]]] = [
@@ -47,22 +60,59 @@ FORMS: list[tuple[str, list[Any], dict[str, Any]]] = [
     ("add-partner", [], {"code": "NHSE", "name": "NHS England", "kind": "nhs"}),
     ("edit-partner", ["PCT"], {"name": "Salford PCT", "kind": "nhs", "address": "St James's House"}),
     ("add-stream", [], {"code": "DIP", "name": "Drug Interventions Programme", "partner": "GMP"}),
-    ("edit-stream", ["MAINSTREAM-HEALTH"], {"name": "Mainstream health", "partner": "PCT", "ring_fenced": "treatment"}),
+    (
+        "edit-stream",
+        ["MAINSTREAM-HEALTH"],
+        {"name": "Mainstream health", "partner": "PCT", "ring_fenced": "treatment"},
+    ),
     ("add-contribution", [], {"stream": "NTA-PTB", "year": "2004-05", "amount": "£1,300,000"}),
     ("edit-contribution", [2], {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352,500.00"}),
-    ("edit-aims", [], {"aims": "To commission treatment\nTo pool the budgets", "outcomes": "An agreed strategy"}),
+    (
+        "edit-aims",
+        [],
+        {"aims": "To commission treatment\nTo pool the budgets", "outcomes": "An agreed strategy"},
+    ),
     ("add-milestone", [], {"text": "Pool in place", **day("due", date(2004, 4, 1)), "status": "open"}),
-    ("edit-milestone", [0], {"text": "Joint Commissioning Group formed", **day("due", date(2003, 3, 31)),
-                             "status": "met"}),
-    ("edit-governance", ["auditors-consulted"], {"status": "confirmed", "evidence": "Audit Commission letter",
-                                                 "signed_off_by": "Anne Williams",
-                                                 **day("signed_off_on", date(2004, 1, 5))}),
-    ("add-approval", [], {"body": "Salford PCT Board", **day("date", date(2004, 3, 2)), "decision": "approved"}),
-    ("edit-approval", [0], {"body": "Salford Drug Action Team", **day("date", date(2004, 1, 16)),
-                            "decision": "supported"}),
-    ("add-consultation", [], {"who": "carers", "how": "Carers' forum", **day("date", date(2003, 2, 3)), "notes": ""}),
-    ("add-board-member", [], {"name": "Sam Smith", "role": "Service user representative", "kind": "service-user",
-                              "represents": ""}),
+    (
+        "edit-milestone",
+        [0],
+        {"text": "Joint Commissioning Group formed", **day("due", date(2003, 3, 31)), "status": "met"},
+    ),
+    (
+        "edit-governance",
+        ["auditors-consulted"],
+        {
+            "status": "confirmed",
+            "evidence": "Audit Commission letter",
+            "signed_off_by": "Anne Williams",
+            **day("signed_off_on", date(2004, 1, 5)),
+        },
+    ),
+    (
+        "add-approval",
+        [],
+        {"body": "Salford PCT Board", **day("date", date(2004, 3, 2)), "decision": "approved"},
+    ),
+    (
+        "edit-approval",
+        [0],
+        {"body": "Salford Drug Action Team", **day("date", date(2004, 1, 16)), "decision": "supported"},
+    ),
+    (
+        "add-consultation",
+        [],
+        {"who": "carers", "how": "Carers' forum", **day("date", date(2003, 2, 3)), "notes": ""},
+    ),
+    (
+        "add-board-member",
+        [],
+        {
+            "name": "Sam Smith",
+            "role": "Service user representative",
+            "kind": "service-user",
+            "represents": "",
+        },
+    ),
 ]
 FORM_NAMES = [name for name, _, _ in FORMS]
 
@@ -92,15 +142,19 @@ def representative(partnership: Any) -> Any:
 
 # --- who may use the forms -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("name", "args", "data"), FORMS, ids=FORM_NAMES)
-def test_auditor_may_not_open_a_form(client: Any, auditor: Any, name: str, args: list[Any], data: Any) -> None:
+def test_auditor_may_not_open_a_form(
+    client: Any, auditor: Any, name: str, args: list[Any], data: Any
+) -> None:
     client.force_login(auditor)
     assert client.get(url(name, *args)).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "args", "data"), FORMS, ids=FORM_NAMES)
-def test_auditor_may_not_post_a_form_and_nothing_changes(client: Any, auditor: Any, name: str, args: list[Any],
-                                                         data: dict[str, Any]) -> None:
+def test_auditor_may_not_post_a_form_and_nothing_changes(
+    client: Any, auditor: Any, name: str, args: list[Any], data: dict[str, Any]
+) -> None:
     before, logged = state(), entries()
     client.force_login(auditor)
     assert client.post(url(name, *args), data).status_code == 403
@@ -109,8 +163,9 @@ def test_auditor_may_not_post_a_form_and_nothing_changes(client: Any, auditor: A
 
 
 @pytest.mark.parametrize(("name", "args", "data"), FORMS, ids=FORM_NAMES)
-def test_member_without_the_change_permission_may_not_post_a_form(client: Any, representative: Any, name: str,
-                                                                  args: list[Any], data: dict[str, Any]) -> None:
+def test_member_without_the_change_permission_may_not_post_a_form(
+    client: Any, representative: Any, name: str, args: list[Any], data: dict[str, Any]
+) -> None:
     before = state()
     client.force_login(representative)
     assert client.get(url(name, *args)).status_code == 403
@@ -119,27 +174,39 @@ def test_member_without_the_change_permission_may_not_post_a_form(client: Any, r
 
 
 @pytest.mark.parametrize(("name", "args", "data"), FORMS, ids=FORM_NAMES)
-def test_form_is_not_found_for_a_user_who_is_not_a_member(client: Any, outsider: Any, partnership: Any, name: str,
-                                                          args: list[Any], data: dict[str, Any]) -> None:
+def test_form_is_not_found_for_a_user_who_is_not_a_member(
+    client: Any, outsider: Any, partnership: Any, name: str, args: list[Any], data: dict[str, Any]
+) -> None:
     client.force_login(outsider)
     assert client.get(url(name, *args)).status_code == 404
     assert client.post(url(name, *args), data).status_code == 404
 
 
-@pytest.mark.parametrize(("name", "args"), [
-    ("edit-partner", ["NOPE"]), ("edit-stream", ["NOPE"]), ("edit-contribution", [3]), ("edit-milestone", [3]),
-    ("edit-governance", ["not-an-item"]), ("edit-approval", [2]), ("edit-consultation", [0]),
-    ("edit-board-member", [0]),
-])
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("edit-partner", ["NOPE"]),
+        ("edit-stream", ["NOPE"]),
+        ("edit-contribution", [3]),
+        ("edit-milestone", [3]),
+        ("edit-governance", ["not-an-item"]),
+        ("edit-approval", [2]),
+        ("edit-consultation", [0]),
+        ("edit-board-member", [0]),
+    ],
+)
 def test_changing_an_entry_that_does_not_exist_is_not_found(as_lead: Any, name: str, args: list[Any]) -> None:
     assert as_lead.get(url(name, *args)).status_code == 404
     assert as_lead.post(url(name, *args), {}).status_code == 404
 
 
-@pytest.mark.parametrize(("name", "args", "data"), [f for f in FORMS if f[0] in {
-    "add-stream", "edit-stream", "add-contribution", "edit-contribution"}])
-def test_pool_manager_may_change_streams_and_contributions(client: Any, pool_manager: Any, name: str,
-                                                           args: list[Any], data: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("name", "args", "data"),
+    [f for f in FORMS if f[0] in {"add-stream", "edit-stream", "add-contribution", "edit-contribution"}],
+)
+def test_pool_manager_may_change_streams_and_contributions(
+    client: Any, pool_manager: Any, name: str, args: list[Any], data: dict[str, Any]
+) -> None:
     client.force_login(pool_manager)
     response = client.post(url(name, *args), data)
     assert response.status_code == 302, response.content.decode()
@@ -153,20 +220,23 @@ def test_pool_manager_may_not_change_the_rest_of_the_agreement(client: Any, pool
 
 # --- what a valid form does ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("name", "args", "data"), FORMS, ids=FORM_NAMES)
-def test_form_page_shows_the_form_to_the_lead_commissioner(as_lead: Any, name: str, args: list[Any],
-                                                           data: dict[str, Any]) -> None:
+def test_form_page_shows_the_form_to_the_lead_commissioner(
+    as_lead: Any, name: str, args: list[Any], data: dict[str, Any]
+) -> None:
     response = as_lead.get(url(name, *args))
     assert response.status_code == 200
     html = response.content.decode()
     assert '<span class="govuk-caption-l">Salford Drug Action Team</span>' in html
-    main = html[html.index("<main"):html.index("</main>")]
+    main = html[html.index("<main") : html.index("</main>")]
     assert main.count('name="csrfmiddlewaretoken"') == 1
 
 
 @pytest.mark.parametrize(("name", "args", "data"), FORMS, ids=FORM_NAMES)
-def test_valid_form_changes_the_agreement_and_writes_the_audit_trail(as_lead: Any, name: str, args: list[Any],
-                                                                     data: dict[str, Any]) -> None:
+def test_valid_form_changes_the_agreement_and_writes_the_audit_trail(
+    as_lead: Any, name: str, args: list[Any], data: dict[str, Any]
+) -> None:
     before, logged = state(), entries()
     response = as_lead.post(url(name, *args), data)
     assert response.status_code == 302, response.content.decode()
@@ -175,7 +245,9 @@ def test_valid_form_changes_the_agreement_and_writes_the_audit_trail(as_lead: An
 
 
 def test_adding_a_partner_creates_it(as_lead: Any) -> None:
-    as_lead.post(url("add-partner"), {"code": "NHSE", "name": "NHS England", "kind": "nhs", "org_code": "X24"})
+    as_lead.post(
+        url("add-partner"), {"code": "NHSE", "name": "NHS England", "kind": "nhs", "org_code": "X24"}
+    )
     partner = Partner.objects.get(partnership__slug=SLUG, code="NHSE")
     assert (partner.name, partner.kind, partner.org_code) == ("NHS England", "nhs", "X24")
 
@@ -199,19 +271,30 @@ def test_contribution_amount_is_read_with_commas_and_a_pound_sign(as_lead: Any) 
 
 
 def test_changing_a_contribution_changes_its_amount(as_lead: Any) -> None:
-    as_lead.post(url("edit-contribution", 2), {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352500.00"})
+    as_lead.post(
+        url("edit-contribution", 2), {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352500.00"}
+    )
     assert Contribution.objects.get(stream__code="SOCIAL-SERVICES", year=2003).amount_pence == 35_250_000
 
 
 def test_contribution_page_has_no_warning_once_the_lines_add_up(as_lead: Any) -> None:
-    as_lead.post(url("edit-contribution", 2), {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352,500.00"})
+    as_lead.post(
+        url("edit-contribution", 2), {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352,500.00"}
+    )
     html = as_lead.get(url("contributions")).content.decode()
     assert "govuk-warning-text" not in html
 
 
 def test_adding_a_stream_ring_fenced_for_a_purpose(as_lead: Any) -> None:
-    as_lead.post(url("add-stream"), {"code": "YP", "name": "Young people's substance misuse", "partner": "SCC",
-                                     "ring_fenced": "young-people"})
+    as_lead.post(
+        url("add-stream"),
+        {
+            "code": "YP",
+            "name": "Young people's substance misuse",
+            "partner": "SCC",
+            "ring_fenced": "young-people",
+        },
+    )
     stream = FundingStream.objects.get(partnership__slug=SLUG, code="YP")
     assert (stream.partner.code, stream.ring_fenced) == ("SCC", "young-people")
 
@@ -223,19 +306,31 @@ def test_aims_are_saved_one_a_line_without_blank_lines(as_lead: Any) -> None:
 
 
 def test_adding_a_milestone_records_its_due_date_and_status(as_lead: Any) -> None:
-    as_lead.post(url("add-milestone"), {"text": "Pool in place", **day("due", date(2004, 4, 1)),
-                                        "status": "in-progress"})
+    as_lead.post(
+        url("add-milestone"),
+        {"text": "Pool in place", **day("due", date(2004, 4, 1)), "status": "in-progress"},
+    )
     milestone = Milestone.objects.get(partnership__slug=SLUG, text="Pool in place")
     assert (milestone.due, milestone.status) == (date(2004, 4, 1), "in-progress")
 
 
 def test_confirming_a_governance_item_records_evidence_and_sign_off(as_lead: Any) -> None:
-    as_lead.post(url("edit-governance", "auditors-consulted"), {
-        "status": "confirmed", "evidence": "Audit Commission letter", "signed_off_by": "Anne Williams",
-        **day("signed_off_on", date(2004, 1, 5))})
+    as_lead.post(
+        url("edit-governance", "auditors-consulted"),
+        {
+            "status": "confirmed",
+            "evidence": "Audit Commission letter",
+            "signed_off_by": "Anne Williams",
+            **day("signed_off_on", date(2004, 1, 5)),
+        },
+    )
     item = GovernanceItem.objects.get(partnership__slug=SLUG, item="auditors-consulted")
     assert (item.status, item.evidence, item.signed_off_by, item.signed_off_on) == (
-        "confirmed", "Audit Commission letter", "Anne Williams", date(2004, 1, 5))
+        "confirmed",
+        "Audit Commission letter",
+        "Anne Williams",
+        date(2004, 1, 5),
+    )
 
 
 def test_governance_item_may_be_reopened_without_evidence(as_lead: Any) -> None:
@@ -244,10 +339,15 @@ def test_governance_item_may_be_reopened_without_evidence(as_lead: Any) -> None:
 
 
 def test_adding_an_approval_appends_it_to_the_trail(as_lead: Any) -> None:
-    as_lead.post(url("add-approval"), {"body": "Salford PCT Board", **day("date", date(2004, 3, 2)),
-                                       "decision": "approved"})
+    as_lead.post(
+        url("add-approval"),
+        {"body": "Salford PCT Board", **day("date", date(2004, 3, 2)), "decision": "approved"},
+    )
     assert list(Approval.objects.filter(partnership__slug=SLUG).values_list("body", flat=True)) == [
-        "Salford Drug Action Team", "Salford City Council Cabinet", "Salford PCT Board"]
+        "Salford Drug Action Team",
+        "Salford City Council Cabinet",
+        "Salford PCT Board",
+    ]
 
 
 def test_adding_a_consultation_entry_without_a_date(as_lead: Any) -> None:
@@ -274,8 +374,10 @@ def test_changing_the_details_sets_the_review_date(as_lead: Any) -> None:
 
 
 def test_audit_entries_name_the_user_who_made_the_change(as_lead: Any, lead: Any) -> None:
-    as_lead.post(url("add-approval"), {"body": "Salford PCT Board", **day("date", date(2004, 3, 2)),
-                                       "decision": "approved"})
+    as_lead.post(
+        url("add-approval"),
+        {"body": "Salford PCT Board", **day("date", date(2004, 3, 2)), "decision": "approved"},
+    )
     entry = LogEntry.objects.filter(additional_data__partnership=SLUG).latest("id")
     assert entry.actor == lead
 
@@ -298,7 +400,9 @@ def as_post(form: Any) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize(("name", "args"), [(name, args) for name, args, _ in FORMS if not name.startswith("add-")])
+@pytest.mark.parametrize(
+    ("name", "args"), [(name, args) for name, args, _ in FORMS if not name.startswith("add-")]
+)
 def test_saving_a_change_form_as_shown_changes_nothing(as_lead: Any, name: str, args: list[Any]) -> None:
     before, logged = state(), entries()
     form = as_lead.get(url(name, *args)).context["form"]
@@ -311,10 +415,18 @@ def test_saving_a_change_form_as_shown_changes_nothing(as_lead: Any, name: str, 
 def test_saving_the_details_as_shown_keeps_fixed_shares_and_eligibility(client: Any, db: None) -> None:
     partnership = load_partnership(
         review_date=date(2005, 3, 31),
-        risk_share={"overspend": "fixed", "underspend": "carry-forward",
-                    "fixed_shares": {"SCC": "60.50", "PCT": 39.5}},
-        eligibility={"min_age": 18, "max_age": 65, "residence_in_area": False,
-                     "description": "Adults with drug problems aged 18 or over"})
+        risk_share={
+            "overspend": "fixed",
+            "underspend": "carry-forward",
+            "fixed_shares": {"SCC": "60.50", "PCT": 39.5},
+        },
+        eligibility={
+            "min_age": 18,
+            "max_age": 65,
+            "residence_in_area": False,
+            "description": "Adults with drug problems aged 18 or over",
+        },
+    )
     client.force_login(member(partnership, Role.LEAD_COMMISSIONER))
     before = state()
     form = client.get(url("edit-details")).context["form"]
@@ -323,6 +435,7 @@ def test_saving_the_details_as_shown_keeps_fixed_shares_and_eligibility(client: 
 
 
 # --- what an invalid form does -------------------------------------------------------------------------
+
 
 def assert_rejected(response: Any, message: str, before: dict[str, Any], logged: int) -> None:
     assert response.status_code == 200
@@ -334,53 +447,141 @@ def assert_rejected(response: Any, message: str, before: dict[str, Any], logged:
 
 
 INVALID = [
-    pytest.param("add-stream", [], {"code": "DIP", "name": "DIP", "partner": "NOPE"},
-                 "NOPE is not a partner of this agreement", id="stream-of-an-unknown-partner"),
-    pytest.param("add-board-member", [], {"name": "Pat", "kind": "officer", "represents": "NOPE"},
-                 "NOPE is not one", id="board-member-representing-an-unknown-partner"),
-    pytest.param("add-contribution", [], {"stream": "NOPE", "year": "2004-05", "amount": "5.00"},
-                 "NOPE is not a funding stream of this agreement", id="contribution-to-an-unknown-stream"),
-    pytest.param("add-contribution", [], {"stream": "NTA-PTB", "year": "2004-05", "amount": "-5.00"},
-                 "Enter an amount of £0.00 or more", id="negative-amount"),
-    pytest.param("add-contribution", [], {"stream": "NTA-PTB", "year": "2004-05", "amount": "lots"},
-                 "Enter an amount in pounds", id="amount-that-is-not-money"),
-    pytest.param("add-contribution", [], {"stream": "NTA-PTB", "year": "2004-06", "amount": "5.00"},
-                 "Enter the financial year like 2003-04", id="financial-year-whose-parts-do-not-follow"),
-    pytest.param("add-contribution", [], {"stream": "NTA-PTB", "year": "2003-04", "amount": "5.00"},
-                 "already has a contribution for 2003-04", id="second-contribution-of-a-stream-in-a-year"),
-    pytest.param("edit-governance", ["auditors-consulted"], {"status": "confirmed", "signed_off_by": "Anne Williams"},
-                 "Enter the evidence that this is robust", id="confirmed-governance-without-evidence"),
-    pytest.param("edit-governance", ["auditors-consulted"], {"status": "confirmed", "evidence": "A letter"},
-                 "Enter the name of the person who signed this off", id="confirmed-governance-without-sign-off"),
-    pytest.param("add-approval", [], {"body": "Board", "date_0": "31", "date_1": "2", "date_2": "2004",
-                                      "decision": "approved"}, "Enter a real date", id="date-that-does-not-exist"),
-    pytest.param("add-approval", [], {"body": "Board", "date_0": "1", "date_1": "", "date_2": "2004",
-                                      "decision": "approved"}, "must include a month", id="date-without-a-month"),
-    pytest.param("add-approval", [], {"body": "", "decision": ""}, "Enter the body that decided",
-                 id="approval-without-a-body"),
-    pytest.param("add-partner", [], {"code": "SCC", "name": "Another council", "kind": "local-authority"},
-                 "There is already a partner with code SCC", id="duplicate-partner-code"),
-    pytest.param("add-stream", [], {"code": "NTA-PTB", "name": "Again", "partner": "PCT"},
-                 "There is already a funding stream with code NTA-PTB", id="duplicate-stream-code"),
-    pytest.param("add-milestone", [], {"text": "Pool in place", "status": "open"}, "Enter the due date",
-                 id="milestone-without-a-due-date"),
-    pytest.param("edit-details", [], DETAILS | {"area": "Salford"}, "Enter ONS GSS codes", id="area-that-is-not-a-gss-code"),
-    pytest.param("edit-details", [], DETAILS | {"min_age": "65", "max_age": "18"},
-                 "must not be below the minimum age", id="maximum-age-below-minimum"),
+    pytest.param(
+        "add-stream",
+        [],
+        {"code": "DIP", "name": "DIP", "partner": "NOPE"},
+        "NOPE is not a partner of this agreement",
+        id="stream-of-an-unknown-partner",
+    ),
+    pytest.param(
+        "add-board-member",
+        [],
+        {"name": "Pat", "kind": "officer", "represents": "NOPE"},
+        "NOPE is not one",
+        id="board-member-representing-an-unknown-partner",
+    ),
+    pytest.param(
+        "add-contribution",
+        [],
+        {"stream": "NOPE", "year": "2004-05", "amount": "5.00"},
+        "NOPE is not a funding stream of this agreement",
+        id="contribution-to-an-unknown-stream",
+    ),
+    pytest.param(
+        "add-contribution",
+        [],
+        {"stream": "NTA-PTB", "year": "2004-05", "amount": "-5.00"},
+        "Enter an amount of £0.00 or more",
+        id="negative-amount",
+    ),
+    pytest.param(
+        "add-contribution",
+        [],
+        {"stream": "NTA-PTB", "year": "2004-05", "amount": "lots"},
+        "Enter an amount in pounds",
+        id="amount-that-is-not-money",
+    ),
+    pytest.param(
+        "add-contribution",
+        [],
+        {"stream": "NTA-PTB", "year": "2004-06", "amount": "5.00"},
+        "Enter the financial year like 2003-04",
+        id="financial-year-whose-parts-do-not-follow",
+    ),
+    pytest.param(
+        "add-contribution",
+        [],
+        {"stream": "NTA-PTB", "year": "2003-04", "amount": "5.00"},
+        "already has a contribution for 2003-04",
+        id="second-contribution-of-a-stream-in-a-year",
+    ),
+    pytest.param(
+        "edit-governance",
+        ["auditors-consulted"],
+        {"status": "confirmed", "signed_off_by": "Anne Williams"},
+        "Enter the evidence that this is robust",
+        id="confirmed-governance-without-evidence",
+    ),
+    pytest.param(
+        "edit-governance",
+        ["auditors-consulted"],
+        {"status": "confirmed", "evidence": "A letter"},
+        "Enter the name of the person who signed this off",
+        id="confirmed-governance-without-sign-off",
+    ),
+    pytest.param(
+        "add-approval",
+        [],
+        {"body": "Board", "date_0": "31", "date_1": "2", "date_2": "2004", "decision": "approved"},
+        "Enter a real date",
+        id="date-that-does-not-exist",
+    ),
+    pytest.param(
+        "add-approval",
+        [],
+        {"body": "Board", "date_0": "1", "date_1": "", "date_2": "2004", "decision": "approved"},
+        "must include a month",
+        id="date-without-a-month",
+    ),
+    pytest.param(
+        "add-approval",
+        [],
+        {"body": "", "decision": ""},
+        "Enter the body that decided",
+        id="approval-without-a-body",
+    ),
+    pytest.param(
+        "add-partner",
+        [],
+        {"code": "SCC", "name": "Another council", "kind": "local-authority"},
+        "There is already a partner with code SCC",
+        id="duplicate-partner-code",
+    ),
+    pytest.param(
+        "add-stream",
+        [],
+        {"code": "NTA-PTB", "name": "Again", "partner": "PCT"},
+        "There is already a funding stream with code NTA-PTB",
+        id="duplicate-stream-code",
+    ),
+    pytest.param(
+        "add-milestone",
+        [],
+        {"text": "Pool in place", "status": "open"},
+        "Enter the due date",
+        id="milestone-without-a-due-date",
+    ),
+    pytest.param(
+        "edit-details",
+        [],
+        DETAILS | {"area": "Salford"},
+        "Enter ONS GSS codes",
+        id="area-that-is-not-a-gss-code",
+    ),
+    pytest.param(
+        "edit-details",
+        [],
+        DETAILS | {"min_age": "65", "max_age": "18"},
+        "must not be below the minimum age",
+        id="maximum-age-below-minimum",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "args", "data", "message"), INVALID)
-def test_invalid_form_shows_the_problem_and_changes_nothing(as_lead: Any, name: str, args: list[Any],
-                                                            data: dict[str, Any], message: str) -> None:
+def test_invalid_form_shows_the_problem_and_changes_nothing(
+    as_lead: Any, name: str, args: list[Any], data: dict[str, Any], message: str
+) -> None:
     before, logged = state(), entries()
     assert_rejected(as_lead.post(url(name, *args), data), message, before, logged)
 
 
 def test_problem_found_by_the_agreement_checker_is_shown_on_its_field(as_lead: Any) -> None:
     before, logged = state(), entries()
-    response = as_lead.post(url("add-partner"), {"code": "NHSE", "name": "NHS England", "kind": "nhs",
-                                                 "org_code": "not a code"})
+    response = as_lead.post(
+        url("add-partner"), {"code": "NHSE", "name": "NHS England", "kind": "nhs", "org_code": "not a code"}
+    )
     assert_rejected(response, "is neither an ONS GSS code nor an NHS ODS code", before, logged)
     assert response.context["form"].errors["org_code"]
 
@@ -400,10 +601,18 @@ def test_removing_a_flexibility_lets_its_role_go(as_lead: Any) -> None:
 
 # --- reading what people type --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "pence"), [
-    ("1200000.00", 120_000_000), ("1,200,000.00", 120_000_000), ("£1,200,000", 120_000_000),
-    ("597500.5", 59_750_050), (" £0.01 ", 1), ("0", 0),
-])
+
+@pytest.mark.parametrize(
+    ("text", "pence"),
+    [
+        ("1200000.00", 120_000_000),
+        ("1,200,000.00", 120_000_000),
+        ("£1,200,000", 120_000_000),
+        ("597500.5", 59_750_050),
+        (" £0.01 ", 1),
+        ("0", 0),
+    ],
+)
 def test_money_is_read_in_the_ways_people_write_it(text: str, pence: int) -> None:
     assert pence_from_text(text) == pence
 

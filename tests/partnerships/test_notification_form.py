@@ -50,7 +50,9 @@ def text_of(html: str) -> str:
 
 
 def pdf_text(content: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
 
 
 @pytest.fixture
@@ -104,7 +106,8 @@ def test_narrative_sections_show_the_agreements_words(client: Any, db: None) -> 
         staff_movement="No staff movement is anticipated",
         health_outcomes=["By ensuring that health issues are addressed by all service providers."],
         joint_working=["Drug action ownership of resources within an agreed framework."],
-        eligibility={"min_age": 18, "residence_in_area": True, "description": "Adults with drug problems."})
+        eligibility={"min_age": 18, "residence_in_area": True, "description": "Adults with drug problems."},
+    )
     html = form_page(client, member(partnership, Role.BOARD_MEMBER, username="board")).content.decode()
     assert "Improved quality of life for service users." in section(html, 7)
     assert "Focus groups identified through existing services" in section(html, 8)
@@ -119,7 +122,9 @@ def test_narrative_sections_show_the_agreements_words(client: Any, db: None) -> 
     assert "Adults with drug problems." in users
 
 
-def test_section_12_shows_the_stated_total_the_sum_and_the_difference(client: Any, representative: Any) -> None:
+def test_section_12_shows_the_stated_total_the_sum_and_the_difference(
+    client: Any, representative: Any
+) -> None:
     part = text_of(section(form_page(client, representative).content.decode(), 12))
     assert "£1,200,000.00" in part
     assert "£597,500.00" in part
@@ -132,7 +137,9 @@ def test_section_12_shows_the_stated_total_the_sum_and_the_difference(client: An
 
 def test_section_12_shows_no_difference_when_the_stated_total_adds_up(client: Any, db: None) -> None:
     partnership = load_partnership(stated_totals=[{"year": "2003-04", "amount": "2001500.00"}])
-    part = text_of(section(form_page(client, member(partnership, Role.AUDITOR, username="a")).content.decode(), 12))
+    part = text_of(
+        section(form_page(client, member(partnership, Role.AUDITOR, username="a")).content.decode(), 12)
+    )
     assert CONTRIBUTIONS_SUM in part
     assert "Difference" not in part
     assert STATED_TOTAL not in part
@@ -144,7 +151,9 @@ def test_section_12_totals_each_partner(client: Any, representative: Any) -> Non
     assert "£1,797,500.00" in part  # 1,200,000 + 597,500 from the PCT's two streams
 
 
-def test_section_13_lists_all_ten_items_in_order_and_absent_ones_as_open(client: Any, representative: Any) -> None:
+def test_section_13_lists_all_ten_items_in_order_and_absent_ones_as_open(
+    client: Any, representative: Any
+) -> None:
     part = section(form_page(client, representative).content.decode(), 13)
     positions = [part.index(label) for label in words.GOVERNANCE_ITEMS.values()]
     assert positions == sorted(positions)
@@ -155,10 +164,20 @@ def test_section_13_lists_all_ten_items_in_order_and_absent_ones_as_open(client:
 
 
 def test_section_13_shows_sign_off(client: Any, db: None) -> None:
-    partnership = load_partnership(governance=[
-        {"item": "review", "status": "confirmed", "evidence": "Annual review each March",
-         "signed_off_by": "Anne Williams", "signed_off_on": "2003-03-14"}])
-    part = text_of(section(form_page(client, member(partnership, Role.AUDITOR, username="a")).content.decode(), 13))
+    partnership = load_partnership(
+        governance=[
+            {
+                "item": "review",
+                "status": "confirmed",
+                "evidence": "Annual review each March",
+                "signed_off_by": "Anne Williams",
+                "signed_off_on": "2003-03-14",
+            }
+        ]
+    )
+    part = text_of(
+        section(form_page(client, member(partnership, Role.AUDITOR, username="a")).content.decode(), 13)
+    )
     assert "Anne Williams" in part
     assert "14 March 2003" in part
 
@@ -183,6 +202,7 @@ def test_the_pdf_is_a_download_of_the_same_form(client: Any, representative: Any
 
 # --- the partnership file ---------------------------------------------------------------------------------
 
+
 def test_the_yaml_export_loads_back_without_changes(client: Any, lead: Any) -> None:
     client.force_login(lead)
     response = client.get(reverse("partnerships:export-yaml", args=["salford-dat"]))
@@ -196,8 +216,9 @@ def test_the_yaml_export_loads_back_without_changes(client: Any, lead: Any) -> N
     assert not outcome.changes.any
 
 
-def test_the_yaml_export_is_for_lead_commissioners_and_auditors(client: Any, partnership: Any, auditor: Any,
-                                                                pool_manager: Any) -> None:
+def test_the_yaml_export_is_for_lead_commissioners_and_auditors(
+    client: Any, partnership: Any, auditor: Any, pool_manager: Any
+) -> None:
     url = reverse("partnerships:export-yaml", args=["salford-dat"])
     client.force_login(auditor)
     assert client.get(url).status_code == 200

@@ -33,8 +33,9 @@ def representative(partnership: Any) -> Any:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_renders_for_a_member_with_the_partnership_as_caption(client: Any, representative: Any,
-                                                                   name: str) -> None:
+def test_page_renders_for_a_member_with_the_partnership_as_caption(
+    client: Any, representative: Any, name: str
+) -> None:
     response = page(client, representative, name)
     assert response.status_code == 200
     html = response.content.decode()
@@ -43,8 +44,9 @@ def test_page_renders_for_a_member_with_the_partnership_as_caption(client: Any, 
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_is_not_found_for_a_user_who_is_not_a_member(client: Any, outsider: Any, partnership: Any,
-                                                          name: str) -> None:
+def test_page_is_not_found_for_a_user_who_is_not_a_member(
+    client: Any, outsider: Any, partnership: Any, name: str
+) -> None:
     assert page(client, outsider, name).status_code == 404
 
 
@@ -61,8 +63,9 @@ def test_page_sends_a_signed_out_visitor_to_sign_in(client: Any, partnership: An
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_shows_no_change_or_add_links_to_a_member_who_may_not_change(client: Any, representative: Any,
-                                                                          name: str) -> None:
+def test_page_shows_no_change_or_add_links_to_a_member_who_may_not_change(
+    client: Any, representative: Any, name: str
+) -> None:
     html = page(client, representative, name).content.decode()
     assert ">Change<" not in html
     assert "govuk-button--secondary" not in html
@@ -80,16 +83,32 @@ def test_unknown_partnership_is_not_found(client: Any, lead: Any) -> None:
 
 def test_overview_shows_partners_with_the_host_and_lead_marked(client: Any, lead: Any) -> None:
     html = page(client, lead, "overview").content.decode()
-    for text in ("Salford City Council", "Salford Primary Care Trust", "Greater Manchester Police, Salford Division",
-                 "Salford Probation", "E08000006", "Salford Civic Centre, Chorley Road, Swinton", "NHS body",
-                 "Host partner", "Lead commissioner"):
+    for text in (
+        "Salford City Council",
+        "Salford Primary Care Trust",
+        "Greater Manchester Police, Salford Division",
+        "Salford Probation",
+        "E08000006",
+        "Salford Civic Centre, Chorley Road, Swinton",
+        "NHS body",
+        "Host partner",
+        "Lead commissioner",
+    ):
         assert text in html
 
 
 def test_overview_shows_the_agreement_details_with_dates_written_out(client: Any, lead: Any) -> None:
     html = page(client, lead, "overview").content.decode()
-    for text in ("1 March 2002", "1 April 2003", "Anne Williams, Chair of the Salford Drug Action Team",
-                 "Pooled fund", "Lead commissioning", "Drugs", "18 or over", "Carried forward into next year"):
+    for text in (
+        "1 March 2002",
+        "1 April 2003",
+        "Anne Williams, Chair of the Salford Drug Action Team",
+        "Pooled fund",
+        "Lead commissioning",
+        "Drugs",
+        "18 or over",
+        "Carried forward into next year",
+    ):
         assert text in html
 
 
@@ -102,13 +121,16 @@ def test_overview_shows_change_links_to_the_lead_commissioner(client: Any, lead:
 
 @pytest.mark.parametrize("role", ["auditor", "representative", "pool_manager"])
 def test_overview_hides_change_links_from_those_who_may_not_change_the_agreement(
-        client: Any, request: Any, role: str) -> None:
+    client: Any, request: Any, role: str
+) -> None:
     html = page(client, request.getfixturevalue(role), "overview").content.decode()
     assert reverse("partnerships:edit-details", args=["salford-dat"]) not in html
     assert ">Change<" not in html
 
 
-def test_contributions_warn_of_the_stated_total_that_the_lines_do_not_add_up_to(client: Any, lead: Any) -> None:
+def test_contributions_warn_of_the_stated_total_that_the_lines_do_not_add_up_to(
+    client: Any, lead: Any
+) -> None:
     html = page(client, lead, "contributions").content.decode()
     assert "govuk-warning-text" in html
     assert STATED_TOTAL in html
@@ -126,8 +148,15 @@ def test_contributions_show_no_warning_when_the_stated_total_matches(client: Any
 
 def test_contributions_show_each_stream_line_and_the_year_total(client: Any, lead: Any) -> None:
     html = page(client, lead, "contributions").content.decode()
-    for text in ("2003-04", "NTA pooled treatment budget", "£1,200,000.00", "£597,500.00", "£204,000.00",
-                 "Total for 2003-04", "Treatment"):
+    for text in (
+        "2003-04",
+        "NTA pooled treatment budget",
+        "£1,200,000.00",
+        "£597,500.00",
+        "£204,000.00",
+        "Total for 2003-04",
+        "Treatment",
+    ):
         assert text in html
     assert "<caption" in html
 
@@ -145,7 +174,8 @@ def test_contributions_are_grouped_by_financial_year(client: Any, db: None) -> N
     partnership = load_partnership(document)
     html = page(client, member(partnership, Role.AUDITOR), "contributions").content.decode()
     assert html.index("Planned contributions by funding stream, 2003-04") < html.index(
-        "Planned contributions by funding stream, 2004-05")
+        "Planned contributions by funding stream, 2004-05"
+    )
     assert "Total for 2004-05" in html
     assert "£1,300,000.00" in html
 
@@ -174,8 +204,9 @@ def test_aims_page_shows_aims_outcomes_and_milestones(client: Any, lead: Any) ->
 def test_milestone_past_due_and_not_met_is_marked_overdue(client: Any, db: None, fixed_today: Any) -> None:
     fixed_today(date(2004, 2, 1))
     document = agreement_document()
-    document["milestones"].append({"text": "Pooled budget structures in place", "due": date(2003, 4, 1),
-                                   "status": "in-progress"})
+    document["milestones"].append(
+        {"text": "Pooled budget structures in place", "due": date(2003, 4, 1), "status": "in-progress"}
+    )
     user = member(load_partnership(document), Role.AUDITOR)
     html = page(client, user, "aims").content.decode()
     assert html.count("concordat-overdue") == 1
@@ -222,8 +253,15 @@ def test_approvals_trail_shows_body_date_and_decision(client: Any, lead: Any) ->
 
 
 def test_consultation_log_shows_who_was_consulted_and_how(client: Any, db: None) -> None:
-    partnership = load_partnership(consultation=[
-        {"who": "service-users", "how": "Focus groups through existing services", "date": date(2003, 2, 1)}])
+    partnership = load_partnership(
+        consultation=[
+            {
+                "who": "service-users",
+                "how": "Focus groups through existing services",
+                "date": date(2003, 2, 1),
+            }
+        ]
+    )
     html = page(client, member(partnership, Role.AUDITOR), "consultation").content.decode()
     assert "Service users" in html
     assert "Focus groups through existing services" in html
@@ -231,10 +269,13 @@ def test_consultation_log_shows_who_was_consulted_and_how(client: Any, db: None)
 
 
 def test_board_shows_service_user_and_carer_members_and_whom_members_represent(client: Any, db: None) -> None:
-    partnership = load_partnership(board=[
-        {"name": "Anne Williams", "role": "Chair", "kind": "officer", "represents": "SCC"},
-        {"name": "Sam Smith", "kind": "service-user"},
-        {"name": "Jo Jones", "kind": "carer"}])
+    partnership = load_partnership(
+        board=[
+            {"name": "Anne Williams", "role": "Chair", "kind": "officer", "represents": "SCC"},
+            {"name": "Sam Smith", "kind": "service-user"},
+            {"name": "Jo Jones", "kind": "carer"},
+        ]
+    )
     html = page(client, member(partnership, Role.AUDITOR), "board").content.decode()
     for text in ("Anne Williams", "Chair", "Salford City Council", "Service user", "Carer"):
         assert text in html

@@ -16,6 +16,22 @@ from .agreement import (
 )
 from .fields import FinancialYearField, GovukDateField, LinesField, MoneyField, pence_from_text
 
-__all__ = ["AgreementForm", "AimsForm", "ApprovalForm", "BoardMemberForm", "ConsultationForm", "ContributionForm",
-           "DetailsForm", "FinancialYearField", "GovernanceItemForm", "GovukDateField", "LinesField",
-           "MilestoneForm", "MoneyField", "PartnerForm", "StreamForm", "partner_choices", "pence_from_text"]
+__all__ = [
+    "AgreementForm",
+    "AimsForm",
+    "ApprovalForm",
+    "BoardMemberForm",
+    "ConsultationForm",
+    "ContributionForm",
+    "DetailsForm",
+    "FinancialYearField",
+    "GovernanceItemForm",
+    "GovukDateField",
+    "LinesField",
+    "MilestoneForm",
+    "MoneyField",
+    "PartnerForm",
+    "StreamForm",
+    "partner_choices",
+    "pence_from_text",
+]

@@ -24,7 +24,7 @@ def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def partner_choices(document: dict[str, Any], blank: str | None = None) -> list[tuple[str, str]]:
-    choices = [(p["code"], f'{p.get("name", p["code"])} ({p["code"]})') for p in document.get("partners", [])]
+    choices = [(p["code"], f"{p.get('name', p['code'])} ({p['code']})") for p in document.get("partners", [])]
     return [("", blank), *choices] if blank is not None else choices
 
 
@@ -52,34 +52,65 @@ class AgreementForm(forms.Form):
 
 class DetailsForm(AgreementForm):
     name = forms.CharField(label="Name of the partnership", max_length=200)
-    client_group = forms.ChoiceField(label="Client group", choices=_choices(words.CLIENT_GROUPS),
-                                     widget=forms.RadioSelect)
-    area = forms.CharField(label="Local authority areas",
-                           help_text="ONS GSS codes, separated by commas, for example, E08000006")
-    flexibilities = forms.MultipleChoiceField(label="Flexibilities used", required=False,
-                                              choices=_choices(words.FLEXIBILITIES),
-                                              widget=forms.CheckboxSelectMultiple)
-    host_partner = forms.ChoiceField(label="Host partner", required=False,
-                                     help_text="The pooled fund manager's body; needed with a pooled fund")
-    lead_commissioner = forms.ChoiceField(label="Lead commissioner", required=False,
-                                          help_text="Needed with lead commissioning")
+    client_group = forms.ChoiceField(
+        label="Client group", choices=_choices(words.CLIENT_GROUPS), widget=forms.RadioSelect
+    )
+    area = forms.CharField(
+        label="Local authority areas", help_text="ONS GSS codes, separated by commas, for example, E08000006"
+    )
+    flexibilities = forms.MultipleChoiceField(
+        label="Flexibilities used",
+        required=False,
+        choices=_choices(words.FLEXIBILITIES),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    host_partner = forms.ChoiceField(
+        label="Host partner",
+        required=False,
+        help_text="The pooled fund manager's body; needed with a pooled fund",
+    )
+    lead_commissioner = forms.ChoiceField(
+        label="Lead commissioner", required=False, help_text="Needed with lead commissioning"
+    )
     agreement_date = GovukDateField(label="Agreement date", required=False)
     start_date = GovukDateField(label="Start date", required=False)
     review_date = GovukDateField(label="Review date", required=False)
     responsible_officer = forms.CharField(label="Responsible officer", required=False, max_length=300)
-    min_age = forms.IntegerField(label="Minimum age (optional)", required=False, min_value=0, max_value=120,
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    max_age = forms.IntegerField(label="Maximum age (optional)", required=False, min_value=0, max_value=120,
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    residence_in_area = forms.BooleanField(label="Clients must live in the partnership's area", required=False)
-    eligibility_description = forms.CharField(label="Eligibility", required=False, widget=forms.Textarea,
-                                              help_text="Who the partnership serves (notification form item 11)")
-    overspend = forms.ChoiceField(label="How an overspend falls", choices=_choices(words.OVERSPEND_RULES),
-                                  widget=forms.RadioSelect)
-    underspend = forms.ChoiceField(label="How an underspend falls", choices=_choices(words.UNDERSPEND_RULES),
-                                   widget=forms.RadioSelect)
-    fixed_shares = forms.CharField(label="Fixed shares", required=False, widget=forms.Textarea,
-                                   help_text="With fixed percentages: one partner a line, for example, SCC 60")
+    min_age = forms.IntegerField(
+        label="Minimum age (optional)",
+        required=False,
+        min_value=0,
+        max_value=120,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    max_age = forms.IntegerField(
+        label="Maximum age (optional)",
+        required=False,
+        min_value=0,
+        max_value=120,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    residence_in_area = forms.BooleanField(
+        label="Clients must live in the partnership's area", required=False
+    )
+    eligibility_description = forms.CharField(
+        label="Eligibility",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Who the partnership serves (notification form item 11)",
+    )
+    overspend = forms.ChoiceField(
+        label="How an overspend falls", choices=_choices(words.OVERSPEND_RULES), widget=forms.RadioSelect
+    )
+    underspend = forms.ChoiceField(
+        label="How an underspend falls", choices=_choices(words.UNDERSPEND_RULES), widget=forms.RadioSelect
+    )
+    fixed_shares = forms.CharField(
+        label="Fixed shares",
+        required=False,
+        widget=forms.Textarea,
+        help_text="With fixed percentages: one partner a line, for example, SCC 60",
+    )
 
     def prepare(self) -> None:
         host: Any = self.fields["host_partner"]
@@ -89,20 +120,40 @@ class DetailsForm(AgreementForm):
 
     def layout(self) -> Layout:
         return Layout(
-            Field.text("name"), Field.radios("client_group"), Field.text("area", field_width=Fixed.TWENTY),
-            Field.checkboxes("flexibilities"), Field.select("host_partner"), Field.select("lead_commissioner"),
-            "agreement_date", "start_date", "review_date", Field.text("responsible_officer"),
-            Fieldset(Field.text("min_age", field_width=Fixed.THREE), Field.text("max_age", field_width=Fixed.THREE),
-                     Field.checkbox("residence_in_area"), Field.textarea("eligibility_description", rows=5),
-                     legend="Eligibility", legend_size="m"),
-            Fieldset(Field.radios("overspend"), Field.radios("underspend"), Field.textarea("fixed_shares", rows=4),
-                     legend="Risk share", legend_size="m"))
+            Field.text("name"),
+            Field.radios("client_group"),
+            Field.text("area", field_width=Fixed.TWENTY),
+            Field.checkboxes("flexibilities"),
+            Field.select("host_partner"),
+            Field.select("lead_commissioner"),
+            "agreement_date",
+            "start_date",
+            "review_date",
+            Field.text("responsible_officer"),
+            Fieldset(
+                Field.text("min_age", field_width=Fixed.THREE),
+                Field.text("max_age", field_width=Fixed.THREE),
+                Field.checkbox("residence_in_area"),
+                Field.textarea("eligibility_description", rows=5),
+                legend="Eligibility",
+                legend_size="m",
+            ),
+            Fieldset(
+                Field.radios("overspend"),
+                Field.radios("underspend"),
+                Field.textarea("fixed_shares", rows=4),
+                legend="Risk share",
+                legend_size="m",
+            ),
+        )
 
     def clean_area(self) -> list[str]:
         codes = [code for code in re.split(r"[\s,]+", self.cleaned_data["area"].strip()) if code]
         wrong = [code for code in codes if not GSS.match(code)]
         if wrong:
-            raise ValidationError(f"Enter ONS GSS codes, a letter and 8 figures, like E08000006 (not {', '.join(wrong)})")
+            raise ValidationError(
+                f"Enter ONS GSS codes, a letter and 8 figures, like E08000006 (not {', '.join(wrong)})"
+            )
         if not codes:
             raise ValidationError("Enter at least one local authority area")
         return codes
@@ -116,8 +167,9 @@ class DetailsForm(AgreementForm):
             try:
                 shares[code] = str(Decimal(share.strip()))
             except InvalidOperation:
-                raise ValidationError(f"Write each share as a partner code and a percentage, like SCC 60 "
-                                      f"(not '{line.strip()}')") from None
+                raise ValidationError(
+                    f"Write each share as a partner code and a percentage, like SCC 60 (not '{line.strip()}')"
+                ) from None
         return shares
 
     def clean(self) -> dict[str, Any]:
@@ -129,20 +181,34 @@ class DetailsForm(AgreementForm):
 
 
 class PartnerForm(AgreementForm):
-    code = forms.CharField(label="Code", max_length=32,
-                           help_text="A short code used in the agreement, for example, SCC; it cannot be changed later")
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="A short code used in the agreement, for example, SCC; it cannot be changed later",
+    )
     name = forms.CharField(label="Name", max_length=200)
-    kind = forms.ChoiceField(label="Kind of body", choices=_choices(words.PARTNER_KINDS), widget=forms.RadioSelect)
-    org_code = forms.CharField(label="Official code (optional)", required=False, max_length=16,
-                               help_text="A GSS code for a council, an ODS code for an NHS body")
+    kind = forms.ChoiceField(
+        label="Kind of body", choices=_choices(words.PARTNER_KINDS), widget=forms.RadioSelect
+    )
+    org_code = forms.CharField(
+        label="Official code (optional)",
+        required=False,
+        max_length=16,
+        help_text="A GSS code for a council, an ODS code for an NHS body",
+    )
     address = forms.CharField(label="Address (optional)", required=False, max_length=400)
 
     def prepare(self) -> None:
         self.fields["code"].disabled = not self.adding
 
     def layout(self) -> Layout:
-        return Layout(Field.text("code", field_width=Fixed.TEN), Field.text("name"), Field.radios("kind"),
-                      Field.text("org_code", field_width=Fixed.TEN), Field.text("address"))
+        return Layout(
+            Field.text("code", field_width=Fixed.TEN),
+            Field.text("name"),
+            Field.radios("kind"),
+            Field.text("org_code", field_width=Fixed.TEN),
+            Field.text("address"),
+        )
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].strip()
@@ -155,14 +221,22 @@ class PartnerForm(AgreementForm):
 
 
 class StreamForm(AgreementForm):
-    code = forms.CharField(label="Code", max_length=32,
-                           help_text="A short code, for example, NTA-PTB; it cannot be changed later")
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="A short code, for example, NTA-PTB; it cannot be changed later",
+    )
     name = forms.CharField(label="Name", max_length=200)
-    partner = forms.ChoiceField(label="Whose money it is", error_messages={
-        "required": "Select the partner whose money this is",
-        "invalid_choice": "Select the partner whose money this is: %(value)s is not a partner of this agreement"})
-    ring_fenced = forms.ChoiceField(label="Ring-fenced for", required=False,
-                                    help_text="The only spend purpose this money may be used for")
+    partner = forms.ChoiceField(
+        label="Whose money it is",
+        error_messages={
+            "required": "Select the partner whose money this is",
+            "invalid_choice": "Select the partner whose money this is: %(value)s is not a partner of this agreement",
+        },
+    )
+    ring_fenced = forms.ChoiceField(
+        label="Ring-fenced for", required=False, help_text="The only spend purpose this money may be used for"
+    )
 
     def prepare(self) -> None:
         self.fields["code"].disabled = not self.adding
@@ -176,8 +250,12 @@ class StreamForm(AgreementForm):
         ring_fenced.choices = [("", "Not ring-fenced"), *purposes.items()]
 
     def layout(self) -> Layout:
-        return Layout(Field.text("code", field_width=Fixed.TEN), Field.text("name"), Field.select("partner"),
-                      Field.select("ring_fenced"))
+        return Layout(
+            Field.text("code", field_width=Fixed.TEN),
+            Field.text("name"),
+            Field.select("partner"),
+            Field.select("ring_fenced"),
+        )
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].strip()
@@ -190,12 +268,19 @@ class StreamForm(AgreementForm):
 
 
 class ContributionForm(AgreementForm):
-    stream = forms.ChoiceField(label="Funding stream", error_messages={
-        "required": "Select the funding stream",
-        "invalid_choice": "Select the funding stream: %(value)s is not a funding stream of this agreement"})
+    stream = forms.ChoiceField(
+        label="Funding stream",
+        error_messages={
+            "required": "Select the funding stream",
+            "invalid_choice": "Select the funding stream: %(value)s is not a funding stream of this agreement",
+        },
+    )
     year = FinancialYearField(label="Financial year")
-    amount = MoneyField(label="Planned amount", help_text="In pounds, for example, 1,200,000.00",
-                        error_messages={"required": "Enter the planned amount"})
+    amount = MoneyField(
+        label="Planned amount",
+        help_text="In pounds, for example, 1,200,000.00",
+        error_messages={"required": "Enter the planned amount"},
+    )
 
     def __init__(self, *args: Any, position: int | None = None, **kwargs: Any) -> None:
         self.position = position  # of the contribution being changed; None when adding one
@@ -204,18 +289,25 @@ class ContributionForm(AgreementForm):
     def prepare(self) -> None:
         stream: Any = self.fields["stream"]
         stream.choices = [("", "Select a funding stream")] + [
-            (s["code"], f'{s.get("name", s["code"])} ({s["code"]})') for s in self.document.get("funding_streams", [])]
+            (s["code"], f"{s.get('name', s['code'])} ({s['code']})")
+            for s in self.document.get("funding_streams", [])
+        ]
 
     def layout(self) -> Layout:
-        return Layout(Field.select("stream"), Field.text("year", field_width=Fixed.FIVE),
-                      Field.text("amount", field_width=Fixed.TEN))
+        return Layout(
+            Field.select("stream"),
+            Field.text("year", field_width=Fixed.FIVE),
+            Field.text("amount", field_width=Fixed.TEN),
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         stream, year = data.get("stream"), data.get("year")
         for index, line in enumerate(self.document.get("contributions", [])):
             if index != self.position and line.get("stream") == stream and line.get("year") == str(year):
-                self.add_error("year", f"The {stream} stream already has a contribution for {year}: change that one")
+                self.add_error(
+                    "year", f"The {stream} stream already has a contribution for {year}: change that one"
+                )
         return data
 
 
@@ -228,27 +320,40 @@ class AimsForm(AgreementForm):
 
 
 class MilestoneForm(AgreementForm):
-    text = forms.CharField(label="Milestone", widget=forms.Textarea, error_messages={
-        "required": "Enter what is to be achieved"})
+    text = forms.CharField(
+        label="Milestone", widget=forms.Textarea, error_messages={"required": "Enter what is to be achieved"}
+    )
     due = GovukDateField(label="Due date")
-    status = forms.ChoiceField(label="Status", choices=_choices(words.MILESTONE_STATUSES), widget=forms.RadioSelect,
-                               initial="open")
+    status = forms.ChoiceField(
+        label="Status", choices=_choices(words.MILESTONE_STATUSES), widget=forms.RadioSelect, initial="open"
+    )
 
     def layout(self) -> Layout:
         return Layout(Field.textarea("text", rows=3), "due", Field.radios("status"))
 
 
 class GovernanceItemForm(AgreementForm):
-    status = forms.ChoiceField(label="Is this arrangement in place and robust?",
-                               choices=[("confirmed", "Confirmed"), ("open", "Open")], widget=forms.RadioSelect)
-    evidence = forms.CharField(label="Evidence", required=False, widget=forms.Textarea,
-                               help_text="Where the agreement covers this, for example, a schedule or clause")
+    status = forms.ChoiceField(
+        label="Is this arrangement in place and robust?",
+        choices=[("confirmed", "Confirmed"), ("open", "Open")],
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Where the agreement covers this, for example, a schedule or clause",
+    )
     signed_off_by = forms.CharField(label="Signed off by", required=False, max_length=200)
     signed_off_on = GovukDateField(label="Date signed off", required=False)
 
     def layout(self) -> Layout:
-        return Layout(Field.radios("status"), Field.textarea("evidence", rows=5), Field.text("signed_off_by"),
-                      "signed_off_on")
+        return Layout(
+            Field.radios("status"),
+            Field.textarea("evidence", rows=5),
+            Field.text("signed_off_by"),
+            "signed_off_on",
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -261,39 +366,67 @@ class GovernanceItemForm(AgreementForm):
 
 
 class ApprovalForm(AgreementForm):
-    body = forms.CharField(label="Body", max_length=300, help_text="The board, committee or group that decided",
-                           error_messages={"required": "Enter the body that decided"})
+    body = forms.CharField(
+        label="Body",
+        max_length=300,
+        help_text="The board, committee or group that decided",
+        error_messages={"required": "Enter the body that decided"},
+    )
     date = GovukDateField(label="Date of the decision")
-    decision = forms.CharField(label="Decision", max_length=300, help_text="For example, supported or approved",
-                               error_messages={"required": "Enter the decision"})
+    decision = forms.CharField(
+        label="Decision",
+        max_length=300,
+        help_text="For example, supported or approved",
+        error_messages={"required": "Enter the decision"},
+    )
 
     def layout(self) -> Layout:
         return Layout(Field.text("body"), "date", Field.text("decision"))
 
 
 class ConsultationForm(AgreementForm):
-    who = forms.ChoiceField(label="Who was consulted or involved", choices=_choices(words.CONSULTEE_GROUPS),
-                            widget=forms.RadioSelect, error_messages={"required": "Select who was consulted"})
-    how = forms.CharField(label="How", widget=forms.Textarea, error_messages={
-        "required": "Enter how they were consulted or involved"})
+    who = forms.ChoiceField(
+        label="Who was consulted or involved",
+        choices=_choices(words.CONSULTEE_GROUPS),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who was consulted"},
+    )
+    how = forms.CharField(
+        label="How",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter how they were consulted or involved"},
+    )
     date = GovukDateField(label="Date", required=False)
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
 
     def layout(self) -> Layout:
-        return Layout(Field.radios("who"), Field.textarea("how", rows=3), "date", Field.textarea("notes", rows=4))
+        return Layout(
+            Field.radios("who"), Field.textarea("how", rows=3), "date", Field.textarea("notes", rows=4)
+        )
 
 
 class BoardMemberForm(AgreementForm):
-    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the member's name"})
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the member's name"}
+    )
     role = forms.CharField(label="Role (optional)", required=False, max_length=200)
-    kind = forms.ChoiceField(label="Kind of member", choices=_choices(words.BOARD_MEMBER_KINDS),
-                             widget=forms.RadioSelect, initial="officer")
-    represents = forms.ChoiceField(label="Represents (optional)", required=False, error_messages={
-        "invalid_choice": "Select a partner of this agreement: %(value)s is not one"})
+    kind = forms.ChoiceField(
+        label="Kind of member",
+        choices=_choices(words.BOARD_MEMBER_KINDS),
+        widget=forms.RadioSelect,
+        initial="officer",
+    )
+    represents = forms.ChoiceField(
+        label="Represents (optional)",
+        required=False,
+        error_messages={"invalid_choice": "Select a partner of this agreement: %(value)s is not one"},
+    )
 
     def prepare(self) -> None:
         represents: Any = self.fields["represents"]
         represents.choices = partner_choices(self.document, "No partner")
 
     def layout(self) -> Layout:
-        return Layout(Field.text("name"), Field.text("role"), Field.radios("kind"), Field.select("represents"))
+        return Layout(
+            Field.text("name"), Field.text("role"), Field.radios("kind"), Field.select("represents")
+        )

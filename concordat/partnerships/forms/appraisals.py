@@ -22,26 +22,34 @@ _LINE = re.compile(r"^(?P<name>.*\S)\s*\|\s*(?P<weight>\S+)$")
 
 
 class AppraisalTitleForm(AgreementForm):
-    title = forms.CharField(label="Title", max_length=300,
-                            error_messages={"required": "Enter a title for the options appraisal"})
-    question = forms.CharField(label="Question", required=False, widget=forms.Textarea,
-                               help_text="The question the options answer, for example, how should health and "
-                                         "social care commission learning difficulty services?")
+    title = forms.CharField(
+        label="Title", max_length=300, error_messages={"required": "Enter a title for the options appraisal"}
+    )
+    question = forms.CharField(
+        label="Question",
+        required=False,
+        widget=forms.Textarea,
+        help_text="The question the options answer, for example, how should health and "
+        "social care commission learning difficulty services?",
+    )
 
     def layout(self) -> Layout:
         return Layout(Field.text("title"), Field.textarea("question", rows=3))
 
 
 def criteria_lines(criteria: list[dict[str, Any]]) -> str:
-    return "\n".join(f'{criterion["name"]} | {criterion["weight"]}' for criterion in criteria)
+    return "\n".join(f"{criterion['name']} | {criterion['weight']}" for criterion in criteria)
 
 
 class CriteriaLinesForm(AgreementForm):
     criteria = forms.CharField(
-        label="Criteria and their weights", required=False, widget=forms.Textarea,
+        label="Criteria and their weights",
+        required=False,
+        widget=forms.Textarea,
         help_text="One criterion a line: its name, a vertical bar (|) and its weight, a whole number from 1 to "
-                  "10, for example, Value for money | 3. Removing or renaming a criterion removes the options' "
-                  "scores for it.")
+        "10, for example, Value for money | 3. Removing or renaming a criterion removes the options' "
+        "scores for it.",
+    )
 
     def layout(self) -> Layout:
         return Layout(Field.textarea("criteria", rows=8))
@@ -55,8 +63,10 @@ class CriteriaLinesForm(AgreementForm):
                 continue
             match = _LINE.match(line.strip())
             if match is None:
-                problems.append(f"Line {number}: write the criterion, a vertical bar (|) and its weight, "
-                                "like Value for money | 3")
+                problems.append(
+                    f"Line {number}: write the criterion, a vertical bar (|) and its weight, "
+                    "like Value for money | 3"
+                )
                 continue
             name, weight = match["name"].strip(), match["weight"]
             if not weight.isdigit() or int(weight) not in WEIGHTS:
@@ -79,9 +89,15 @@ def score_field_name(position: int) -> str:
 class OptionEntryForm(AgreementForm):
     """One option: its code, name and description, and a score from 0 to 5 on each criterion."""
 
-    code = forms.CharField(label="Code", max_length=32, help_text="How the papers refer to it, for example, 1(b)",
-                           error_messages={"required": "Enter the option's code"})
-    name = forms.CharField(label="Name", max_length=300, error_messages={"required": "Enter the option's name"})
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="How the papers refer to it, for example, 1(b)",
+        error_messages={"required": "Enter the option's code"},
+    )
+    name = forms.CharField(
+        label="Name", max_length=300, error_messages={"required": "Enter the option's name"}
+    )
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
 
     def __init__(self, *args: Any, criteria: list[dict[str, Any]], **kwargs: Any) -> None:
@@ -92,40 +108,64 @@ class OptionEntryForm(AgreementForm):
         choices = [*((str(score), str(score)) for score in SCORES), (NOT_SCORED, "Not scored")]
         for position, criterion in enumerate(self.criteria):
             self.fields[score_field_name(position)] = forms.ChoiceField(
-                label=f'{criterion["name"]} (weight {criterion["weight"]})', choices=choices, required=False,
-                widget=forms.RadioSelect, help_text="0: does not meet it at all, 5: meets it fully",
-                error_messages={"invalid_choice": "Select a score from 0 to 5, or not scored"})
+                label=f"{criterion['name']} (weight {criterion['weight']})",
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text="0: does not meet it at all, 5: meets it fully",
+                error_messages={"invalid_choice": "Select a score from 0 to 5, or not scored"},
+            )
 
     def layout(self) -> Layout:
-        return Layout(Field.text("code", field_width=Fixed.TEN), Field.text("name"),
-                      Field.textarea("description", rows=4),
-                      *(Field.radios(score_field_name(position), inline=True, legend_size=Size.SMALL)
-                        for position in range(len(self.criteria))))
+        return Layout(
+            Field.text("code", field_width=Fixed.TEN),
+            Field.text("name"),
+            Field.textarea("description", rows=4),
+            *(
+                Field.radios(score_field_name(position), inline=True, legend_size=Size.SMALL)
+                for position in range(len(self.criteria))
+            ),
+        )
 
     def scores(self) -> dict[str, int]:
         """The scores given, by criterion name; a criterion left not scored is left out."""
-        return {criterion["name"]: int(self.cleaned_data[score_field_name(position)])
-                for position, criterion in enumerate(self.criteria)
-                if self.cleaned_data.get(score_field_name(position)) not in (None, NOT_SCORED)}
+        return {
+            criterion["name"]: int(self.cleaned_data[score_field_name(position)])
+            for position, criterion in enumerate(self.criteria)
+            if self.cleaned_data.get(score_field_name(position)) not in (None, NOT_SCORED)
+        }
 
 
 def option_initial(option: dict[str, Any], criteria: list[dict[str, Any]]) -> dict[str, Any]:
     scores = option.get("scores", {})
-    return {"code": option.get("code", ""), "name": option.get("name", ""),
-            "description": option.get("description", ""),
-            **{score_field_name(position): str(scores[criterion["name"]])
-               for position, criterion in enumerate(criteria) if criterion["name"] in scores}}
+    return {
+        "code": option.get("code", ""),
+        "name": option.get("name", ""),
+        "description": option.get("description", ""),
+        **{
+            score_field_name(position): str(scores[criterion["name"]])
+            for position, criterion in enumerate(criteria)
+            if criterion["name"] in scores
+        },
+    }
 
 
 class DecisionEntryForm(AgreementForm):
     """The option the partnership prefers, why, and the decision that followed."""
 
-    preferred = forms.ChoiceField(label="Preferred option", required=False, widget=forms.RadioSelect,
-                                  error_messages={"invalid_choice": "Select one of this appraisal's options"})
-    reasons = LinesField(label="Reasons for preferring it", required=False,
-                         help_text="One reason a line")
-    decision_body = forms.CharField(label="Decided by", required=False, max_length=300,
-                                    help_text="The body that took the decision, for example, the council's cabinet")
+    preferred = forms.ChoiceField(
+        label="Preferred option",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select one of this appraisal's options"},
+    )
+    reasons = LinesField(label="Reasons for preferring it", required=False, help_text="One reason a line")
+    decision_body = forms.CharField(
+        label="Decided by",
+        required=False,
+        max_length=300,
+        help_text="The body that took the decision, for example, the council's cabinet",
+    )
     decision_date = GovukDateField(label="Date of the decision", required=False)
     decision_text = forms.CharField(label="What was decided", required=False, widget=forms.Textarea)
 
@@ -135,17 +175,27 @@ class DecisionEntryForm(AgreementForm):
 
     def prepare(self) -> None:
         preferred: Any = self.fields["preferred"]
-        preferred.choices = [*((option["code"], f'{option["code"]}: {option.get("name", "")}')
-                               for option in self.options), ("", "No preferred option yet")]
+        preferred.choices = [
+            *((option["code"], f"{option['code']}: {option.get('name', '')}") for option in self.options),
+            ("", "No preferred option yet"),
+        ]
 
     def layout(self) -> Layout:
-        return Layout(Field.radios("preferred", legend_size=Size.MEDIUM), Field.textarea("reasons", rows=5),
-                      Field.text("decision_body"), "decision_date", Field.textarea("decision_text", rows=3))
+        return Layout(
+            Field.radios("preferred", legend_size=Size.MEDIUM),
+            Field.textarea("reasons", rows=5),
+            Field.text("decision_body"),
+            "decision_date",
+            Field.textarea("decision_text", rows=3),
+        )
 
     def decision(self) -> dict[str, Any]:
         day: date | None = self.cleaned_data.get("decision_date")
-        entry = {"body": self.cleaned_data.get("decision_body", ""), "date": day.isoformat() if day else None,
-                 "text": self.cleaned_data.get("decision_text", "")}
+        entry = {
+            "body": self.cleaned_data.get("decision_body", ""),
+            "date": day.isoformat() if day else None,
+            "text": self.cleaned_data.get("decision_text", ""),
+        }
         return {key: value for key, value in entry.items() if value not in (None, "")}
 
 
@@ -157,6 +207,10 @@ def decision_initial(appraisal: dict[str, Any]) -> dict[str, Any]:
             day = date.fromisoformat(day)
         except ValueError:
             day = None
-    return {"preferred": appraisal.get("preferred", ""), "reasons": list(appraisal.get("reasons", [])),
-            "decision_body": decision.get("body", ""), "decision_date": day,
-            "decision_text": decision.get("text", "")}
+    return {
+        "preferred": appraisal.get("preferred", ""),
+        "reasons": list(appraisal.get("reasons", [])),
+        "decision_body": decision.get("body", ""),
+        "decision_date": day,
+        "decision_text": decision.get("text", ""),
+    }

@@ -19,8 +19,13 @@ class GovukDateField(DateInputField):
     """A GOV.UK date input (day, month, year) with the Design System's error messages."""
 
     def __init__(self, *, label: str, required: bool = True, **kwargs: Any) -> None:
-        super().__init__(label=label, required=required, require_all_fields=False,
-                         help_text=kwargs.pop("help_text", "For example, 1 4 2003"), **kwargs)
+        super().__init__(
+            label=label,
+            required=required,
+            require_all_fields=False,
+            help_text=kwargs.pop("help_text", "For example, 1 4 2003"),
+            **kwargs,
+        )
         what = label[0].lower() + label[1:]
         self.error_messages["required"] = f"Enter the {what}"
         self.error_messages["incomplete"] = f"The {what} must include a day, month and year"
@@ -84,8 +89,10 @@ class FinancialYearField(forms.CharField):
         try:
             return FinancialYear.parse(text)
         except YearError:
-            raise ValidationError("Enter the financial year like 2003-04: the year it starts, a dash, and "
-                                  "the last two figures of the next year") from None
+            raise ValidationError(
+                "Enter the financial year like 2003-04: the year it starts, a dash, and "
+                "the last two figures of the next year"
+            ) from None
 
 
 class LinesField(forms.CharField):

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,280 +14,739 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('local-authority', 'Local authority'), ('nhs', 'NHS body'), ('police', 'Police'), ('probation', 'Probation'), ('other', 'Other')], max_length=32)),
-                ('org_code', models.CharField(blank=True, help_text='GSS code for a council, ODS code for an NHS body', max_length=16)),
-                ('address', models.CharField(blank=True, max_length=400)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("local-authority", "Local authority"),
+                            ("nhs", "NHS body"),
+                            ("police", "Police"),
+                            ("probation", "Probation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "org_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="GSS code for a council, ODS code for an NHS body",
+                        max_length=16,
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=400)),
             ],
             options={
-                'ordering': ['partnership', 'id'],
+                "ordering": ["partnership", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=63, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('client_group', models.CharField(choices=[('drugs', 'Drugs'), ('alcohol', 'Alcohol'), ('drugs-and-alcohol', 'Drugs and alcohol'), ('learning-disabilities', 'Learning disabilities'), ('mental-health', 'Mental health'), ('other', 'Other')], max_length=32)),
-                ('area', models.JSONField(default=list, help_text='ONS GSS codes of the local authority areas served')),
-                ('flexibilities', models.JSONField(default=list)),
-                ('agreement_date', models.DateField(blank=True, null=True)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('review_date', models.DateField(blank=True, null=True)),
-                ('responsible_officer', models.CharField(blank=True, max_length=300)),
-                ('overspend_rule', models.CharField(choices=[('proportional', 'In proportion to shares'), ('host', 'All on the host partner'), ('fixed', 'Fixed percentages')], default='proportional', max_length=16)),
-                ('underspend_rule', models.CharField(choices=[('proportional', 'In proportion to shares'), ('host', 'All on the host partner'), ('fixed', 'Fixed percentages'), ('carry-forward', "Carried forward into next year's budget")], default='proportional', max_length=16)),
-                ('fixed_shares', models.JSONField(blank=True, default=dict, help_text='Partner code to percentage (a decimal string), summing to 100')),
-                ('eligibility', models.JSONField(blank=True, default=dict, help_text='min_age, max_age, residence_in_area, description')),
-                ('targets', models.JSONField(blank=True, default=dict, help_text='The KPI targets, as in the partnership file')),
-                ('narrative', models.JSONField(blank=True, default=dict, help_text='Notification form prose: improvements, health_outcomes, joint_working, staff_movement')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('host_partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.partner')),
-                ('lead_commissioner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=63, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "client_group",
+                    models.CharField(
+                        choices=[
+                            ("drugs", "Drugs"),
+                            ("alcohol", "Alcohol"),
+                            ("drugs-and-alcohol", "Drugs and alcohol"),
+                            ("learning-disabilities", "Learning disabilities"),
+                            ("mental-health", "Mental health"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "area",
+                    models.JSONField(
+                        default=list, help_text="ONS GSS codes of the local authority areas served"
+                    ),
+                ),
+                ("flexibilities", models.JSONField(default=list)),
+                ("agreement_date", models.DateField(blank=True, null=True)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("review_date", models.DateField(blank=True, null=True)),
+                ("responsible_officer", models.CharField(blank=True, max_length=300)),
+                (
+                    "overspend_rule",
+                    models.CharField(
+                        choices=[
+                            ("proportional", "In proportion to shares"),
+                            ("host", "All on the host partner"),
+                            ("fixed", "Fixed percentages"),
+                        ],
+                        default="proportional",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "underspend_rule",
+                    models.CharField(
+                        choices=[
+                            ("proportional", "In proportion to shares"),
+                            ("host", "All on the host partner"),
+                            ("fixed", "Fixed percentages"),
+                            ("carry-forward", "Carried forward into next year's budget"),
+                        ],
+                        default="proportional",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "fixed_shares",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Partner code to percentage (a decimal string), summing to 100",
+                    ),
+                ),
+                (
+                    "eligibility",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="min_age, max_age, residence_in_area, description"
+                    ),
+                ),
+                (
+                    "targets",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="The KPI targets, as in the partnership file"
+                    ),
+                ),
+                (
+                    "narrative",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Notification form prose: improvements, health_outcomes, joint_working, staff_movement",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "host_partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partnerships.partner",
+                    ),
+                ),
+                (
+                    "lead_commissioner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partnerships.partner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='partner',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='partnerships.partnership'),
+            model_name="partner",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="partners",
+                to="partnerships.partnership",
+            ),
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'position'],
+                "ordering": ["partnership", "position"],
             },
         ),
         migrations.CreateModel(
-            name='OptionsAppraisal',
+            name="OptionsAppraisal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('question', models.TextField(blank=True)),
-                ('criteria', models.JSONField(default=list, help_text='[{name, weight}]')),
-                ('options', models.JSONField(default=list, help_text='[{code, name, description, scores: {criterion: score}}]')),
-                ('preferred', models.CharField(blank=True, max_length=32)),
-                ('reasons', models.JSONField(default=list)),
-                ('decision', models.JSONField(blank=True, default=dict, help_text='{body, date, text}')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options_appraisals', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                ("question", models.TextField(blank=True)),
+                ("criteria", models.JSONField(default=list, help_text="[{name, weight}]")),
+                (
+                    "options",
+                    models.JSONField(
+                        default=list, help_text="[{code, name, description, scores: {criterion: score}}]"
+                    ),
+                ),
+                ("preferred", models.CharField(blank=True, max_length=32)),
+                ("reasons", models.JSONField(default=list)),
+                ("decision", models.JSONField(blank=True, default=dict, help_text="{body, date, text}")),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options_appraisals",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'position'],
+                "ordering": ["partnership", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Modality',
+            name="Modality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('tier', models.PositiveSmallIntegerField()),
-                ('structured', models.BooleanField(default=False)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='modalities', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                ("tier", models.PositiveSmallIntegerField()),
+                ("structured", models.BooleanField(default=False)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="modalities",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'modalities',
-                'ordering': ['partnership', 'id'],
+                "verbose_name_plural": "modalities",
+                "ordering": ["partnership", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('due', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Not started'), ('in-progress', 'In progress'), ('met', 'Met'), ('not-met', 'Not met')], default='open', max_length=16)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                ("due", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Not started"),
+                            ("in-progress", "In progress"),
+                            ("met", "Met"),
+                            ("not-met", "Not met"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'position'],
+                "ordering": ["partnership", "position"],
             },
         ),
         migrations.CreateModel(
-            name='GovernanceItem',
+            name="GovernanceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item', models.CharField(choices=[('governance-arrangements', 'Governance arrangements, including decision-making processes, monitoring, accounting and auditing, operational and management arrangements'), ('review', 'When the partnership arrangements will be reviewed'), ('human-resources', 'Human resources, including staffing, terms and conditions, policies'), ('information-sharing', 'Information sharing'), ('functions-included', 'Identification of functions that are included in the arrangement'), ('eligibility-and-assessment', 'Eligibility criteria and assessment processes'), ('complaints', 'Complaints'), ('charging-and-vat', 'Financial issues such as charging and VAT implications, including whether the appropriate office of HM Customs and Excise has been consulted'), ('auditors-consulted', 'Whether the partnership arrangement has been discussed with the relevant auditors'), ('disputes-and-dissolution', 'How disputes will be resolved, and how partners will resolve changes in the arrangement, or dissolve it')], max_length=32)),
-                ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('open', 'Open')], default='open', max_length=16)),
-                ('evidence', models.TextField(blank=True)),
-                ('signed_off_by', models.CharField(blank=True, max_length=200)),
-                ('signed_off_on', models.DateField(blank=True, null=True)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='governance_items', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "item",
+                    models.CharField(
+                        choices=[
+                            (
+                                "governance-arrangements",
+                                "Governance arrangements, including decision-making processes, monitoring, accounting and auditing, operational and management arrangements",
+                            ),
+                            ("review", "When the partnership arrangements will be reviewed"),
+                            (
+                                "human-resources",
+                                "Human resources, including staffing, terms and conditions, policies",
+                            ),
+                            ("information-sharing", "Information sharing"),
+                            (
+                                "functions-included",
+                                "Identification of functions that are included in the arrangement",
+                            ),
+                            ("eligibility-and-assessment", "Eligibility criteria and assessment processes"),
+                            ("complaints", "Complaints"),
+                            (
+                                "charging-and-vat",
+                                "Financial issues such as charging and VAT implications, including whether the appropriate office of HM Customs and Excise has been consulted",
+                            ),
+                            (
+                                "auditors-consulted",
+                                "Whether the partnership arrangement has been discussed with the relevant auditors",
+                            ),
+                            (
+                                "disputes-and-dissolution",
+                                "How disputes will be resolved, and how partners will resolve changes in the arrangement, or dissolve it",
+                            ),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("confirmed", "Confirmed"), ("open", "Open")], default="open", max_length=16
+                    ),
+                ),
+                ("evidence", models.TextField(blank=True)),
+                ("signed_off_by", models.CharField(blank=True, max_length=200)),
+                ("signed_off_on", models.DateField(blank=True, null=True)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="governance_items",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'id'],
+                "ordering": ["partnership", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FundingStream',
+            name="FundingStream",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32)),
-                ('name', models.CharField(max_length=200)),
-                ('ring_fenced', models.CharField(blank=True, help_text='Spend purpose this money may only be spent on', max_length=40)),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='funding_streams', to='partnerships.partner')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funding_streams', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "ring_fenced",
+                    models.CharField(
+                        blank=True, help_text="Spend purpose this money may only be spent on", max_length=40
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="funding_streams",
+                        to="partnerships.partner",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="funding_streams",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'id'],
+                "ordering": ["partnership", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Contribution',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(help_text='Financial year by its first calendar year: 2003 is 2003-04')),
-                ('amount_pence', models.BigIntegerField(help_text='Planned amount in pence')),
-                ('stream', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='partnerships.fundingstream')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Financial year by its first calendar year: 2003 is 2003-04"
+                    ),
+                ),
+                ("amount_pence", models.BigIntegerField(help_text="Planned amount in pence")),
+                (
+                    "stream",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="partnerships.fundingstream",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'year', 'id'],
+                "ordering": ["partnership", "year", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ConsultationEntry',
+            name="ConsultationEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('who', models.CharField(choices=[('service-users', 'Service users'), ('carers', 'Carers'), ('staff', 'Staff'), ('providers', 'Providers'), ('public', 'The public'), ('partners', 'Partner organisations'), ('elected-members', 'Elected members'), ('other', 'Others')], max_length=32)),
-                ('how', models.TextField()),
-                ('date', models.DateField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consultation', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "who",
+                    models.CharField(
+                        choices=[
+                            ("service-users", "Service users"),
+                            ("carers", "Carers"),
+                            ("staff", "Staff"),
+                            ("providers", "Providers"),
+                            ("public", "The public"),
+                            ("partners", "Partner organisations"),
+                            ("elected-members", "Elected members"),
+                            ("other", "Others"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("how", models.TextField()),
+                ("date", models.DateField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consultation",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'consultation entries',
-                'ordering': ['partnership', 'position'],
+                "verbose_name_plural": "consultation entries",
+                "ordering": ["partnership", "position"],
             },
         ),
         migrations.CreateModel(
-            name='BoardMember',
+            name="BoardMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(blank=True, max_length=200)),
-                ('kind', models.CharField(choices=[('officer', 'Officer'), ('elected-member', 'Elected member'), ('service-user', 'Service user'), ('carer', 'Carer'), ('provider', 'Provider'), ('other', 'Other')], default='officer', max_length=32)),
-                ('represents', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.partner')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='board', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=200)),
+                ("role", models.CharField(blank=True, max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("officer", "Officer"),
+                            ("elected-member", "Elected member"),
+                            ("service-user", "Service user"),
+                            ("carer", "Carer"),
+                            ("provider", "Provider"),
+                            ("other", "Other"),
+                        ],
+                        default="officer",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "represents",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partnerships.partner",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="board",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'position'],
+                "ordering": ["partnership", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('body', models.CharField(max_length=300)),
-                ('date', models.DateField()),
-                ('decision', models.CharField(max_length=300)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("body", models.CharField(max_length=300)),
+                ("date", models.DateField()),
+                ("decision", models.CharField(max_length=300)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'position'],
+                "ordering": ["partnership", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Aim',
+            name="Aim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aims', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aims",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'position'],
+                "ordering": ["partnership", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32)),
-                ('name', models.CharField(max_length=200)),
-                ('tiers', models.JSONField(default=list, help_text='Models of Care tiers 1-4 the provider works in')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='providers', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "tiers",
+                    models.JSONField(
+                        default=list, help_text="Models of Care tiers 1-4 the provider works in"
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="providers",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'id'],
+                "ordering": ["partnership", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead-commissioner', 'Lead commissioner'), ('pool-manager', 'Pooled fund manager'), ('partner-representative', 'Partner representative'), ('provider-data-officer', 'Provider data officer'), ('key-worker', 'Key worker'), ('board-member', 'Board member'), ('auditor', 'Auditor')], max_length=32)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='partnerships.partnership')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='partnerships.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead-commissioner", "Lead commissioner"),
+                            ("pool-manager", "Pooled fund manager"),
+                            ("partner-representative", "Partner representative"),
+                            ("provider-data-officer", "Provider data officer"),
+                            ("key-worker", "Key worker"),
+                            ("board-member", "Board member"),
+                            ("auditor", "Auditor"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="partnerships.provider",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StatedTotal',
+            name="StatedTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('year', models.PositiveSmallIntegerField(help_text='Financial year by its first calendar year')),
-                ('amount_pence', models.BigIntegerField(help_text='The total as stated, in pence')),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stated_totals', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(help_text="Financial year by its first calendar year"),
+                ),
+                ("amount_pence", models.BigIntegerField(help_text="The total as stated, in pence")),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stated_totals",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership', 'position'],
+                "ordering": ["partnership", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.UniqueConstraint(fields=('partnership', 'code'), name='partner_code_unique'),
+            model_name="partner",
+            constraint=models.UniqueConstraint(fields=("partnership", "code"), name="partner_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='modality',
-            constraint=models.UniqueConstraint(fields=('partnership', 'code'), name='modality_code_unique'),
+            model_name="modality",
+            constraint=models.UniqueConstraint(fields=("partnership", "code"), name="modality_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='governanceitem',
-            constraint=models.UniqueConstraint(fields=('partnership', 'item'), name='governance_item_unique'),
+            model_name="governanceitem",
+            constraint=models.UniqueConstraint(fields=("partnership", "item"), name="governance_item_unique"),
         ),
         migrations.AddConstraint(
-            model_name='fundingstream',
-            constraint=models.UniqueConstraint(fields=('partnership', 'code'), name='stream_code_unique'),
+            model_name="fundingstream",
+            constraint=models.UniqueConstraint(fields=("partnership", "code"), name="stream_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.UniqueConstraint(fields=('stream', 'year'), name='contribution_stream_year_unique'),
+            model_name="contribution",
+            constraint=models.UniqueConstraint(
+                fields=("stream", "year"), name="contribution_stream_year_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_pence__gte', 0)), name='contribution_not_negative'),
+            model_name="contribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_pence__gte", 0)), name="contribution_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='provider',
-            constraint=models.UniqueConstraint(fields=('partnership', 'code'), name='provider_code_unique'),
+            model_name="provider",
+            constraint=models.UniqueConstraint(fields=("partnership", "code"), name="provider_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'partnership', 'role'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "partnership", "role"), name="membership_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('provider__isnull', False), ('role__in', ['key-worker', 'provider-data-officer'])), models.Q(models.Q(('role__in', ['key-worker', 'provider-data-officer']), _negated=True), ('provider__isnull', True)), _connector='OR'), name='membership_provider_matches_role'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("provider__isnull", False), ("role__in", ["key-worker", "provider-data-officer"])
+                    ),
+                    models.Q(
+                        models.Q(("role__in", ["key-worker", "provider-data-officer"]), _negated=True),
+                        ("provider__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="membership_provider_matches_role",
+            ),
         ),
     ]

@@ -52,14 +52,20 @@ def check_agreement(document: object, *, today: date) -> Checked:
     def partner_ref(mapping: dict[str, Any], key: str, path: str, *, required: bool = False) -> str | None:
         code = read.take_text(mapping, key, path, required=required) or None  # "" is no reference at all
         if code is not None and code not in partner_codes:
-            report.error(at(path, key), "unknown-partner", f"{at(path, key)}: no partner with code '{code}' in partners")
+            report.error(
+                at(path, key),
+                "unknown-partner",
+                f"{at(path, key)}: no partner with code '{code}' in partners",
+            )
             return None
         return code
 
     for flexibility in out["flexibilities"]:
         role = words.FLEXIBILITY_ROLES.get(flexibility)
         if role and doc.get(role) in (None, ""):
-            report.error(role, "flexibility-role-missing", f"{role} is required with the {flexibility} flexibility")
+            report.error(
+                role, "flexibility-role-missing", f"{role} is required with the {flexibility} flexibility"
+            )
     out["host_partner"] = partner_ref(doc, "host_partner", "")
     out["lead_commissioner"] = partner_ref(doc, "lead_commissioner", "")
 
@@ -67,10 +73,13 @@ def check_agreement(document: object, *, today: date) -> Checked:
     stream_codes = {stream["code"] for stream in out["funding_streams"] if stream["code"]}
     out["contributions"] = _contributions(read, doc, stream_codes)
     out["stated_totals"] = [
-        {"year": read.take_year(item, "year", path, required=True),
-         "amount_pence": read.take_money(item, "amount", path, required=True),
-         "source": read.take_text(item, "source", path) or ""}
-        for path, item in read.items(read.take_list(doc, "stated_totals", ""), "stated_totals")]
+        {
+            "year": read.take_year(item, "year", path, required=True),
+            "amount_pence": read.take_money(item, "amount", path, required=True),
+            "source": read.take_text(item, "source", path) or "",
+        }
+        for path, item in read.items(read.take_list(doc, "stated_totals", ""), "stated_totals")
+    ]
     out["risk_share"] = _risk_share(read, doc, partner_codes, has_host=bool(doc.get("host_partner")))
     out["eligibility"] = _eligibility(read, doc)
     out["modalities"] = _modalities(read, doc)
@@ -82,22 +91,36 @@ def check_agreement(document: object, *, today: date) -> Checked:
     out["milestones"] = _milestones(read, doc, today)
     out["governance"] = _governance(read, doc, today, out["start_date"])
     out["approvals"] = [
-        {"body": read.take_text(item, "body", path, required=True), "date": read.take_date(item, "date", path, required=True),
-         "decision": read.take_text(item, "decision", path, required=True)}
-        for path, item in read.items(read.take_list(doc, "approvals", ""), "approvals")]
+        {
+            "body": read.take_text(item, "body", path, required=True),
+            "date": read.take_date(item, "date", path, required=True),
+            "decision": read.take_text(item, "decision", path, required=True),
+        }
+        for path, item in read.items(read.take_list(doc, "approvals", ""), "approvals")
+    ]
     out["providers"] = _providers(read, doc)
     out["consultation"] = [
-        {"who": read.take_choice(item, "who", path, words.CONSULTEE_GROUPS, required=True),
-         "how": read.take_text(item, "how", path, required=True), "date": read.take_date(item, "date", path),
-         "notes": read.take_text(item, "notes", path) or ""}
-        for path, item in read.items(read.take_list(doc, "consultation", ""), "consultation")]
+        {
+            "who": read.take_choice(item, "who", path, words.CONSULTEE_GROUPS, required=True),
+            "how": read.take_text(item, "how", path, required=True),
+            "date": read.take_date(item, "date", path),
+            "notes": read.take_text(item, "notes", path) or "",
+        }
+        for path, item in read.items(read.take_list(doc, "consultation", ""), "consultation")
+    ]
     out["board"] = [
-        {"name": read.take_text(item, "name", path, required=True), "role": read.take_text(item, "role", path) or "",
-         "kind": read.take_choice(item, "kind", path, words.BOARD_MEMBER_KINDS, default="officer"),
-         "represents": partner_ref(item, "represents", path)}
-        for path, item in read.items(read.take_list(doc, "board", ""), "board")]
-    out["options_appraisals"] = [_appraisal(read, item, path) for path, item in
-                                 read.items(read.take_list(doc, "options_appraisals", ""), "options_appraisals")]
+        {
+            "name": read.take_text(item, "name", path, required=True),
+            "role": read.take_text(item, "role", path) or "",
+            "kind": read.take_choice(item, "kind", path, words.BOARD_MEMBER_KINDS, default="officer"),
+            "represents": partner_ref(item, "represents", path),
+        }
+        for path, item in read.items(read.take_list(doc, "board", ""), "board")
+    ]
+    out["options_appraisals"] = [
+        _appraisal(read, item, path)
+        for path, item in read.items(read.take_list(doc, "options_appraisals", ""), "options_appraisals")
+    ]
 
     for index, problem in stated_total_mismatches(out["stated_totals"], out["contributions"]):
         report.warn(at(at("stated_totals", index), "amount"), "stated-total-mismatch", problem)
@@ -117,7 +140,9 @@ def _duplicate(read: Reader, seen: set[Any], value: Any, path: str, what: str) -
 def _area(read: Reader, doc: dict[str, Any]) -> list[str]:
     values = read.take_list(doc, "area", "", required=True)
     if "area" in doc and isinstance(doc["area"], list) and not values:
-        read.report.error("area", "required", "area must list at least one local authority area (ONS GSS code)")
+        read.report.error(
+            "area", "required", "area must list at least one local authority area (ONS GSS code)"
+        )
     codes: list[str] = []
     seen: set[str] = set()
     for index, value in enumerate(values):
@@ -147,11 +172,20 @@ def _partners(read: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
         _duplicate(read, seen, code, at(path, "code"), "partner code")
         org_code = read.take_text(item, "org_code", path) or ""
         if org_code and not is_org_code(org_code):
-            read.report.error(at(path, "org_code"), "invalid-code",
-                              f"{at(path, 'org_code')}: '{org_code}' is neither an ONS GSS code nor an NHS ODS code")
-        partners.append({"code": code, "name": read.take_text(item, "name", path, required=True),
-                         "kind": read.take_choice(item, "kind", path, words.PARTNER_KINDS, required=True),
-                         "org_code": org_code, "address": read.take_text(item, "address", path) or ""})
+            read.report.error(
+                at(path, "org_code"),
+                "invalid-code",
+                f"{at(path, 'org_code')}: '{org_code}' is neither an ONS GSS code nor an NHS ODS code",
+            )
+        partners.append(
+            {
+                "code": code,
+                "name": read.take_text(item, "name", path, required=True),
+                "kind": read.take_choice(item, "kind", path, words.PARTNER_KINDS, required=True),
+                "org_code": org_code,
+                "address": read.take_text(item, "address", path) or "",
+            }
+        )
     return partners
 
 
@@ -161,9 +195,15 @@ def _streams(read: Reader, doc: dict[str, Any], partner_ref: Any) -> list[dict[s
     for path, item in read.items(read.take_list(doc, "funding_streams", ""), "funding_streams"):
         code = read.take_pattern(item, "code", path, LOCAL_CODE, required=True)
         _duplicate(read, seen, code, at(path, "code"), "funding stream code")
-        streams.append({"code": code, "name": read.take_text(item, "name", path, required=True),
-                        "partner": partner_ref(item, "partner", path, required=True),
-                        "ring_fenced": read.take_pattern(item, "ring_fenced", path, PURPOSE, what="spend purpose") or ""})
+        streams.append(
+            {
+                "code": code,
+                "name": read.take_text(item, "name", path, required=True),
+                "partner": partner_ref(item, "partner", path, required=True),
+                "ring_fenced": read.take_pattern(item, "ring_fenced", path, PURPOSE, what="spend purpose")
+                or "",
+            }
+        )
     return streams
 
 
@@ -173,24 +213,41 @@ def _contributions(read: Reader, doc: dict[str, Any], stream_codes: set[str]) ->
     for path, item in read.items(read.take_list(doc, "contributions", ""), "contributions"):
         stream = read.take_text(item, "stream", path, required=True)
         if stream is not None and stream not in stream_codes:
-            read.report.error(at(path, "stream"), "unknown-stream",
-                              f"{at(path, 'stream')}: no funding stream with code '{stream}' in funding_streams")
+            read.report.error(
+                at(path, "stream"),
+                "unknown-stream",
+                f"{at(path, 'stream')}: no funding stream with code '{stream}' in funding_streams",
+            )
             stream = None
         year = read.take_year(item, "year", path, required=True)
         if stream and year and (stream, year) in seen:
-            read.report.error(path, "duplicate-contribution",
-                              f"{path}: stream '{stream}' already has a contribution for {year}")
+            read.report.error(
+                path,
+                "duplicate-contribution",
+                f"{path}: stream '{stream}' already has a contribution for {year}",
+            )
         elif stream and year:
             seen.add((stream, year))
-        contributions.append({"stream": stream, "year": year,
-                              "amount_pence": read.take_money(item, "amount", path, required=True)})
+        contributions.append(
+            {
+                "stream": stream,
+                "year": year,
+                "amount_pence": read.take_money(item, "amount", path, required=True),
+            }
+        )
     return contributions
 
 
-def _risk_share(read: Reader, doc: dict[str, Any], partner_codes: set[str], *, has_host: bool) -> dict[str, Any]:
+def _risk_share(
+    read: Reader, doc: dict[str, Any], partner_codes: set[str], *, has_host: bool
+) -> dict[str, Any]:
     section = read.take_mapping(doc, "risk_share", "")
-    overspend = read.take_choice(section, "overspend", "risk_share", words.OVERSPEND_RULES, default="proportional")
-    underspend = read.take_choice(section, "underspend", "risk_share", words.UNDERSPEND_RULES, default="proportional")
+    overspend = read.take_choice(
+        section, "overspend", "risk_share", words.OVERSPEND_RULES, default="proportional"
+    )
+    underspend = read.take_choice(
+        section, "underspend", "risk_share", words.UNDERSPEND_RULES, default="proportional"
+    )
     shares: dict[str, Decimal] = {}
     for code, value in read.take_mapping(section, "fixed_shares", "risk_share").items():
         path = f"risk_share.fixed_shares.{code}"
@@ -202,15 +259,23 @@ def _risk_share(read: Reader, doc: dict[str, Any], partner_codes: set[str], *, h
             shares[str(code)] = share
     # Shares, once written, must add up whatever the rules: a file that states 60/30 is wrong either way.
     if ("fixed" in (overspend, underspend) or shares) and sum(shares.values(), Decimal(0)) != 100:
-        read.report.error("risk_share.fixed_shares", "fixed-shares-sum",
-                          f"risk_share.fixed_shares must sum to 100; they sum to "
-                          f"{sum(shares.values(), Decimal(0))}")
+        read.report.error(
+            "risk_share.fixed_shares",
+            "fixed-shares-sum",
+            f"risk_share.fixed_shares must sum to 100; they sum to {sum(shares.values(), Decimal(0))}",
+        )
     for key, rule in (("overspend", overspend), ("underspend", underspend)):
         if rule == "host" and not has_host:
-            read.report.error(f"risk_share.{key}", "flexibility-role-missing",
-                              f"risk_share.{key} is host, but the file names no host_partner")
-    return {"overspend": overspend, "underspend": underspend,
-            "fixed_shares": {code: str(share) for code, share in shares.items()}}
+            read.report.error(
+                f"risk_share.{key}",
+                "flexibility-role-missing",
+                f"risk_share.{key} is host, but the file names no host_partner",
+            )
+    return {
+        "overspend": overspend,
+        "underspend": underspend,
+        "fixed_shares": {code: str(share) for code, share in shares.items()},
+    }
 
 
 def _eligibility(read: Reader, doc: dict[str, Any]) -> dict[str, Any]:
@@ -218,10 +283,15 @@ def _eligibility(read: Reader, doc: dict[str, Any]) -> dict[str, Any]:
     min_age = read.take_int(section, "min_age", "eligibility", low=0, high=120)
     max_age = read.take_int(section, "max_age", "eligibility", low=0, high=120)
     if min_age is not None and max_age is not None and min_age > max_age:
-        read.report.error("eligibility.max_age", "out-of-range", "eligibility.max_age must not be below min_age")
-    return {"min_age": min_age, "max_age": max_age,
-            "residence_in_area": read.take_bool(section, "residence_in_area", "eligibility", default=False),
-            "description": read.take_text(section, "description", "eligibility") or ""}
+        read.report.error(
+            "eligibility.max_age", "out-of-range", "eligibility.max_age must not be below min_age"
+        )
+    return {
+        "min_age": min_age,
+        "max_age": max_age,
+        "residence_in_area": read.take_bool(section, "residence_in_area", "eligibility", default=False),
+        "description": read.take_text(section, "description", "eligibility") or "",
+    }
 
 
 def _modalities(read: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -230,13 +300,21 @@ def _modalities(read: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
     for path, item in read.items(read.take_list(doc, "modalities", ""), "modalities"):
         code = read.take_pattern(item, "code", path, MODALITY, required=True, what="modality code")
         if code in words.BUILT_IN_MODALITIES:
-            read.report.error(at(path, "code"), "modality-clash",
-                              f"{at(path, 'code')}: '{code}' is a built-in modality and cannot be redefined")
+            read.report.error(
+                at(path, "code"),
+                "modality-clash",
+                f"{at(path, 'code')}: '{code}' is a built-in modality and cannot be redefined",
+            )
             code = None
         _duplicate(read, seen, code, at(path, "code"), "modality code")
-        modalities.append({"code": code, "name": read.take_text(item, "name", path, required=True),
-                           "tier": read.take_int(item, "tier", path, required=True, low=1, high=4, code="invalid-tier"),
-                           "structured": read.take_bool(item, "structured", path, default=False)})
+        modalities.append(
+            {
+                "code": code,
+                "name": read.take_text(item, "name", path, required=True),
+                "tier": read.take_int(item, "tier", path, required=True, low=1, high=4, code="invalid-tier"),
+                "structured": read.take_bool(item, "structured", path, default=False),
+            }
+        )
     return modalities
 
 
@@ -246,23 +324,32 @@ def _targets(read: Reader, doc: dict[str, Any], modality_codes: set[str]) -> dic
     if "baseline" in section:
         baseline = read.take_mapping(section, "baseline", "targets")
         path = "targets.baseline"
-        targets["baseline"] = {"kpi": read.take_choice(baseline, "kpi", path, words.BASELINE_KPIS, required=True),
-                               "year": read.take_year(baseline, "year", path, required=True),
-                               "value": read.take_int(baseline, "value", path, required=True, low=0)}
+        targets["baseline"] = {
+            "kpi": read.take_choice(baseline, "kpi", path, words.BASELINE_KPIS, required=True),
+            "year": read.take_year(baseline, "year", path, required=True),
+            "value": read.take_int(baseline, "value", path, required=True, low=0),
+        }
     if "accessing_services" in section:
         accessing = read.take_mapping(section, "accessing_services", "targets")
         path = "targets.accessing_services"
-        targets["accessing_services"] = {"year": read.take_year(accessing, "year", path, required=True),
-                                         "value": read.take_int(accessing, "value", path, required=True, low=0)}
+        targets["accessing_services"] = {
+            "year": read.take_year(accessing, "year", path, required=True),
+            "value": read.take_int(accessing, "value", path, required=True, low=0),
+        }
     targets["waiting_time_days"] = read.take_int(section, "waiting_time_days", "targets", low=0)
-    targets["waiting_within_threshold_pct"] = read.take_percentage(section, "waiting_within_threshold_pct", "targets")
+    targets["waiting_within_threshold_pct"] = read.take_percentage(
+        section, "waiting_within_threshold_pct", "targets"
+    )
     for key in ("modality_thresholds", "modality_mean_wait_days"):
         days: dict[str, int] = {}
         for code, value in read.take_mapping(section, key, "targets").items():
             path = f"targets.{key}.{code}"
             if code not in modality_codes:
-                read.report.error(path, "unknown-modality",
-                                  f"{path}: no modality '{code}' (neither built in nor in modalities)")
+                read.report.error(
+                    path,
+                    "unknown-modality",
+                    f"{path}: no modality '{code}' (neither built in nor in modalities)",
+                )
                 continue
             number = read.check_int(value, path, low=0)
             if number is not None:
@@ -278,8 +365,11 @@ def _milestones(read: Reader, doc: dict[str, Any], today: date) -> list[dict[str
         due = read.take_date(item, "due", path, required=True)
         status = read.take_choice(item, "status", path, words.MILESTONE_STATUSES, default="open")
         if due is not None and status is not None and due < today and status != "met":
-            read.report.warn(at(path, "due"), "milestone-overdue",
-                             f"{path}: '{text}' was due on {due.isoformat()} and is not met")
+            read.report.warn(
+                at(path, "due"),
+                "milestone-overdue",
+                f"{path}: '{text}' was due on {due.isoformat()} and is not met",
+            )
         milestones.append({"text": text, "due": due, "status": status})
     return milestones
 
@@ -292,11 +382,20 @@ def _governance(read: Reader, doc: dict[str, Any], today: date, start: date | No
         _duplicate(read, seen, item, at(path, "item"), "governance item")
         status = read.take_choice(entry, "status", path, words.GOVERNANCE_STATUSES, required=True)
         if status == "open" and start is not None and today > start:
-            read.report.warn(at(path, "status"), "governance-open",
-                             f"{path}: '{item}' is still open after the start date {start.isoformat()}")
-        items.append({"item": item, "status": status, "evidence": read.take_text(entry, "evidence", path) or "",
-                      "signed_off_by": read.take_text(entry, "signed_off_by", path) or "",
-                      "signed_off_on": read.take_date(entry, "signed_off_on", path)})
+            read.report.warn(
+                at(path, "status"),
+                "governance-open",
+                f"{path}: '{item}' is still open after the start date {start.isoformat()}",
+            )
+        items.append(
+            {
+                "item": item,
+                "status": status,
+                "evidence": read.take_text(entry, "evidence", path) or "",
+                "signed_off_by": read.take_text(entry, "signed_off_by", path) or "",
+                "signed_off_on": read.take_date(entry, "signed_off_on", path),
+            }
+        )
     return items
 
 
@@ -311,8 +410,9 @@ def _providers(read: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
             number = read.check_int(tier, at(at(path, "tiers"), index), low=1, high=4, code="invalid-tier")
             if number is not None and number not in tiers:
                 tiers.append(number)
-        providers.append({"code": code, "name": read.take_text(item, "name", path, required=True),
-                          "tiers": sorted(tiers)})
+        providers.append(
+            {"code": code, "name": read.take_text(item, "name", path, required=True), "tiers": sorted(tiers)}
+        )
     return providers
 
 
@@ -322,8 +422,12 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
     for criterion_path, criterion in read.items(read.take_list(item, "criteria", path), at(path, "criteria")):
         name = read.take_text(criterion, "name", criterion_path, required=True)
         _duplicate(read, names, name, at(criterion_path, "name"), "criterion")
-        criteria.append({"name": name, "weight": read.take_int(criterion, "weight", criterion_path,
-                                                               required=True, low=1, high=10)})
+        criteria.append(
+            {
+                "name": name,
+                "weight": read.take_int(criterion, "weight", criterion_path, required=True, low=1, high=10),
+            }
+        )
     options = []
     codes: set[str] = set()
     for option_path, option in read.items(read.take_list(item, "options", path), at(path, "options")):
@@ -333,23 +437,41 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
         for criterion_name, score in read.take_mapping(option, "scores", option_path).items():
             score_path = f"{at(option_path, 'scores')}.{criterion_name}"
             if criterion_name not in names:
-                read.report.error(score_path, "unknown-criterion",
-                                  f"{score_path}: no criterion named '{criterion_name}'")
+                read.report.error(
+                    score_path, "unknown-criterion", f"{score_path}: no criterion named '{criterion_name}'"
+                )
                 continue
             number = read.check_int(score, score_path, low=0, high=5)
             if number is not None:
                 scores[str(criterion_name)] = number
-        options.append({"code": code, "name": read.take_text(option, "name", option_path, required=True),
-                        "description": read.take_text(option, "description", option_path) or "", "scores": scores})
+        options.append(
+            {
+                "code": code,
+                "name": read.take_text(option, "name", option_path, required=True),
+                "description": read.take_text(option, "description", option_path) or "",
+                "scores": scores,
+            }
+        )
     preferred = read.take_text(item, "preferred", path) or ""
     if preferred and preferred not in codes:
-        read.report.error(at(path, "preferred"), "unknown-option", f"{at(path, 'preferred')}: no option with code '{preferred}'")
+        read.report.error(
+            at(path, "preferred"),
+            "unknown-option",
+            f"{at(path, 'preferred')}: no option with code '{preferred}'",
+        )
     decision_section = read.take_mapping(item, "decision", path)
     decision_path = at(path, "decision")
-    decision = {"body": read.take_text(decision_section, "body", decision_path) or "",
-                "date": read.take_date(decision_section, "date", decision_path),
-                "text": read.take_text(decision_section, "text", decision_path) or ""}
-    return {"title": read.take_text(item, "title", path, required=True),
-            "question": read.take_text(item, "question", path) or "", "criteria": criteria, "options": options,
-            "preferred": preferred, "reasons": read.texts(read.take_list(item, "reasons", path), at(path, "reasons")),
-            "decision": decision}
+    decision = {
+        "body": read.take_text(decision_section, "body", decision_path) or "",
+        "date": read.take_date(decision_section, "date", decision_path),
+        "text": read.take_text(decision_section, "text", decision_path) or "",
+    }
+    return {
+        "title": read.take_text(item, "title", path, required=True),
+        "question": read.take_text(item, "question", path) or "",
+        "criteria": criteria,
+        "options": options,
+        "preferred": preferred,
+        "reasons": read.texts(read.take_list(item, "reasons", path), at(path, "reasons")),
+        "decision": decision,
+    }

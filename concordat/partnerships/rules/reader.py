@@ -30,8 +30,15 @@ def at(path: str, key: str | int) -> str:
 def describe(value: object) -> str:
     if value is None:
         return "nothing"
-    names = {bool: "true or false", int: "a whole number", float: "a decimal number", str: "text",
-             list: "a list", dict: "a mapping", date: "a date"}
+    names = {
+        bool: "true or false",
+        int: "a whole number",
+        float: "a decimal number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        date: "a date",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -50,7 +57,9 @@ class Reader:
     def wrong_type(self, path: str, wanted: str, value: object) -> None:
         self.report.error(path, "type", f"{path} must be {wanted}, not {describe(value)}")
 
-    def take_text(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> str | None:
+    def take_text(
+        self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False
+    ) -> str | None:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return None
@@ -63,25 +72,51 @@ class Reader:
             return None
         return text
 
-    def take_pattern(self, mapping: Mapping[str, Any], key: str, path: str, pattern: re.Pattern[str], *,
-                     required: bool = False, code: str = "invalid-code", what: str = "code") -> str | None:
+    def take_pattern(
+        self,
+        mapping: Mapping[str, Any],
+        key: str,
+        path: str,
+        pattern: re.Pattern[str],
+        *,
+        required: bool = False,
+        code: str = "invalid-code",
+        what: str = "code",
+    ) -> str | None:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return None
         return self.check_pattern(value, at(path, key), pattern, code=code, what=what)
 
-    def check_pattern(self, value: object, path: str, pattern: re.Pattern[str], *, code: str = "invalid-code",
-                      what: str = "code") -> str | None:
+    def check_pattern(
+        self,
+        value: object,
+        path: str,
+        pattern: re.Pattern[str],
+        *,
+        code: str = "invalid-code",
+        what: str = "code",
+    ) -> str | None:
         if not isinstance(value, str):
             self.wrong_type(path, f"a {what} (text)", value)
             return None
         if not pattern.fullmatch(value):  # match() would let "$" accept a trailing newline
-            self.report.error(path, code, f"{path}: '{value}' is not a valid {what} (must match {pattern.pattern})")
+            self.report.error(
+                path, code, f"{path}: '{value}' is not a valid {what} (must match {pattern.pattern})"
+            )
             return None
         return value
 
-    def take_choice(self, mapping: Mapping[str, Any], key: str, path: str, choices: Mapping[str, str], *,
-                    required: bool = False, default: str | None = None) -> str | None:
+    def take_choice(
+        self,
+        mapping: Mapping[str, Any],
+        key: str,
+        path: str,
+        choices: Mapping[str, str],
+        *,
+        required: bool = False,
+        default: str | None = None,
+    ) -> str | None:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return default
@@ -89,12 +124,13 @@ class Reader:
 
     def check_choice(self, value: object, path: str, choices: Mapping[str, str]) -> str | None:
         if not isinstance(value, str) or value not in choices:
-            self.report.error(path, "invalid-choice",
-                              f"{path}: '{value}' is not one of {', '.join(choices)}")
+            self.report.error(path, "invalid-choice", f"{path}: '{value}' is not one of {', '.join(choices)}")
             return None
         return value
 
-    def take_date(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> date | None:
+    def take_date(
+        self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False
+    ) -> date | None:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return None
@@ -102,7 +138,9 @@ class Reader:
 
     def check_date(self, value: object, path: str) -> date | None:
         if isinstance(value, datetime):
-            self.report.error(path, "invalid-date", f"{path} must be a date (YYYY-MM-DD), not a date and time")
+            self.report.error(
+                path, "invalid-date", f"{path} must be a date (YYYY-MM-DD), not a date and time"
+            )
             return None
         if isinstance(value, date):
             return value
@@ -115,8 +153,9 @@ class Reader:
         self.report.error(path, "invalid-date", f"{path}: '{value}' is not a date written YYYY-MM-DD")
         return None
 
-    def take_year(self, mapping: Mapping[str, Any], key: str, path: str, *,
-                  required: bool = False) -> FinancialYear | None:
+    def take_year(
+        self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False
+    ) -> FinancialYear | None:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return None
@@ -126,7 +165,9 @@ class Reader:
             self.report.error(at(path, key), "invalid-year", f"{at(path, key)}: {problem}")
             return None
 
-    def take_money(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> int | None:
+    def take_money(
+        self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False
+    ) -> int | None:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return None
@@ -136,19 +177,37 @@ class Reader:
             self.report.error(at(path, key), "invalid-money", f"{at(path, key)}: {problem}")
             return None
         if pence < 0:
-            self.report.error(at(path, key), "negative-money", f"{at(path, key)}: money may not be negative ({value})")
+            self.report.error(
+                at(path, key), "negative-money", f"{at(path, key)}: money may not be negative ({value})"
+            )
             return None
         return pence
 
-    def take_int(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False,
-                 low: int | None = None, high: int | None = None, code: str = "out-of-range") -> int | None:
+    def take_int(
+        self,
+        mapping: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        low: int | None = None,
+        high: int | None = None,
+        code: str = "out-of-range",
+    ) -> int | None:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return None
         return self.check_int(value, at(path, key), low=low, high=high, code=code)
 
-    def check_int(self, value: object, path: str, *, low: int | None = None, high: int | None = None,
-                  code: str = "out-of-range") -> int | None:
+    def check_int(
+        self,
+        value: object,
+        path: str,
+        *,
+        low: int | None = None,
+        high: int | None = None,
+        code: str = "out-of-range",
+    ) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
             self.wrong_type(path, "a whole number", value)
             return None
@@ -173,9 +232,13 @@ class Reader:
         except InvalidOperation:
             self.wrong_type(path, "a percentage", value)
             return None
-        if not number.is_finite() or not Decimal(0) <= number <= Decimal(100) or number.as_tuple().exponent < -2:  # type: ignore[operator]
-            self.report.error(path, "out-of-range", f"{path}: {value} must be a percentage from 0 to 100, "
-                                                    "with at most two decimal places")
+        exponent = number.as_tuple().exponent  # a letter for NaN and infinity, else the power of ten
+        if not isinstance(exponent, int) or exponent < -2 or not Decimal(0) <= number <= Decimal(100):
+            self.report.error(
+                path,
+                "out-of-range",
+                f"{path}: {value} must be a percentage from 0 to 100, with at most two decimal places",
+            )
             return None
         return number
 
@@ -188,7 +251,9 @@ class Reader:
             return default
         return value
 
-    def take_list(self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> list[Any]:
+    def take_list(
+        self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False
+    ) -> list[Any]:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return []
@@ -197,8 +262,9 @@ class Reader:
             return []
         return value
 
-    def take_mapping(self, mapping: Mapping[str, Any], key: str, path: str, *,
-                     required: bool = False) -> dict[str, Any]:
+    def take_mapping(
+        self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False
+    ) -> dict[str, Any]:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return {}

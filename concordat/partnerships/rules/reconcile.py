@@ -22,12 +22,15 @@ def mismatch_message(year: FinancialYear, stated: int, summed: int, source: str)
     """Both figures and the difference, as the reader of a board paper would want them."""
     where = f" ({source})" if source else ""
     difference = stated - summed
-    return (f"{year}: the stated total {format_pounds(stated)}{where} differs from the sum of contributions "
-            f"{format_pounds(summed)}; the difference is {format_pounds(difference)}")
+    return (
+        f"{year}: the stated total {format_pounds(stated)}{where} differs from the sum of contributions "
+        f"{format_pounds(summed)}; the difference is {format_pounds(difference)}"
+    )
 
 
-def stated_total_mismatches(stated_totals: list[Mapping[str, Any]],
-                            contributions: Iterable[Mapping[str, Any]]) -> Iterator[tuple[int, str]]:
+def stated_total_mismatches(
+    stated_totals: list[Mapping[str, Any]], contributions: Iterable[Mapping[str, Any]]
+) -> Iterator[tuple[int, str]]:
     """(index of the stated total, message) for each stated total that the year's lines do not add up to."""
     totals = contributions_by_year(contributions)
     for index, stated in enumerate(stated_totals):

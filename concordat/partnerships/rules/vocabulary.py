@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 CLIENT_GROUPS = {
-    "drugs": "Drugs", "alcohol": "Alcohol", "drugs-and-alcohol": "Drugs and alcohol",
-    "learning-disabilities": "Learning disabilities", "mental-health": "Mental health", "other": "Other",
+    "drugs": "Drugs",
+    "alcohol": "Alcohol",
+    "drugs-and-alcohol": "Drugs and alcohol",
+    "learning-disabilities": "Learning disabilities",
+    "mental-health": "Mental health",
+    "other": "Other",
 }
 FLEXIBILITIES = {
-    "pooled-fund": "Pooled fund", "lead-commissioning": "Lead commissioning",
+    "pooled-fund": "Pooled fund",
+    "lead-commissioning": "Lead commissioning",
     "integrated-provision": "Integrated provision",
 }
 # A flexibility needs someone in a role: the pooled fund a host, lead commissioning a lead commissioner.
 FLEXIBILITY_ROLES = {"pooled-fund": "host_partner", "lead-commissioning": "lead_commissioner"}
 PARTNER_KINDS = {
-    "local-authority": "Local authority", "nhs": "NHS body", "police": "Police", "probation": "Probation",
+    "local-authority": "Local authority",
+    "nhs": "NHS body",
+    "police": "Police",
+    "probation": "Probation",
     "other": "Other",
 }
-OVERSPEND_RULES = {"proportional": "In proportion to shares", "host": "All on the host partner",
-                   "fixed": "Fixed percentages"}
+OVERSPEND_RULES = {
+    "proportional": "In proportion to shares",
+    "host": "All on the host partner",
+    "fixed": "Fixed percentages",
+}
 UNDERSPEND_RULES = {**OVERSPEND_RULES, "carry-forward": "Carried forward into next year's budget"}
 MILESTONE_STATUSES = {"open": "Not started", "in-progress": "In progress", "met": "Met", "not-met": "Not met"}
 GOVERNANCE_STATUSES = {"confirmed": "Confirmed", "open": "Open"}
 # Notification form item 13, in the form's order and words.
 GOVERNANCE_ITEMS = {
     "governance-arrangements": "Governance arrangements, including decision-making processes, monitoring, "
-                               "accounting and auditing, operational and management arrangements",
+    "accounting and auditing, operational and management arrangements",
     "review": "When the partnership arrangements will be reviewed",
     "human-resources": "Human resources, including staffing, terms and conditions, policies",
     "information-sharing": "Information sharing",
@@ -32,30 +43,50 @@ GOVERNANCE_ITEMS = {
     "eligibility-and-assessment": "Eligibility criteria and assessment processes",
     "complaints": "Complaints",
     "charging-and-vat": "Financial issues such as charging and VAT implications, including whether the "
-                        "appropriate office of HM Customs and Excise has been consulted",
+    "appropriate office of HM Customs and Excise has been consulted",
     "auditors-consulted": "Whether the partnership arrangement has been discussed with the relevant auditors",
     "disputes-and-dissolution": "How disputes will be resolved, and how partners will resolve changes in the "
-                                "arrangement, or dissolve it",
+    "arrangement, or dissolve it",
 }
 CONSULTEE_GROUPS = {
-    "service-users": "Service users", "carers": "Carers", "staff": "Staff", "providers": "Providers",
-    "public": "The public", "partners": "Partner organisations", "elected-members": "Elected members",
+    "service-users": "Service users",
+    "carers": "Carers",
+    "staff": "Staff",
+    "providers": "Providers",
+    "public": "The public",
+    "partners": "Partner organisations",
+    "elected-members": "Elected members",
     "other": "Others",
 }
 BOARD_MEMBER_KINDS = {
-    "officer": "Officer", "elected-member": "Elected member", "service-user": "Service user", "carer": "Carer",
-    "provider": "Provider", "other": "Other",
+    "officer": "Officer",
+    "elected-member": "Elected member",
+    "service-user": "Service user",
+    "carer": "Carer",
+    "provider": "Provider",
+    "other": "Other",
 }
-BASELINE_KPIS = {"in_treatment": "Numbers in treatment", "accessing_services": "People accessing services",
-                 "new_starts": "New starts"}
-SPEND_PURPOSES = {"treatment": "Treatment", "harm-reduction": "Harm reduction", "young-people": "Young people",
-                  "commissioning-support": "Commissioning support"}
+BASELINE_KPIS = {
+    "in_treatment": "Numbers in treatment",
+    "accessing_services": "People accessing services",
+    "new_starts": "New starts",
+}
+SPEND_PURPOSES = {
+    "treatment": "Treatment",
+    "harm-reduction": "Harm reduction",
+    "young-people": "Young people",
+    "commissioning-support": "Commissioning support",
+}
 
 # The eight modalities of treatment-data.md, which every partnership has: code -> (name, tier, structured).
 BUILT_IN_MODALITIES: dict[str, tuple[str, int, bool]] = {
     "advice": ("Information, advice, triage, harm-reduction advice", 2, False),
     "needle-exchange": ("Needle and syringe programme", 2, False),
-    "pharmacological": ("Prescribing (specialist or GP shared care), including supervised consumption", 3, True),
+    "pharmacological": (
+        "Prescribing (specialist or GP shared care), including supervised consumption",
+        3,
+        True,
+    ),
     "psychosocial": ("Structured psychosocial intervention or counselling", 3, True),
     "day-programme": ("Structured day programme", 3, True),
     "recovery-support": ("Recovery support within a care plan", 3, True),

@@ -10,14 +10,23 @@ from concordat.partnerships.rules import vocabulary as words
 register = template.Library()
 
 _VOCABULARIES = {
-    "client_group": words.CLIENT_GROUPS, "flexibility": words.FLEXIBILITIES, "partner_kind": words.PARTNER_KINDS,
-    "overspend": words.OVERSPEND_RULES, "underspend": words.UNDERSPEND_RULES,
-    "milestone_status": words.MILESTONE_STATUSES, "consultee": words.CONSULTEE_GROUPS,
-    "board_kind": words.BOARD_MEMBER_KINDS, "spend_purpose": words.SPEND_PURPOSES,
+    "client_group": words.CLIENT_GROUPS,
+    "flexibility": words.FLEXIBILITIES,
+    "partner_kind": words.PARTNER_KINDS,
+    "overspend": words.OVERSPEND_RULES,
+    "underspend": words.UNDERSPEND_RULES,
+    "milestone_status": words.MILESTONE_STATUSES,
+    "consultee": words.CONSULTEE_GROUPS,
+    "board_kind": words.BOARD_MEMBER_KINDS,
+    "spend_purpose": words.SPEND_PURPOSES,
 }
 # GOV.UK tag colours for a milestone's status.
-_MILESTONE_COLOURS = {"open": "govuk-tag--grey", "in-progress": "govuk-tag--blue", "met": "govuk-tag--green",
-                      "not-met": "govuk-tag--orange"}
+_MILESTONE_COLOURS = {
+    "open": "govuk-tag--grey",
+    "in-progress": "govuk-tag--blue",
+    "met": "govuk-tag--green",
+    "not-met": "govuk-tag--orange",
+}
 
 
 @register.filter

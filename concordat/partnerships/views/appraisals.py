@@ -62,11 +62,17 @@ def verdict(ranking: list[RankedOption], preferred: str) -> Verdict | None:
     if preferred not in {option.code for option in top}:
         ours = next((option for option in ranking if option.code == preferred), None)
         placed = f", which is ranked {ours.rank} with {ours.weighted_score}" if ours else ""
-        return Verdict(False, f"The preferred option is not the top-ranked one. The scores rank {best} first, "
-                              f"with {score}; the partnership preferred {preferred}{placed}.")
+        return Verdict(
+            False,
+            f"The preferred option is not the top-ranked one. The scores rank {best} first, "
+            f"with {score}; the partnership preferred {preferred}{placed}.",
+        )
     if len(top) > 1:
-        return Verdict(True, f"The preferred option {preferred} shares the top rank, with {score}, with "
-                             f"{', '.join(o.code for o in top if o.code != preferred)}.")
+        return Verdict(
+            True,
+            f"The preferred option {preferred} shares the top rank, with {score}, with "
+            f"{', '.join(o.code for o in top if o.code != preferred)}.",
+        )
     return Verdict(True, f"The preferred option {preferred} is also the top-ranked one, with {score}.")
 
 
@@ -87,17 +93,35 @@ def appraisal_view(appraisal: OptionsAppraisal) -> dict[str, Any]:
     for index, option in enumerate(appraisal.options):
         ranked = by_code[str(option["code"])]
         scores = option.get("scores", {})
-        rows.append(OptionRow(index, str(option["code"]), option.get("name", ""), option.get("description", ""),
-                              [scores.get(criterion["name"]) for criterion in criteria], ranked.weighted_score,
-                              ranked.rank, str(option["code"]) == appraisal.preferred))
+        rows.append(
+            OptionRow(
+                index,
+                str(option["code"]),
+                option.get("name", ""),
+                option.get("description", ""),
+                [scores.get(criterion["name"]) for criterion in criteria],
+                ranked.weighted_score,
+                ranked.rank,
+                str(option["code"]) == appraisal.preferred,
+            )
+        )
     preferred = next((row for row in rows if row.preferred), None)
     decision = dict(appraisal.decision or {})
     return {
-        "appraisal": appraisal, "criteria": criteria, "options": rows, "ranking": ranking,
+        "appraisal": appraisal,
+        "criteria": criteria,
+        "options": rows,
+        "ranking": ranking,
         "maximum": ranking[0].maximum if ranking else sum(int(c["weight"]) for c in criteria) * 5,
-        "preferred": preferred, "reasons": list(appraisal.reasons),
-        "decision": {"body": decision.get("body", ""), "date": _date(decision.get("date")),
-                     "text": decision.get("text", "")} if decision else None,
+        "preferred": preferred,
+        "reasons": list(appraisal.reasons),
+        "decision": {
+            "body": decision.get("body", ""),
+            "date": _date(decision.get("date")),
+            "text": decision.get("text", ""),
+        }
+        if decision
+        else None,
         "verdict": verdict(ranking, appraisal.preferred),
     }
 
@@ -109,8 +133,10 @@ class AppraisalListPage(PartnershipPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["appraisals"] = [{"index": index, **appraisal_view(appraisal)}
-                                 for index, appraisal in enumerate(self.partnership.options_appraisals.all())]
+        context["appraisals"] = [
+            {"index": index, **appraisal_view(appraisal)}
+            for index, appraisal in enumerate(self.partnership.options_appraisals.all())
+        ]
         return context
 
 
@@ -124,12 +150,17 @@ class AppraisalPage(PartnershipPage):
         self.page_title = appraisal.title
         context = super().get_context_data(**kwargs)
         context.update(appraisal_view(appraisal), index=index)
-        context["breadcrumbs"].append({"href": reverse("partnerships:appraisals", args=[self.partnership.slug]),
-                                       "text": "Options appraisals"})
+        context["breadcrumbs"].append(
+            {
+                "href": reverse("partnerships:appraisals", args=[self.partnership.slug]),
+                "text": "Options appraisals",
+            }
+        )
         return context
 
 
 # --- forms --------------------------------------------------------------------------------------------
+
 
 class AppraisalFormView(AgreementFormView):
     """A form on one appraisal (`index` in the URL; none: a new appraisal). The agreement document is read
@@ -187,12 +218,19 @@ class AppraisalFormView(AgreementFormView):
         context = super().get_context_data(**kwargs)
         if self.current.get("title"):
             context["intro"] = f"Options appraisal: {self.current['title']}"
-        context["breadcrumbs"].append({"href": reverse("partnerships:appraisals", args=[self.partnership.slug]),
-                                       "text": "Options appraisals"})
+        context["breadcrumbs"].append(
+            {
+                "href": reverse("partnerships:appraisals", args=[self.partnership.slug]),
+                "text": "Options appraisals",
+            }
+        )
         if self.index is not None:
-            context["breadcrumbs"].append({"href": reverse("partnerships:appraisal",
-                                                           args=[self.partnership.slug, self.index]),
-                                           "text": self.current.get("title", "")})
+            context["breadcrumbs"].append(
+                {
+                    "href": reverse("partnerships:appraisal", args=[self.partnership.slug, self.index]),
+                    "text": self.current.get("title", ""),
+                }
+            )
         return context
 
 
@@ -250,7 +288,9 @@ class CriteriaForm(AppraisalFormView):
         appraisal["criteria"] = data["criteria"]
         names = {criterion["name"] for criterion in data["criteria"]}
         for option in appraisal.get("options", []):
-            option["scores"] = {name: score for name, score in option.get("scores", {}).items() if name in names}
+            option["scores"] = {
+                name: score for name, score in option.get("scores", {}).items() if name in names
+            }
 
 
 class OptionForm(AppraisalFormView):
@@ -273,7 +313,9 @@ class OptionForm(AppraisalFormView):
 
     @property  # type: ignore[override]
     def page_title(self) -> str:
-        return "Add an option" if self.option is None else f"Change option {self.current_option.get('code', '')}"
+        return (
+            "Add an option" if self.option is None else f"Change option {self.current_option.get('code', '')}"
+        )
 
     @property
     def success_message(self) -> str:  # type: ignore[override]
@@ -292,8 +334,12 @@ class OptionForm(AppraisalFormView):
     def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
         appraisal = self.appraisal_in(document)
         options = appraisal.setdefault("options", [])
-        option = {"code": data["code"], "name": data["name"], "description": data["description"],
-                  "scores": self.scores}
+        option = {
+            "code": data["code"],
+            "name": data["name"],
+            "description": data["description"],
+            "scores": self.scores,
+        }
         option = {key: value for key, value in option.items() if value not in ("", None)}
         if self.option is None:
             self.position = len(options)

@@ -17,8 +17,12 @@ from concordat.core.audit import entries_for_partnership
 from .base import PartnershipPage
 
 # The trail's words for auditlog's actions, as the ?action= filter spells them.
-ACTIONS = {"created": LogEntry.Action.CREATE, "changed": LogEntry.Action.UPDATE,
-           "deleted": LogEntry.Action.DELETE, "read": LogEntry.Action.ACCESS}
+ACTIONS = {
+    "created": LogEntry.Action.CREATE,
+    "changed": LogEntry.Action.UPDATE,
+    "deleted": LogEntry.Action.DELETE,
+    "read": LogEntry.Action.ACCESS,
+}
 ACTION_WORDS = {number: word for word, number in ACTIONS.items()}
 PAGE_SIZE = 50
 
@@ -78,13 +82,19 @@ def _field_changes(entry: LogEntry) -> list[FieldChange]:
 def trail_entry(entry: LogEntry) -> TrailEntry:
     actor = entry.actor
     who = (actor.get_full_name() or actor.get_username()) if actor is not None else "command line"
-    what = f"{entry.content_type.name.capitalize()}: {entry.object_repr}" if entry.content_type_id else entry.object_repr
-    return TrailEntry(entry.timestamp, who, ACTION_WORDS.get(entry.action, str(entry.action)), what,
-                      _field_changes(entry))
+    what = (
+        f"{entry.content_type.name.capitalize()}: {entry.object_repr}"
+        if entry.content_type_id
+        else entry.object_repr
+    )
+    return TrailEntry(
+        entry.timestamp, who, ACTION_WORDS.get(entry.action, str(entry.action)), what, _field_changes(entry)
+    )
 
 
 def pagination(page: Page, query: dict[str, str]) -> dict[str, Any]:
     """The GOV.UK pagination component's links: previous, next and numbered pages with ellipses."""
+
     def href(number: int) -> str:
         return "?" + urlencode({**query, "page": number})
 
@@ -95,9 +105,11 @@ def pagination(page: Page, query: dict[str, str]) -> dict[str, Any]:
             items.append({"number": number, "href": href(number), "current": number == page.number})
         elif items and not items[-1].get("ellipsis"):
             items.append({"ellipsis": True})
-    return {"items": items if last > 1 else [],
-            "previous": href(page.previous_page_number()) if page.has_previous() else None,
-            "next": href(page.next_page_number()) if page.has_next() else None}
+    return {
+        "items": items if last > 1 else [],
+        "previous": href(page.previous_page_number()) if page.has_previous() else None,
+        "next": href(page.next_page_number()) if page.has_next() else None,
+    }
 
 
 class AuditTrailPage(PartnershipPage):
@@ -116,9 +128,11 @@ class AuditTrailPage(PartnershipPage):
             entries = entries.filter(action=ACTIONS[action])
         page = Paginator(entries, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
-            entries=[trail_entry(entry) for entry in page.object_list], page=page, action=action,
-            actions=[{"value": "", "text": "All actions"}] + [{"value": word, "text": word.capitalize()}
-                                                              for word in ACTIONS],
+            entries=[trail_entry(entry) for entry in page.object_list],
+            page=page,
+            action=action,
+            actions=[{"value": "", "text": "All actions"}]
+            + [{"value": word, "text": word.capitalize()} for word in ACTIONS],
             pagination=pagination(page, {"action": action} if action else {}),
         )
         return context

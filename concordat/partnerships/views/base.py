@@ -34,7 +34,9 @@ SECTIONS = [
 ]
 
 
-def partnership_for(request: HttpRequest, slug: str, permission: str = "partnerships.view_partnership") -> Partnership:
+def partnership_for(
+    request: HttpRequest, slug: str, permission: str = "partnerships.view_partnership"
+) -> Partnership:
     """The partnership, if the user may see it: 404 for non-members (its existence is not disclosed),
     403 for members whose role lacks `permission`."""
     partnership = Partnership.objects.filter(slug=slug).first()
@@ -45,17 +47,37 @@ def partnership_for(request: HttpRequest, slug: str, permission: str = "partners
     return partnership
 
 
-def navigation(request: HttpRequest, partnership: Partnership | None, current: str | None) -> list[dict[str, Any]]:
-    items = [{"href": reverse("partnerships:list"), "text": "Partnerships", "current": current == "partnerships:list"}]
+def navigation(
+    request: HttpRequest, partnership: Partnership | None, current: str | None
+) -> list[dict[str, Any]]:
+    items = [
+        {
+            "href": reverse("partnerships:list"),
+            "text": "Partnerships",
+            "current": current == "partnerships:list",
+        }
+    ]
     if partnership is not None:
-        items = [{"href": reverse(name, args=[partnership.slug]), "text": text, "current": name == current}
-                 for name, text in SECTIONS]
+        items = [
+            {"href": reverse(name, args=[partnership.slug]), "text": text, "current": name == current}
+            for name, text in SECTIONS
+        ]
         if request.user.has_perm("partnerships.view_members", partnership):
-            items.append({"href": reverse("partnerships:members", args=[partnership.slug]), "text": "Members",
-                          "current": current == "partnerships:members"})
+            items.append(
+                {
+                    "href": reverse("partnerships:members", args=[partnership.slug]),
+                    "text": "Members",
+                    "current": current == "partnerships:members",
+                }
+            )
         if request.user.has_perm("partnerships.view_audit_trail", partnership):
-            items.append({"href": reverse("partnerships:audit", args=[partnership.slug]), "text": "Audit trail",
-                          "current": current == "partnerships:audit"})
+            items.append(
+                {
+                    "href": reverse("partnerships:audit", args=[partnership.slug]),
+                    "text": "Audit trail",
+                    "current": current == "partnerships:audit",
+                }
+            )
     return items
 
 
@@ -76,11 +98,15 @@ class PartnershipPage(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         p = self.partnership
         context.update(
-            partnership=p, page_title=self.page_title, navigation=navigation(self.request, p, self.section),
+            partnership=p,
+            page_title=self.page_title,
+            navigation=navigation(self.request, p, self.section),
             can_change=self.request.user.has_perm("partnerships.change_agreement", p),
             can_change_contributions=self.request.user.has_perm("partnerships.change_contributions", p),
-            breadcrumbs=[{"href": reverse("partnerships:list"), "text": "Partnerships"},
-                         {"href": reverse("partnerships:overview", args=[p.slug]), "text": p.name}],
+            breadcrumbs=[
+                {"href": reverse("partnerships:list"), "text": "Partnerships"},
+                {"href": reverse("partnerships:overview", args=[p.slug]), "text": p.name},
+            ],
         )
         return context
 
@@ -100,7 +126,7 @@ def field_under(prefix: str) -> Callable[[str], str | None]:
     def field_for(path: str) -> str | None:
         if prefix and not path.startswith(prefix + "."):
             return None
-        rest = path[len(prefix) + 1:] if prefix else path
+        rest = path[len(prefix) + 1 :] if prefix else path
         return rest.split(".")[0].split("[")[0] or None
 
     return field_for
@@ -140,10 +166,16 @@ class AgreementFormView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         p = self.partnership
-        context.update(partnership=p, page_title=self.page_title, navigation=navigation(self.request, p, self.section),
-                       cancel_url=self.get_success_url(),
-                       breadcrumbs=[{"href": reverse("partnerships:list"), "text": "Partnerships"},
-                                    {"href": reverse("partnerships:overview", args=[p.slug]), "text": p.name}])
+        context.update(
+            partnership=p,
+            page_title=self.page_title,
+            navigation=navigation(self.request, p, self.section),
+            cancel_url=self.get_success_url(),
+            breadcrumbs=[
+                {"href": reverse("partnerships:list"), "text": "Partnerships"},
+                {"href": reverse("partnerships:overview", args=[p.slug]), "text": p.name},
+            ],
+        )
         return context
 
     def form_valid(self, form: forms.Form) -> HttpResponse:

@@ -62,8 +62,10 @@ class NotificationFormPage(PartnershipPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(notification_form_context(self.partnership),
-                       can_export=self.request.user.has_perm("partnerships.export_agreement", self.partnership))
+        context.update(
+            notification_form_context(self.partnership),
+            can_export=self.request.user.has_perm("partnerships.export_agreement", self.partnership),
+        )
         return context
 
 
@@ -71,8 +73,12 @@ class NotificationFormPdf(NotificationFormPage):
     """The same template as the page, as an A4 PDF download."""
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
-        return pdf_response(self.request, self.template_name, context,
-                            filename=f"{self.partnership.slug}-notification-form.pdf")
+        return pdf_response(
+            self.request,
+            self.template_name,
+            context,
+            filename=f"{self.partnership.slug}-notification-form.pdf",
+        )
 
 
 notification_form_pdf = NotificationFormPdf.as_view()

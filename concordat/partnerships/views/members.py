@@ -28,19 +28,32 @@ class MembersPage(PartnershipPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["memberships"] = (Membership.objects.filter(partnership=self.partnership)
-                                  .select_related("user", "provider").order_by("user__username", "role"))
+        context["memberships"] = (
+            Membership.objects.filter(partnership=self.partnership)
+            .select_related("user", "provider")
+            .order_by("user__username", "role")
+        )
         context["can_manage"] = self.request.user.has_perm("partnerships.manage_members", self.partnership)
         return context
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(label="Username", help_text="An existing user of Concordat",
-                               error_messages={"required": "Enter the username"})
-    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Select a role"})
-    provider = forms.CharField(label="Provider code (optional)", required=False,
-                               help_text="Only for provider data officers and key workers")
+    username = forms.CharField(
+        label="Username",
+        help_text="An existing user of Concordat",
+        error_messages={"required": "Enter the username"},
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a role"},
+    )
+    provider = forms.CharField(
+        label="Provider code (optional)",
+        required=False,
+        help_text="Only for provider data officers and key workers",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from crispy_forms_gds.helper import FormHelper
@@ -52,7 +65,9 @@ class MemberForm(forms.Form):
     def clean_username(self) -> Any:
         user = get_user_model().objects.filter(username=self.cleaned_data["username"].strip()).first()
         if user is None:
-            raise forms.ValidationError("No user has that username: ask an administrator to create the account")
+            raise forms.ValidationError(
+                "No user has that username: ask an administrator to create the account"
+            )
         return user
 
 
@@ -68,19 +83,29 @@ class AddMemberForm(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(partnership=self.partnership, page_title="Give someone a role",
-                       navigation=navigation(self.request, self.partnership, "partnerships:members"),
-                       cancel_url=reverse("partnerships:members", args=[self.partnership.slug]))
+        context.update(
+            partnership=self.partnership,
+            page_title="Give someone a role",
+            navigation=navigation(self.request, self.partnership, "partnerships:members"),
+            cancel_url=reverse("partnerships:members", args=[self.partnership.slug]),
+        )
         return context
 
     def form_valid(self, form: MemberForm) -> HttpResponse:
         data = form.cleaned_data
-        report = services.membership_add(partnership=self.partnership, user=data["username"], role=data["role"],
-                                         provider_code=data["provider"].strip() or None, actor=self.request.user)
+        report = services.membership_add(
+            partnership=self.partnership,
+            user=data["username"],
+            role=data["role"],
+            provider_code=data["provider"].strip() or None,
+            actor=self.request.user,
+        )
         if not report.valid:
             apply_problems(form, report, field_under(""))
             return self.form_invalid(form)
-        messages.success(self.request, f"{data['username'].username} is now {Role(data['role']).label.lower()}")
+        messages.success(
+            self.request, f"{data['username'].username} is now {Role(data['role']).label.lower()}"
+        )
         return redirect("partnerships:members", self.partnership.slug)
 
 
@@ -88,9 +113,14 @@ def remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     if request.method != "POST":
         return redirect("partnerships:members", slug)
     partnership = partnership_for(request, slug, "partnerships.manage_members")
-    membership = Membership.objects.filter(partnership=partnership, pk=membership_id).select_related("user").first()
+    membership = (
+        Membership.objects.filter(partnership=partnership, pk=membership_id).select_related("user").first()
+    )
     if membership is not None:
-        services.membership_remove(partnership=partnership, user=membership.user, role=membership.role,
-                                   actor=request.user)
-        messages.success(request, f"Removed {membership.get_role_display().lower()} from {membership.user.username}")
+        services.membership_remove(
+            partnership=partnership, user=membership.user, role=membership.role, actor=request.user
+        )
+        messages.success(
+            request, f"Removed {membership.get_role_display().lower()} from {membership.user.username}"
+        )
     return redirect("partnerships:members", slug)

@@ -18,9 +18,15 @@ from .base import PartnershipPage, navigation
 @login_required
 def partnership_list(request: HttpRequest) -> HttpResponse:
     partnerships = Partnership.objects.filter(memberships__user=request.user).distinct().order_by("name")
-    return render(request, "partnerships/list.html", {
-        "page_title": "Partnerships", "partnerships": partnerships,
-        "navigation": navigation(request, None, "partnerships:list")})
+    return render(
+        request,
+        "partnerships/list.html",
+        {
+            "page_title": "Partnerships",
+            "partnerships": partnerships,
+            "navigation": navigation(request, None, "partnerships:list"),
+        },
+    )
 
 
 class OverviewPage(PartnershipPage):
@@ -34,7 +40,8 @@ class OverviewPage(PartnershipPage):
         context.update(
             partner_rows=selectors.partners(p),
             flexibilities=[words.FLEXIBILITIES.get(code, code) for code in p.flexibilities],
-            host_partner=p.host_partner, lead_commissioner=p.lead_commissioner,
+            host_partner=p.host_partner,
+            lead_commissioner=p.lead_commissioner,
             eligibility=p.eligibility,
         )
         return context
@@ -48,8 +55,7 @@ class ContributionsPage(PartnershipPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         p = self.partnership
-        context.update(years=selectors.contributions(p),
-                       streams=p.funding_streams.select_related("partner"))
+        context.update(years=selectors.contributions(p), streams=p.funding_streams.select_related("partner"))
         return context
 
 
@@ -61,8 +67,11 @@ class AimsPage(PartnershipPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         p = self.partnership
-        context.update(aims=p.aims.all(), outcomes=p.outcomes.all(),
-                       milestones=selectors.milestones(p, today=services.today()))
+        context.update(
+            aims=p.aims.all(),
+            outcomes=p.outcomes.all(),
+            milestones=selectors.milestones(p, today=services.today()),
+        )
         return context
 
 

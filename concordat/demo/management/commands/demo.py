@@ -19,8 +19,10 @@ class Command(BaseCommand):
         result = demo_load()
         for name, outcome in result.files:
             changes = outcome.changes
-            self.stdout.write(f"{name}: {len(changes.created)} created, {len(changes.changed)} changed, "
-                              f"{len(changes.removed)} removed; {len(outcome.report.warnings)} warnings")
+            self.stdout.write(
+                f"{name}: {len(changes.created)} created, {len(changes.changed)} changed, "
+                f"{len(changes.removed)} removed; {len(outcome.report.warnings)} warnings"
+            )
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in result.users:

@@ -35,16 +35,23 @@ class Command(BaseCommand):
         if partnership is None:
             raise CommandError(f"no partnership with slug '{options['partnership']}'", returncode=2)
         if options["action"] == "list":
-            for m in Membership.objects.filter(partnership=partnership).select_related("user", "provider") \
-                    .order_by("user__username", "role"):
+            for m in (
+                Membership.objects.filter(partnership=partnership)
+                .select_related("user", "provider")
+                .order_by("user__username", "role")
+            ):
                 provider = f" ({m.provider.code})" if m.provider else ""
                 self.stdout.write(f"{m.user.username:<20} {m.get_role_display()}{provider}")
             return
         User = get_user_model()
         if options["action"] == "remove":
             user = User.objects.filter(username=options["username"]).first()
-            if user is None or not services.membership_remove(partnership=partnership, user=user, role=options["role"]):
-                raise CommandError(f"{options['username']} does not hold that role in {partnership.slug}", returncode=2)
+            if user is None or not services.membership_remove(
+                partnership=partnership, user=user, role=options["role"]
+            ):
+                raise CommandError(
+                    f"{options['username']} does not hold that role in {partnership.slug}", returncode=2
+                )
             self.stdout.write(f"removed {options['role']} from {user.username} in {partnership.slug}")
             return
         with transaction.atomic():  # a refused role leaves no new account behind
@@ -53,8 +60,12 @@ class Command(BaseCommand):
                 user.first_name, _, user.last_name = options["name"].partition(" ")
                 user.set_unusable_password()
                 user.save()
-            report = services.membership_add(partnership=partnership, user=user, role=options["role"],
-                                             provider_code=options.get("provider"))
+            report = services.membership_add(
+                partnership=partnership,
+                user=user,
+                role=options["role"],
+                provider_code=options.get("provider"),
+            )
             if not report.valid:
                 transaction.set_rollback(True)
         if not report.valid:

@@ -41,22 +41,45 @@ class Command(BaseCommand):
         document = read_file(options["file"], report)
         if not report.valid:
             # load's JSON has the same keys whether the file could not be read or did not pass the checks
-            nothing = {"partnership": None, "created": [], "changed": [], "removed": []} if action == "load" else None
+            nothing = (
+                {"partnership": None, "created": [], "changed": [], "removed": []}
+                if action == "load"
+                else None
+            )
             emit(self.stdout, report, as_json=options["json"], extra=nothing)
         if action == "check":
             checked = check_agreement(document, today=services.today())
             verdict = "valid" if checked.report.valid else "not valid"
-            emit(self.stdout, checked.report, as_json=options["json"], summary=[f"{options['file']}: {verdict}"])
+            emit(
+                self.stdout,
+                checked.report,
+                as_json=options["json"],
+                summary=[f"{options['file']}: {verdict}"],
+            )
             return
         outcome = services.partnership_load(document=document)
         changes = outcome.changes
         slug = outcome.partnership.slug if outcome.partnership else None
-        summary = [f"{verb} {name}" for verb, names in (("created", changes.created), ("changed", changes.changed),
-                                                          ("removed", changes.removed)) for name in names]
+        summary = [
+            f"{verb} {name}"
+            for verb, names in (
+                ("created", changes.created),
+                ("changed", changes.changed),
+                ("removed", changes.removed),
+            )
+            for name in names
+        ]
         if outcome.report.valid and not changes.any:
             summary.append(f"{slug}: already up to date, nothing changed")
         elif outcome.report.valid:
-            summary.append(f"{slug}: {len(changes.created)} created, {len(changes.changed)} changed, "
-                           f"{len(changes.removed)} removed")
-        emit(self.stdout, outcome.report, as_json=options["json"],
-             extra={"partnership": slug, **changes.as_dict()}, summary=summary)
+            summary.append(
+                f"{slug}: {len(changes.created)} created, {len(changes.changed)} changed, "
+                f"{len(changes.removed)} removed"
+            )
+        emit(
+            self.stdout,
+            outcome.report,
+            as_json=options["json"],
+            extra={"partnership": slug, **changes.as_dict()},
+            summary=summary,
+        )

@@ -5,5 +5,15 @@ from .agreement import AimsForm, DetailsForm, GovernanceItemForm, MilestoneForm,
 from .contributions import ContributionForm, StreamForm
 from .records import ApprovalForm, BoardMemberForm, ConsultationForm
 
-__all__ = ["AimsForm", "ApprovalForm", "BoardMemberForm", "ConsultationForm", "ContributionForm", "DetailsForm",
-           "GovernanceItemForm", "MilestoneForm", "PartnerForm", "StreamForm"]
+__all__ = [
+    "AimsForm",
+    "ApprovalForm",
+    "BoardMemberForm",
+    "ConsultationForm",
+    "ContributionForm",
+    "DetailsForm",
+    "GovernanceItemForm",
+    "MilestoneForm",
+    "PartnerForm",
+    "StreamForm",
+]

@@ -14,17 +14,39 @@ from .entries import AgreementDocumentMixin, EntryFormView, without_empty
 
 # Where the checker's problems with the agreement's top-level keys belong on the details form.
 DETAILS_FIELDS = {
-    **{key: key for key in ("name", "client_group", "area", "flexibilities", "host_partner", "lead_commissioner",
-                            "agreement_date", "start_date", "review_date", "responsible_officer")},
-    "eligibility.min_age": "min_age", "eligibility.max_age": "max_age",
-    "eligibility.description": "eligibility_description", "risk_share.overspend": "overspend",
-    "risk_share.underspend": "underspend", "risk_share.fixed_shares": "fixed_shares",
+    **{
+        key: key
+        for key in (
+            "name",
+            "client_group",
+            "area",
+            "flexibilities",
+            "host_partner",
+            "lead_commissioner",
+            "agreement_date",
+            "start_date",
+            "review_date",
+            "responsible_officer",
+        )
+    },
+    "eligibility.min_age": "min_age",
+    "eligibility.max_age": "max_age",
+    "eligibility.description": "eligibility_description",
+    "risk_share.overspend": "overspend",
+    "risk_share.underspend": "underspend",
+    "risk_share.fixed_shares": "fixed_shares",
 }
 
 
 def details_field(path: str) -> str | None:
-    return next((name for key, name in DETAILS_FIELDS.items()
-                 if path == key or path.startswith((key + ".", key + "["))), None)
+    return next(
+        (
+            name
+            for key, name in DETAILS_FIELDS.items()
+            if path == key or path.startswith((key + ".", key + "["))
+        ),
+        None,
+    )
 
 
 class DetailsForm(AgreementDocumentMixin, AgreementFormView):
@@ -41,16 +63,25 @@ class DetailsForm(AgreementDocumentMixin, AgreementFormView):
         eligibility = d.get("eligibility", {})
         risk_share = d.get("risk_share", {})
         return {
-            "name": d["name"], "client_group": d["client_group"], "area": ", ".join(d.get("area", [])),
-            "flexibilities": d.get("flexibilities", []), "host_partner": d.get("host_partner") or "",
-            "lead_commissioner": d.get("lead_commissioner") or "", "agreement_date": d.get("agreement_date"),
-            "start_date": d.get("start_date"), "review_date": d.get("review_date"),
-            "responsible_officer": d.get("responsible_officer", ""), "min_age": eligibility.get("min_age"),
-            "max_age": eligibility.get("max_age"), "residence_in_area": eligibility.get("residence_in_area", False),
+            "name": d["name"],
+            "client_group": d["client_group"],
+            "area": ", ".join(d.get("area", [])),
+            "flexibilities": d.get("flexibilities", []),
+            "host_partner": d.get("host_partner") or "",
+            "lead_commissioner": d.get("lead_commissioner") or "",
+            "agreement_date": d.get("agreement_date"),
+            "start_date": d.get("start_date"),
+            "review_date": d.get("review_date"),
+            "responsible_officer": d.get("responsible_officer", ""),
+            "min_age": eligibility.get("min_age"),
+            "max_age": eligibility.get("max_age"),
+            "residence_in_area": eligibility.get("residence_in_area", False),
             "eligibility_description": eligibility.get("description", ""),
             "overspend": risk_share.get("overspend", "proportional"),
             "underspend": risk_share.get("underspend", "proportional"),
-            "fixed_shares": "\n".join(f"{code} {share}" for code, share in risk_share.get("fixed_shares", {}).items()),
+            "fixed_shares": "\n".join(
+                f"{code} {share}" for code, share in risk_share.get("fixed_shares", {}).items()
+            ),
         }
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -59,17 +90,32 @@ class DetailsForm(AgreementDocumentMixin, AgreementFormView):
         return kwargs
 
     def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
-        for key in ("name", "client_group", "area", "flexibilities", "agreement_date", "start_date", "review_date",
-                    "responsible_officer"):
+        for key in (
+            "name",
+            "client_group",
+            "area",
+            "flexibilities",
+            "agreement_date",
+            "start_date",
+            "review_date",
+            "responsible_officer",
+        ):
             document[key] = data[key]
         document["host_partner"] = data["host_partner"] or None
         document["lead_commissioner"] = data["lead_commissioner"] or None
         eligibility = dict(document.get("eligibility", {}))
-        eligibility.update(min_age=data["min_age"], max_age=data["max_age"],
-                           residence_in_area=data["residence_in_area"], description=data["eligibility_description"])
+        eligibility.update(
+            min_age=data["min_age"],
+            max_age=data["max_age"],
+            residence_in_area=data["residence_in_area"],
+            description=data["eligibility_description"],
+        )
         document["eligibility"] = without_empty(eligibility)
-        document["risk_share"] = {"overspend": data["overspend"], "underspend": data["underspend"],
-                                  "fixed_shares": data["fixed_shares"]}
+        document["risk_share"] = {
+            "overspend": data["overspend"],
+            "underspend": data["underspend"],
+            "fixed_shares": data["fixed_shares"],
+        }
 
 
 class PartnerForm(EntryFormView):
@@ -130,8 +176,14 @@ class GovernanceItemForm(AgreementDocumentMixin, AgreementFormView):
         return words.GOVERNANCE_ITEMS[self.kwargs["item"]]
 
     def position_in(self, document: dict[str, Any]) -> int | None:
-        return next((i for i, entry in enumerate(document.get("governance", []))
-                     if entry.get("item") == self.kwargs["item"]), None)
+        return next(
+            (
+                i
+                for i, entry in enumerate(document.get("governance", []))
+                if entry.get("item") == self.kwargs["item"]
+            ),
+            None,
+        )
 
     def get_initial(self) -> dict[str, Any]:
         if self.kwargs["item"] not in words.GOVERNANCE_ITEMS:
@@ -147,9 +199,15 @@ class GovernanceItemForm(AgreementDocumentMixin, AgreementFormView):
         return {**super().get_form_kwargs(), "document": self.document, "adding": False}
 
     def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
-        entry = without_empty({"item": self.kwargs["item"], "status": data["status"],
-                               "evidence": data["evidence"].strip(), "signed_off_by": data["signed_off_by"].strip(),
-                               "signed_off_on": data["signed_off_on"]})
+        entry = without_empty(
+            {
+                "item": self.kwargs["item"],
+                "status": data["status"],
+                "evidence": data["evidence"].strip(),
+                "signed_off_by": data["signed_off_by"].strip(),
+                "signed_off_on": data["signed_off_on"],
+            }
+        )
         items = document.setdefault("governance", [])
         position = self.position_in(document)
         if position is None and entry == {"item": self.kwargs["item"], "status": "open"}:

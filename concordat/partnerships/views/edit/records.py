@@ -26,7 +26,12 @@ class ConsultationForm(EntryFormView):
     noun = "consultation entry"
 
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {"who": data["who"], "how": data["how"].strip(), "date": data["date"], "notes": data["notes"].strip()}
+        return {
+            "who": data["who"],
+            "how": data["how"].strip(),
+            "date": data["date"],
+            "notes": data["notes"].strip(),
+        }
 
 
 class BoardMemberForm(EntryFormView):
@@ -42,5 +47,9 @@ class BoardMemberForm(EntryFormView):
         return {"represents": "", **entry}
 
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {"name": data["name"].strip(), "role": data["role"].strip(), "kind": data["kind"],
-                "represents": data["represents"]}
+        return {
+            "name": data["name"].strip(),
+            "role": data["role"].strip(),
+            "kind": data["kind"],
+            "represents": data["represents"],
+        }
