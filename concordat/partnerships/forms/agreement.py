@@ -49,6 +49,16 @@ class AgreementForm(forms.Form):
     def layout(self) -> Layout | None:
         return None
 
+    def new_code(self, collection: str, what: str) -> str:
+        """The `code` field, checked where a person can fix it: the file's code pattern, unused in `collection`."""
+        code: str = self.cleaned_data["code"].strip()
+        if self.adding:
+            if not LOCAL_CODE.fullmatch(code):
+                raise ValidationError("The code must be 1 to 32 letters, figures, hyphens or underscores")
+            if code in {entry["code"] for entry in self.document.get(collection, [])}:
+                raise ValidationError(f"There is already a {what} with code {code}")
+        return code
+
 
 class DetailsForm(AgreementForm):
     name = forms.CharField(label="Name of the partnership", max_length=200)
@@ -211,13 +221,7 @@ class PartnerForm(AgreementForm):
         )
 
     def clean_code(self) -> str:
-        code: str = self.cleaned_data["code"].strip()
-        if self.adding:
-            if not LOCAL_CODE.match(code):
-                raise ValidationError("The code must be 1 to 32 letters, figures, hyphens or underscores")
-            if code in {p["code"] for p in self.document.get("partners", [])}:
-                raise ValidationError(f"There is already a partner with code {code}")
-        return code
+        return self.new_code("partners", "partner")
 
 
 class StreamForm(AgreementForm):
@@ -258,13 +262,7 @@ class StreamForm(AgreementForm):
         )
 
     def clean_code(self) -> str:
-        code: str = self.cleaned_data["code"].strip()
-        if self.adding:
-            if not LOCAL_CODE.match(code):
-                raise ValidationError("The code must be 1 to 32 letters, figures, hyphens or underscores")
-            if code in {s["code"] for s in self.document.get("funding_streams", [])}:
-                raise ValidationError(f"There is already a funding stream with code {code}")
-        return code
+        return self.new_code("funding_streams", "funding stream")
 
 
 class ContributionForm(AgreementForm):
