@@ -10,6 +10,18 @@ from pathlib import Path
 from tests.factories import concordat_env, run_concordat
 
 
+def _run_with_settings(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Python `code` run after django.setup() with the product's settings, in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**env, "DJANGO_SETTINGS_MODULE": "concordat.settings"},
+    )
+
+
 def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
     env = concordat_env(
         tmp_path / "var",
@@ -37,14 +49,8 @@ def test_without_debug_or_a_secret_key_the_deploy_check_names_the_missing_secret
 
 
 def test_without_a_secret_key_nothing_can_be_signed(tmp_path: Path) -> None:
-    code = "import django; django.setup(); from django.core import signing; signing.dumps('x')"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=concordat_env(tmp_path / "var", DJANGO_SETTINGS_MODULE="concordat.settings"),
+    result = _run_with_settings(
+        "from django.core import signing; signing.dumps('x')", concordat_env(tmp_path / "var")
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -63,14 +69,9 @@ def test_file_commands_work_without_debug_or_a_secret_key(tmp_path: Path) -> Non
 
 
 def test_development_mode_needs_no_secret(tmp_path: Path) -> None:
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, bool(settings.SECRET_KEY))"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=concordat_env(tmp_path / "var", DEBUG="1", DJANGO_SETTINGS_MODULE="concordat.settings"),
+    result = _run_with_settings(
+        "from django.conf import settings; print(settings.DEBUG, bool(settings.SECRET_KEY))",
+        concordat_env(tmp_path / "var", DEBUG="1"),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
