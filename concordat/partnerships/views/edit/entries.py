@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
+from ... import services
 from ...document import export_agreement
 from ..base import AgreementFormView
 
@@ -100,3 +103,39 @@ class EntryFormView(AgreementDocumentMixin, AgreementFormView):
 
     def prefix_for_problems(self) -> str:
         return self.problem_prefix
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["remove_label"] = None if self.adding else f"Remove this {self.noun}"
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "remove" in request.POST and not self.adding:
+            return self.remove()
+        return super().post(request, *args, **kwargs)
+
+    def remove(self) -> HttpResponse:
+        """Take the entry out of the agreement. The whole agreement is checked as for any change, so an entry
+        that others refer to (a partner whose streams remain) stays, and the page says why."""
+
+        def take_out(document: dict[str, Any]) -> None:
+            entries = document.get(self.collection, [])
+            found = self.find(entries)
+            if found is None:
+                raise Http404(f"No such {self.noun}")
+            del entries[found]
+
+        outcome = services.agreement_edit(partnership=self.partnership, user=self.request.user, edit=take_out)
+        if not outcome.report.valid:
+            kwargs = self.get_form_kwargs()
+            kwargs.pop("data", None)  # show the entry as it is, not the remove button's post
+            kwargs.pop("files", None)
+            problems = [
+                {"message": f"This {self.noun} cannot be removed: {problem.message}"}
+                for problem in outcome.report.errors
+            ]
+            return self.render_to_response(
+                self.get_context_data(form=self.get_form_class()(**kwargs), problems=problems)
+            )
+        messages.success(self.request, f"{self.noun[0].upper()}{self.noun[1:]} removed")
+        return redirect(self.get_success_url())
