@@ -14,6 +14,8 @@ from typing import TypeVar
 K = TypeVar("K", bound=Hashable)
 
 _POUNDS_WITH_PENCE = re.compile(r"^-?[0-9]+\.[0-9]{2}$")
+# Ten trillion pounds: far beyond any partnership, and far inside a 64-bit column (and its sums).
+MAX_PENCE = 10**15
 
 
 class MoneyError(ValueError):
@@ -23,24 +25,31 @@ class MoneyError(ValueError):
 def parse_pounds(value: object) -> int:
     """Pence from a decimal string with exactly two places ("1200000.00") or a whole number of pounds.
 
-    Floats are refused: a float cannot say whether it meant the pence it shows.
+    Floats are refused: a float cannot say whether it meant the pence it shows. So is an amount beyond
+    MAX_PENCE either way, which no database column could hold.
     """
     if isinstance(value, bool):
         raise MoneyError("must be an amount of money, not true or false")
     if isinstance(value, int):
-        return value * 100
+        return _within_range(value * 100)
     if isinstance(value, str):
         text = value.strip()
         if _POUNDS_WITH_PENCE.match(text):
             pounds, pence = text.lstrip("-").split(".")
             amount = int(pounds) * 100 + int(pence)
-            return -amount if text.startswith("-") else amount
+            return _within_range(-amount if text.startswith("-") else amount)
         raise MoneyError(
             f"'{value}' is not money: write pounds with exactly two decimal places, like \"1200000.00\""
         )
     raise MoneyError(
         'must be a decimal string with two places, like "1200000.00", or a whole number of pounds'
     )
+
+
+def _within_range(pence: int) -> int:
+    if abs(pence) > MAX_PENCE:
+        raise MoneyError(f"must be at most {format_pounds(MAX_PENCE)}")
+    return pence
 
 
 def pence_to_str(pence: int) -> str:

@@ -26,6 +26,8 @@ class FinancialYear:
         if not match:
             raise YearError(f"'{text}' is not a financial year: write YYYY-YY, like \"2003-04\"")
         first, second = int(match.group(1)), int(match.group(2))
+        if not 1 <= first <= 9998:  # its April and its March must both be dates
+            raise YearError(f"'{text}' is not a financial year that has dates: from 0001-02 to 9998-99")
         if (first + 1) % 100 != second:
             raise YearError(
                 f"'{text}': the second part must be the year after {first} ({(first + 1) % 100:02d})"

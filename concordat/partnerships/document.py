@@ -21,6 +21,26 @@ class _Loader(yaml.SafeLoader):
     Dates stay text too: the checker reads them, and reports an impossible one like 2003-02-30 with its
     path instead of failing inside the YAML parser."""
 
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        """A key written twice in one mapping is an error (YAML says keys are unique), not the last one
+        silently winning. Keys brought in by a merge (`<<: *defaults`) may still be overridden."""
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    duplicate = key in seen
+                    seen.add(key)
+                except TypeError:  # an unhashable key: the base constructor reports it
+                    continue
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key '{key}' appears twice in one mapping", key_node.start_mark
+                    )
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
 
 _IMPLICIT_NOT_WANTED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 _Loader.yaml_implicit_resolvers = {
@@ -43,6 +63,9 @@ def parse_text(text: str, report: Report) -> Any:
         return None
     except ValueError as problem:  # a value an explicit tag cannot build, e.g. !!timestamp 2003-02-30
         report.error("", "yaml", f"not valid YAML: {problem}")
+        return None
+    except RecursionError:  # lists inside lists thousands deep: the parser recurses once a level
+        report.error("", "yaml", "not valid YAML: the file nests lists or mappings too deeply")
         return None
 
 

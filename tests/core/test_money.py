@@ -249,3 +249,11 @@ def test_percent_half_up_matches_exact_arithmetic(numerator: int, denominator: i
     floor, remainder = divmod(exact.numerator, exact.denominator)
     rounded = floor + (1 if 2 * remainder >= exact.denominator else 0)
     assert percent_half_up(numerator, denominator, places) == Decimal(rounded).scaleb(-places)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999.00", 10**20, "10000000000000.01", -(10**14)])
+def test_parse_pounds_refuses_amounts_beyond_ten_trillion_pounds(value: object) -> None:
+    # A BigIntegerField holds about 9.2e18 pence: beyond it the load crashed (SQLite OverflowError,
+    # PostgreSQL "bigint out of range") instead of reporting the amount.
+    with pytest.raises(MoneyError, match="at most"):
+        parse_pounds(value)

@@ -151,3 +151,9 @@ def test_quarter_of_a_day_outside_the_year_is_refused(day: date) -> None:
     other = FinancialYear.containing(day).next()
     with pytest.raises(ValueError):
         other.quarter_of(day)
+
+
+@pytest.mark.parametrize("text", ["0000-01", "9999-00"])
+def test_a_year_whose_april_or_march_is_not_a_date_is_refused(text: str) -> None:
+    with pytest.raises(YearError):
+        FinancialYear.parse(text)

@@ -752,3 +752,65 @@ def test_a_yaml_syntax_error_names_the_line_and_column() -> None:
     [error] = report.errors
     assert error.code == "yaml"
     assert "line" in error.message and "column" in error.message
+
+
+# --- input that must be reported, never crash the loader or the output ----------------------------------
+
+
+def test_text_longer_than_its_column_is_too_long() -> None:
+    # On PostgreSQL a 250-character name failed the load with "value too long for character varying(200)".
+    error = only_error(agreement_document(name="x" * 201))
+    assert (error.path, error.code) == ("name", "too-long")
+
+
+def test_an_option_code_longer_than_the_preferred_column_is_too_long() -> None:
+    appraisal = {"title": "T", "options": [{"code": "o" * 33, "name": "O"}]}
+    error = only_error(agreement_document(options_appraisals=[appraisal]))
+    assert (error.path, error.code) == ("options_appraisals[0].options[0].code", "too-long")
+
+
+@pytest.mark.parametrize("bad", ["Pro\x00be", "Pro\ud800be"])
+def test_text_no_database_can_store_is_invalid_text(bad: str) -> None:
+    # NUL failed the load on PostgreSQL; a lone surrogate crashed the load and the --json output everywhere.
+    error = only_error(agreement_document(name=bad))
+    assert (error.path, error.code) == ("name", "invalid-text")
+
+
+def test_a_key_no_database_can_store_is_invalid_text() -> None:
+    document = agreement_document(risk_share={"overspend": "fixed", "fixed_shares": {"\ud800": 100}})
+    error = only_error(document)
+    assert (error.path, error.code) == ("risk_share.fixed_shares.\\ud800", "invalid-text")
+
+
+def test_an_alias_bomb_is_reported_without_expanding_it() -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)]
+    report = Report()
+    document = parse_text("\n".join(lines) + "\n", report)
+    document.update(agreement_document(client_group=document["a8"]))
+    # Quoting the value in the message printed 9**9 strings: 2 GB of output, 8 GB of memory.
+    error = only_error(document)
+    assert (error.path, error.code) == ("client_group", "invalid-choice")
+    assert len(error.message) < 300
+
+
+def test_a_key_written_twice_is_a_yaml_error() -> None:
+    report = Report()
+    assert parse_text("slug: salford-dat\nname: One\nname: Two\n", report) is None
+    [error] = report.errors
+    assert error.code == "yaml"
+    assert "line 3" in error.message and "'name'" in error.message
+
+
+def test_a_merge_key_may_still_be_overridden() -> None:
+    report = Report()
+    document = parse_text("base: &b {kind: nhs, name: A}\npartner: {<<: *b, name: B}\n", report)
+    assert report.errors == []
+    assert document["partner"] == {"kind": "nhs", "name": "B"}
+
+
+def test_yaml_nested_thousands_deep_is_an_error_not_a_crash() -> None:
+    report = Report()
+    assert parse_text("aims: " + "[" * 50_000 + "]" * 50_000 + "\n", report) is None
+    [error] = report.errors
+    assert (error.path, error.code) == ("", "yaml")

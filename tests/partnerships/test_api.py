@@ -80,6 +80,17 @@ def test_check_of_a_body_that_is_not_an_object_is_a_422_problem_at_the_root(lead
     assert response.json()["errors"][0]["path"] == "$"
 
 
+def test_a_body_beyond_the_upload_limit_is_a_413_problem(lead: Any, partnership: Any, settings: Any) -> None:
+    # Django's RequestDataTooBig escaped as a 500 with a plain-text traceback.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    before = export_agreement(partnership)
+    response = _put(_client(lead), "salford-dat", agreement_document(aims=["x" * 2000]))
+    assert response.status_code == 413
+    assert response["content-type"] == PROBLEM
+    assert response.json()["status"] == 413
+    assert export_agreement(partnership) == before
+
+
 def test_invalid_replacement_is_a_422_problem_with_json_paths_and_changes_nothing(
     lead: Any, partnership: Any
 ) -> None:
@@ -130,3 +141,26 @@ def test_openapi_document_lists_the_agreement_endpoints(lead: Any) -> None:
         "/api/v1/agreements/check",
     } <= set(paths)
     assert "put" in paths["/api/v1/partnerships/{slug}/agreement"]
+
+
+def test_an_unknown_api_address_is_a_404_problem(lead: Any) -> None:
+    response = _client(lead).get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response["content-type"] == PROBLEM
+
+
+def test_a_method_the_endpoint_does_not_take_is_a_405_problem_that_says_what_it_allows(lead: Any) -> None:
+    response = _client(lead).delete("/api/v1/partnerships")
+    assert response.status_code == 405
+    assert response["content-type"] == PROBLEM
+    assert "GET" in response["Allow"]
+
+
+def test_a_put_without_a_csrf_token_is_a_403_problem_and_changes_nothing(lead: Any, partnership: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lead)
+    before = export_agreement(partnership)
+    response = _put(client, "salford-dat", export_agreement(partnership) | {"name": "Changed"})
+    assert response.status_code == 403
+    assert response["content-type"] == PROBLEM
+    assert export_agreement(partnership) == before

@@ -230,7 +230,9 @@ def test_form_page_shows_the_form_to_the_lead_commissioner(
     html = response.content.decode()
     assert '<span class="govuk-caption-l">Salford Drug Action Team</span>' in html
     main = html[html.index("<main") : html.index("</main>")]
-    assert main.count('name="csrfmiddlewaretoken"') == 1
+    forms = [part[: part.index("</form>")] for part in main.split("<form")[1:]]
+    assert forms  # the form itself, and on a change page the form that removes the entry
+    assert all(form.count('name="csrfmiddlewaretoken"') == 1 for form in forms)  # one token each, not two
 
 
 @pytest.mark.parametrize(("name", "args", "data"), FORMS, ids=FORM_NAMES)
@@ -268,6 +270,17 @@ def test_contribution_amount_is_read_with_commas_and_a_pound_sign(as_lead: Any) 
     as_lead.post(url("add-contribution"), {"stream": "NTA-PTB", "year": "2004-05", "amount": "£1,300,000"})
     line = Contribution.objects.get(stream__code="NTA-PTB", year=2004)
     assert line.amount_pence == 130_000_000
+
+
+def test_a_contribution_too_large_to_store_is_a_form_error(as_lead: Any) -> None:
+    # The form passed it to the loader, which crashed with a 500 (OverflowError / bigint out of range).
+    before = entries()
+    response = as_lead.post(
+        url("add-contribution"), {"stream": "NTA-PTB", "year": "2004-05", "amount": "99999999999999999999.00"}
+    )
+    assert response.status_code == 200
+    assert "at most £10,000,000,000,000.00" in response.content.decode()
+    assert entries() == before
 
 
 def test_changing_a_contribution_changes_its_amount(as_lead: Any) -> None:

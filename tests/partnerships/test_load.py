@@ -224,6 +224,32 @@ def test_an_invalid_file_changes_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
+def test_an_amount_too_large_for_the_database_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    # It passed the check, then the load crashed with a traceback (OverflowError / bigint out of range).
+    assert run_json("load", str(write(tmp_path, agreement_document())))[0] == 0
+    before = row_counts()
+    document = agreement_document()
+    document["contributions"][0]["amount"] = "99999999999999999999.00"
+    status, report = run_json("load", str(write(tmp_path, document, "huge.yaml")))
+    assert status == 2
+    assert [(e["path"], e["code"]) for e in report["errors"]] == [
+        ("contributions[0].amount", "invalid-money")
+    ]
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_name_too_long_for_its_column_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    # SQLite stores it anyway; PostgreSQL failed the load with "value too long" and a traceback.
+    assert run_json("load", str(write(tmp_path, agreement_document())))[0] == 0
+    before = row_counts()
+    status, report = run_json("load", str(write(tmp_path, agreement_document(name="x" * 250), "long.yaml")))
+    assert status == 2
+    assert [(e["path"], e["code"]) for e in report["errors"]] == [("name", "too-long")]
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
 def test_an_invalid_new_partnership_is_not_created(tmp_path: Path) -> None:
     before = row_counts()
     status, _ = run_json("load", str(write(tmp_path, agreement_document(host_partner="XYZ"))))

@@ -33,7 +33,9 @@ def test_removal_is_in_the_audit_trail_under_the_user(lead: Any, partnership: An
     assert entry.actor == lead
 
 
-def test_a_partner_whose_streams_remain_is_not_removed_and_the_page_says_why(lead: Any, partnership: Any) -> None:
+def test_a_partner_whose_streams_remain_is_not_removed_and_the_page_says_why(
+    lead: Any, partnership: Any
+) -> None:
     before = row_counts()
     response = _client(lead).post("/partnerships/salford-dat/partners/PCT/", {"remove": "1"})
     assert response.status_code == 200
@@ -46,7 +48,9 @@ def test_a_partner_whose_streams_remain_is_not_removed_and_the_page_says_why(lea
 
 def test_auditor_cannot_remove_anything(auditor: Any, partnership: Any) -> None:
     before = row_counts()
-    assert _client(auditor).post("/partnerships/salford-dat/milestones/0/", {"remove": "1"}).status_code == 403
+    assert (
+        _client(auditor).post("/partnerships/salford-dat/milestones/0/", {"remove": "1"}).status_code == 403
+    )
     assert row_counts() == before
 
 

@@ -65,8 +65,8 @@ def pence_from_text(text: str) -> int:
     pounds, _, pence = value.replace(",", "").partition(".")
     try:
         return parse_pounds(f"{pounds}.{pence.ljust(2, '0')}")
-    except MoneyError:  # pragma: no cover - the patterns above only let money through
-        raise ValidationError("Enter an amount in pounds, like 1200000.00", code="invalid") from None
+    except MoneyError as problem:  # the patterns above only let money through, but not any amount of it
+        raise ValidationError(f"The amount {problem}", code="invalid") from None
 
 
 class MoneyField(forms.CharField):

@@ -15,10 +15,12 @@ from concordat.core.codes import GSS, LOCAL_CODE, MODALITY, SLUG, is_org_code
 from concordat.core.problems import Report
 
 from . import vocabulary as words
-from .reader import Reader, at
+from .reader import Reader, at, unstorable_text
 from .reconcile import stated_total_mismatches
 
 PURPOSE = MODALITY  # spend purposes are lower-case words with hyphens, like modality codes
+# The longest single-line texts the tables hold (models.py); longer prose is unlimited.
+NAME, LONG, ADDRESS, OPTION_CODE = 200, 300, 400, 32
 
 
 @dataclass
@@ -33,16 +35,25 @@ def check_agreement(document: object, *, today: date) -> Checked:
     if not isinstance(document, dict):
         report.error("", "type", "the file must hold a mapping of keys to values at the top level")
         return Checked(report, {})
+    unstorable = unstorable_text(document)
+    for path in unstorable:
+        report.error(
+            path,
+            "invalid-text",
+            f"{path or 'a key'} holds a character text may not contain (U+0000 or an unpaired surrogate)",
+        )
+    if unstorable:  # other messages would quote the text, and nothing could print or store them
+        return Checked(report, {})
     read = Reader(report)
     doc: dict[str, Any] = document
     out: dict[str, Any] = {
         "slug": read.take_pattern(doc, "slug", "", SLUG, required=True, code="invalid-slug", what="slug"),
-        "name": read.take_text(doc, "name", "", required=True),
+        "name": read.take_text(doc, "name", "", required=True, max_length=NAME),
         "client_group": read.take_choice(doc, "client_group", "", words.CLIENT_GROUPS, required=True),
         "agreement_date": read.take_date(doc, "agreement_date", ""),
         "start_date": read.take_date(doc, "start_date", ""),
         "review_date": read.take_date(doc, "review_date", ""),
-        "responsible_officer": read.take_text(doc, "responsible_officer", "") or "",
+        "responsible_officer": read.take_text(doc, "responsible_officer", "", max_length=LONG) or "",
     }
     out["area"] = _area(read, doc)
     out["flexibilities"] = _flexibilities(read, doc)
@@ -76,7 +87,7 @@ def check_agreement(document: object, *, today: date) -> Checked:
         {
             "year": read.take_year(item, "year", path, required=True),
             "amount_pence": read.take_money(item, "amount", path, required=True),
-            "source": read.take_text(item, "source", path) or "",
+            "source": read.take_text(item, "source", path, max_length=LONG) or "",
         }
         for path, item in read.items(read.take_list(doc, "stated_totals", ""), "stated_totals")
     ]
@@ -92,9 +103,9 @@ def check_agreement(document: object, *, today: date) -> Checked:
     out["governance"] = _governance(read, doc, today, out["start_date"])
     out["approvals"] = [
         {
-            "body": read.take_text(item, "body", path, required=True),
+            "body": read.take_text(item, "body", path, required=True, max_length=LONG),
             "date": read.take_date(item, "date", path, required=True),
-            "decision": read.take_text(item, "decision", path, required=True),
+            "decision": read.take_text(item, "decision", path, required=True, max_length=LONG),
         }
         for path, item in read.items(read.take_list(doc, "approvals", ""), "approvals")
     ]
@@ -110,8 +121,8 @@ def check_agreement(document: object, *, today: date) -> Checked:
     ]
     out["board"] = [
         {
-            "name": read.take_text(item, "name", path, required=True),
-            "role": read.take_text(item, "role", path) or "",
+            "name": read.take_text(item, "name", path, required=True, max_length=NAME),
+            "role": read.take_text(item, "role", path, max_length=NAME) or "",
             "kind": read.take_choice(item, "kind", path, words.BOARD_MEMBER_KINDS, default="officer"),
             "represents": partner_ref(item, "represents", path),
         }
@@ -180,10 +191,10 @@ def _partners(read: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
         partners.append(
             {
                 "code": code,
-                "name": read.take_text(item, "name", path, required=True),
+                "name": read.take_text(item, "name", path, required=True, max_length=NAME),
                 "kind": read.take_choice(item, "kind", path, words.PARTNER_KINDS, required=True),
                 "org_code": org_code,
-                "address": read.take_text(item, "address", path) or "",
+                "address": read.take_text(item, "address", path, max_length=ADDRESS) or "",
             }
         )
     return partners
@@ -198,7 +209,7 @@ def _streams(read: Reader, doc: dict[str, Any], partner_ref: Any) -> list[dict[s
         streams.append(
             {
                 "code": code,
-                "name": read.take_text(item, "name", path, required=True),
+                "name": read.take_text(item, "name", path, required=True, max_length=NAME),
                 "partner": partner_ref(item, "partner", path, required=True),
                 "ring_fenced": read.take_pattern(item, "ring_fenced", path, PURPOSE, what="spend purpose")
                 or "",
@@ -310,7 +321,7 @@ def _modalities(read: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
         modalities.append(
             {
                 "code": code,
-                "name": read.take_text(item, "name", path, required=True),
+                "name": read.take_text(item, "name", path, required=True, max_length=NAME),
                 "tier": read.take_int(item, "tier", path, required=True, low=1, high=4, code="invalid-tier"),
                 "structured": read.take_bool(item, "structured", path, default=False),
             }
@@ -392,7 +403,7 @@ def _governance(read: Reader, doc: dict[str, Any], today: date, start: date | No
                 "item": item,
                 "status": status,
                 "evidence": read.take_text(entry, "evidence", path) or "",
-                "signed_off_by": read.take_text(entry, "signed_off_by", path) or "",
+                "signed_off_by": read.take_text(entry, "signed_off_by", path, max_length=NAME) or "",
                 "signed_off_on": read.take_date(entry, "signed_off_on", path),
             }
         )
@@ -411,7 +422,11 @@ def _providers(read: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
             if number is not None and number not in tiers:
                 tiers.append(number)
         providers.append(
-            {"code": code, "name": read.take_text(item, "name", path, required=True), "tiers": sorted(tiers)}
+            {
+                "code": code,
+                "name": read.take_text(item, "name", path, required=True, max_length=NAME),
+                "tiers": sorted(tiers),
+            }
         )
     return providers
 
@@ -431,7 +446,7 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
     options = []
     codes: set[str] = set()
     for option_path, option in read.items(read.take_list(item, "options", path), at(path, "options")):
-        code = read.take_text(option, "code", option_path, required=True)
+        code = read.take_text(option, "code", option_path, required=True, max_length=OPTION_CODE)
         _duplicate(read, codes, code, at(option_path, "code"), "option code")
         scores: dict[str, int] = {}
         for criterion_name, score in read.take_mapping(option, "scores", option_path).items():
@@ -452,7 +467,7 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
                 "scores": scores,
             }
         )
-    preferred = read.take_text(item, "preferred", path) or ""
+    preferred = read.take_text(item, "preferred", path, max_length=OPTION_CODE) or ""
     if preferred and preferred not in codes:
         read.report.error(
             at(path, "preferred"),
@@ -467,7 +482,7 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
         "text": read.take_text(decision_section, "text", decision_path) or "",
     }
     return {
-        "title": read.take_text(item, "title", path, required=True),
+        "title": read.take_text(item, "title", path, required=True, max_length=LONG),
         "question": read.take_text(item, "question", path) or "",
         "criteria": criteria,
         "options": options,

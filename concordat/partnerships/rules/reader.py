@@ -17,6 +17,7 @@ from concordat.core.problems import Report
 from concordat.core.years import FinancialYear, YearError
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 MISSING = object()
 
 
@@ -25,6 +26,43 @@ def at(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
+
+
+def shown(value: object) -> str:
+    """A value as an error message quotes it: short text as it is, anything else by its kind, so that a
+    message never holds a whole list (an alias bomb expands to gigabytes when printed)."""
+    if isinstance(value, str):
+        return value if len(value) <= 60 else value[:60] + "…"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return describe(value)
+    return str(value)
+
+
+def unstorable_text(document: object) -> list[str]:
+    """The paths of strings no database or terminal can take (U+0000, unpaired surrogates), keys too.
+
+    Walks each list and mapping once, however often aliases repeat it, and without recursion, so neither
+    an alias bomb nor a deeply nested document can blow up the walk.
+    """
+    found: list[str] = []
+    seen: set[int] = set()
+    stack: list[tuple[str, object]] = [("", document)]
+    while stack and len(found) < 20:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                found.append(path)
+        elif isinstance(value, dict | list) and id(value) not in seen:
+            seen.add(id(value))
+            pairs = value.items() if isinstance(value, dict) else enumerate(value)
+            children = []
+            for key, child in pairs:
+                if isinstance(key, str) and _UNSTORABLE.search(key):
+                    found.append(at(path, key.encode("utf-8", "backslashreplace").decode("ascii")))
+                    continue
+                children.append((at(path, key) if isinstance(key, str | int) else path, child))
+            stack.extend(reversed(children))
+    return sorted(found)
 
 
 def describe(value: object) -> str:
@@ -58,8 +96,15 @@ class Reader:
         self.report.error(path, "type", f"{path} must be {wanted}, not {describe(value)}")
 
     def take_text(
-        self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False
+        self,
+        mapping: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        max_length: int | None = None,
     ) -> str | None:
+        """Text, stripped; `max_length` is the longest the table's column holds (None: no limit)."""
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return None
@@ -69,6 +114,13 @@ class Reader:
         text = str(value).strip()
         if required and not text:
             self.report.error(at(path, key), "required", f"{at(path, key)} must not be empty")
+            return None
+        if max_length is not None and len(text) > max_length:
+            self.report.error(
+                at(path, key),
+                "too-long",
+                f"{at(path, key)} must be at most {max_length} characters, not {len(text)}",
+            )
             return None
         return text
 
@@ -102,7 +154,7 @@ class Reader:
             return None
         if not pattern.fullmatch(value):  # match() would let "$" accept a trailing newline
             self.report.error(
-                path, code, f"{path}: '{value}' is not a valid {what} (must match {pattern.pattern})"
+                path, code, f"{path}: '{shown(value)}' is not a valid {what} (must match {pattern.pattern})"
             )
             return None
         return value
@@ -124,7 +176,9 @@ class Reader:
 
     def check_choice(self, value: object, path: str, choices: Mapping[str, str]) -> str | None:
         if not isinstance(value, str) or value not in choices:
-            self.report.error(path, "invalid-choice", f"{path}: '{value}' is not one of {', '.join(choices)}")
+            self.report.error(
+                path, "invalid-choice", f"{path}: '{shown(value)}' is not one of {', '.join(choices)}"
+            )
             return None
         return value
 
@@ -148,9 +202,9 @@ class Reader:
             try:
                 return date.fromisoformat(value.strip())
             except ValueError:
-                self.report.error(path, "invalid-date", f"{path}: '{value}' is not a real date")
+                self.report.error(path, "invalid-date", f"{path}: '{shown(value)}' is not a real date")
                 return None
-        self.report.error(path, "invalid-date", f"{path}: '{value}' is not a date written YYYY-MM-DD")
+        self.report.error(path, "invalid-date", f"{path}: '{shown(value)}' is not a date written YYYY-MM-DD")
         return None
 
     def take_year(
@@ -178,7 +232,9 @@ class Reader:
             return None
         if pence < 0:
             self.report.error(
-                at(path, key), "negative-money", f"{at(path, key)}: money may not be negative ({value})"
+                at(path, key),
+                "negative-money",
+                f"{at(path, key)}: money may not be negative ({shown(value)})",
             )
             return None
         return pence
@@ -237,7 +293,7 @@ class Reader:
             self.report.error(
                 path,
                 "out-of-range",
-                f"{path}: {value} must be a percentage from 0 to 100, with at most two decimal places",
+                f"{path}: {shown(value)} must be a percentage from 0 to 100, with at most two decimal places",
             )
             return None
         return number
