@@ -10,9 +10,8 @@ from ninja import Body, Router, Schema
 from concordat.core.api import PROBLEMS, ProblemError
 from concordat.core.problems import Problem
 
-from . import services
+from . import selectors, services
 from .document import export_agreement
-from .models import Partnership
 from .rules.agreement import check_agreement
 from .views.base import partnership_for
 
@@ -46,7 +45,7 @@ class LoadResult(CheckResult):
 
 @router.get("/partnerships", response=list[PartnershipSummary], summary="Partnerships you are a member of")
 def partnership_list(request: HttpRequest) -> Any:
-    return Partnership.objects.filter(memberships__user=request.user).distinct().order_by("name")
+    return selectors.partnerships_of(request.user)
 
 
 @router.get(

@@ -13,18 +13,19 @@ from concordat.core.roles import PROVIDER_ROLES, Role
 from concordat.core.years import FinancialYear
 
 from .rules import vocabulary as words
+from .rules.agreement import ADDRESS, LONG, NAME, OPTION_CODE  # the checker refuses longer text
 
 
 class Partnership(models.Model):
     slug = models.SlugField(max_length=63, unique=True)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=NAME)
     client_group = models.CharField(max_length=32, choices=words.CLIENT_GROUPS)
     area = models.JSONField(default=list, help_text="ONS GSS codes of the local authority areas served")
     flexibilities = models.JSONField(default=list)
     agreement_date = models.DateField(null=True, blank=True)
     start_date = models.DateField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
-    responsible_officer = models.CharField(max_length=300, blank=True)
+    responsible_officer = models.CharField(max_length=LONG, blank=True)
     host_partner = models.ForeignKey(
         "Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -74,12 +75,12 @@ class PartnershipPart(models.Model):
 class Partner(PartnershipPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="partners")
     code = models.CharField(max_length=32)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=NAME)
     kind = models.CharField(max_length=32, choices=words.PARTNER_KINDS)
     org_code = models.CharField(
         max_length=16, blank=True, help_text="GSS code for a council, ODS code for an NHS body"
     )
-    address = models.CharField(max_length=400, blank=True)
+    address = models.CharField(max_length=ADDRESS, blank=True)
 
     class Meta:
         ordering = ["partnership", "id"]
@@ -92,7 +93,7 @@ class Partner(PartnershipPart):
 class FundingStream(PartnershipPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="funding_streams")
     code = models.CharField(max_length=32)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=NAME)
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="funding_streams")
     ring_fenced = models.CharField(
         max_length=40, blank=True, help_text="Spend purpose this money may only be spent on"
@@ -138,7 +139,7 @@ class StatedTotal(PartnershipPart):
     position = models.PositiveIntegerField()
     year = models.PositiveSmallIntegerField(help_text="Financial year by its first calendar year")
     amount_pence = models.BigIntegerField(help_text="The total as stated, in pence")
-    source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=LONG, blank=True)
 
     class Meta:
         ordering = ["partnership", "position"]
@@ -154,7 +155,7 @@ class StatedTotal(PartnershipPart):
 class Provider(PartnershipPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="providers")
     code = models.CharField(max_length=32)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=NAME)
     tiers = models.JSONField(default=list, help_text="Models of Care tiers 1-4 the provider works in")
 
     class Meta:
@@ -170,7 +171,7 @@ class Modality(PartnershipPart):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="modalities")
     code = models.CharField(max_length=40)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=NAME)
     tier = models.PositiveSmallIntegerField()
     structured = models.BooleanField(default=False)
 
@@ -232,7 +233,7 @@ class GovernanceItem(PartnershipPart):
     item = models.CharField(max_length=32, choices=words.GOVERNANCE_ITEMS)
     status = models.CharField(max_length=16, choices=words.GOVERNANCE_STATUSES, default="open")
     evidence = models.TextField(blank=True)
-    signed_off_by = models.CharField(max_length=200, blank=True)
+    signed_off_by = models.CharField(max_length=NAME, blank=True)
     signed_off_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -246,9 +247,9 @@ class GovernanceItem(PartnershipPart):
 class Approval(PartnershipPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="approvals")
     position = models.PositiveIntegerField()
-    body = models.CharField(max_length=300)
+    body = models.CharField(max_length=LONG)
     date = models.DateField()
-    decision = models.CharField(max_length=300)
+    decision = models.CharField(max_length=LONG)
 
     class Meta:
         ordering = ["partnership", "position"]
@@ -276,8 +277,8 @@ class ConsultationEntry(PartnershipPart):
 class BoardMember(PartnershipPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="board")
     position = models.PositiveIntegerField()
-    name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=NAME)
+    role = models.CharField(max_length=NAME, blank=True)
     kind = models.CharField(max_length=32, choices=words.BOARD_MEMBER_KINDS, default="officer")
     represents = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -293,13 +294,13 @@ class OptionsAppraisal(PartnershipPart):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="options_appraisals")
     position = models.PositiveIntegerField()
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=LONG)
     question = models.TextField(blank=True)
     criteria = models.JSONField(default=list, help_text="[{name, weight}]")
     options = models.JSONField(
         default=list, help_text="[{code, name, description, scores: {criterion: score}}]"
     )
-    preferred = models.CharField(max_length=32, blank=True)
+    preferred = models.CharField(max_length=OPTION_CODE, blank=True)
     reasons = models.JSONField(default=list)
     decision = models.JSONField(default=dict, blank=True, help_text="{body, date, text}")
 

@@ -16,7 +16,13 @@ from concordat.core.years import FinancialYear
 
 from . import models
 from .rules import vocabulary as words
+from .rules.agreement import milestone_overdue
 from .rules.reconcile import contributions_by_year, mismatch_message
+
+
+def partnerships_of(user: Any) -> Any:
+    """The partnerships `user` holds any role in, by name: all a user may know exists."""
+    return models.Partnership.objects.filter(memberships__user=user).distinct().order_by("name")
 
 
 @dataclass
@@ -115,9 +121,9 @@ class MilestoneRow:
 
 
 def milestones(partnership: models.Partnership, *, today: date) -> list[MilestoneRow]:
-    """The milestones in agreement order; overdue = due before today and not met."""
+    """The milestones in agreement order, each marked overdue or not by the file's own rule."""
     return [
-        MilestoneRow(index, m, m.due < today and m.status != "met")
+        MilestoneRow(index, m, milestone_overdue(m.due, m.status, today=today))
         for index, m in enumerate(partnership.milestones.all())
     ]
 

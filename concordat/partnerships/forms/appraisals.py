@@ -12,11 +12,10 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ..rules.appraisal import SCORES, WEIGHTS
 from .agreement import AgreementForm
 from .fields import GovukDateField, LinesField
 
-SCORES = range(0, 6)
-WEIGHTS = range(1, 11)
 NOT_SCORED = ""
 _LINE = re.compile(r"^(?P<name>.*\S)\s*\|\s*(?P<weight>\S+)$")
 

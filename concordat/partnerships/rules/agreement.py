@@ -15,6 +15,7 @@ from concordat.core.codes import GSS, LOCAL_CODE, MODALITY, SLUG, is_org_code
 from concordat.core.problems import Report
 
 from . import vocabulary as words
+from .appraisal import SCORES, WEIGHTS
 from .reader import Reader, at, unstorable_text
 from .reconcile import stated_total_mismatches
 
@@ -369,13 +370,18 @@ def _targets(read: Reader, doc: dict[str, Any], modality_codes: set[str]) -> dic
     return targets
 
 
+def milestone_overdue(due: date, status: str, *, today: date) -> bool:
+    """A milestone is overdue once its due date has passed and it is not met."""
+    return due < today and status != "met"
+
+
 def _milestones(read: Reader, doc: dict[str, Any], today: date) -> list[dict[str, Any]]:
     milestones = []
     for path, item in read.items(read.take_list(doc, "milestones", ""), "milestones"):
         text = read.take_text(item, "text", path, required=True)
         due = read.take_date(item, "due", path, required=True)
         status = read.take_choice(item, "status", path, words.MILESTONE_STATUSES, default="open")
-        if due is not None and status is not None and due < today and status != "met":
+        if due is not None and status is not None and milestone_overdue(due, status, today=today):
             read.report.warn(
                 at(path, "due"),
                 "milestone-overdue",
@@ -440,7 +446,9 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
         criteria.append(
             {
                 "name": name,
-                "weight": read.take_int(criterion, "weight", criterion_path, required=True, low=1, high=10),
+                "weight": read.take_int(
+                    criterion, "weight", criterion_path, required=True, low=min(WEIGHTS), high=max(WEIGHTS)
+                ),
             }
         )
     options = []
@@ -456,7 +464,7 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
                     score_path, "unknown-criterion", f"{score_path}: no criterion named '{criterion_name}'"
                 )
                 continue
-            number = read.check_int(score, score_path, low=0, high=5)
+            number = read.check_int(score, score_path, low=min(SCORES), high=max(SCORES))
             if number is not None:
                 scores[str(criterion_name)] = number
         options.append(

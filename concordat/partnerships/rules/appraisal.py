@@ -7,6 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# The scales of an appraisal: each criterion weighs 1 to 10, each option scores 0 to 5 on it.
+WEIGHTS = range(1, 11)
+SCORES = range(0, 6)
+
+
+def maximum_score(criteria: Sequence[Mapping[str, Any]]) -> int:
+    """The weighted score of an option that scored the top mark on every criterion."""
+    return sum(int(criterion["weight"]) for criterion in criteria) * max(SCORES)
+
 
 @dataclass(frozen=True)
 class RankedOption:
@@ -18,14 +27,14 @@ class RankedOption:
 
 
 def rank_options(
-    criteria: Sequence[Mapping[str, Any]], options: Sequence[Mapping[str, Any]], *, top_score: int = 5
+    criteria: Sequence[Mapping[str, Any]], options: Sequence[Mapping[str, Any]]
 ) -> list[RankedOption]:
     """Options by weighted score, highest first; equal scores share a rank (1, 2, 2, 4) and keep file order.
 
     A criterion an option was not scored on counts 0 for it.
     """
     weights = {criterion["name"]: int(criterion["weight"]) for criterion in criteria}
-    maximum = sum(weights.values()) * top_score
+    maximum = maximum_score(criteria)
     scored = [
         (
             sum(

@@ -18,7 +18,7 @@ from django.urls import reverse
 from ..document import export_agreement
 from ..forms import appraisals as entry
 from ..models import OptionsAppraisal
-from ..rules.appraisal import RankedOption, rank_options
+from ..rules.appraisal import RankedOption, maximum_score, rank_options
 from .base import AgreementFormView, PartnershipPage
 
 COLLECTION = "options_appraisals"
@@ -112,7 +112,7 @@ def appraisal_view(appraisal: OptionsAppraisal) -> dict[str, Any]:
         "criteria": criteria,
         "options": rows,
         "ranking": ranking,
-        "maximum": ranking[0].maximum if ranking else sum(int(c["weight"]) for c in criteria) * 5,
+        "maximum": maximum_score(criteria),
         "preferred": preferred,
         "reasons": list(appraisal.reasons),
         "decision": {

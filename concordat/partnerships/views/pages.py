@@ -10,14 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .. import selectors, services
-from ..models import Partnership
 from ..rules import vocabulary as words
 from .base import PartnershipPage, navigation
 
 
 @login_required
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    partnerships = Partnership.objects.filter(memberships__user=request.user).distinct().order_by("name")
+    partnerships = selectors.partnerships_of(request.user)
     return render(
         request,
         "partnerships/list.html",
