@@ -324,10 +324,10 @@ class Membership(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "partnership", "role"], name="membership_unique"),
-            models.CheckConstraint(
+            models.CheckConstraint(  # sorted: a set's order changes between processes, and so would migrations
                 condition=(
-                    models.Q(role__in=list(PROVIDER_ROLES), provider__isnull=False)
-                    | (~models.Q(role__in=list(PROVIDER_ROLES)) & models.Q(provider__isnull=True))
+                    models.Q(role__in=sorted(PROVIDER_ROLES), provider__isnull=False)
+                    | (~models.Q(role__in=sorted(PROVIDER_ROLES)) & models.Q(provider__isnull=True))
                 ),
                 name="membership_provider_matches_role",
             ),
