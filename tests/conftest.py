@@ -37,11 +37,11 @@ def _test_settings(settings: Any) -> None:
 
 @pytest.fixture
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Make `services.today()` return a chosen day: `fixed_today(date(2004, 2, 1))`; default 2004-02-01."""
-    from concordat.partnerships import services
+    """Make `clock.today()` return a chosen day: `fixed_today(date(2004, 2, 1))`; default 2004-02-01."""
+    from concordat.core import clock
 
     def set_today(day: date = date(2004, 2, 1)) -> date:
-        monkeypatch.setattr(services, "today", lambda: day)
+        monkeypatch.setattr(clock, "today", lambda: day)
         return day
 
     set_today()

@@ -100,3 +100,12 @@ def percent_half_up(
     exact = Fraction(numerator) * 100 / Fraction(denominator)
     quantum = Decimal(1).scaleb(-places)
     return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def shares_percent(weights: Mapping[K, int], *, places: int = 2) -> dict[K, Decimal]:
+    """Each key's share of the whole as a percentage with `places` decimals, adding up to exactly 100
+    (three equal partners: 33.34, 33.33, 33.33), by the same largest-remainder split as money."""
+    if not any(weight > 0 for weight in weights.values()):
+        return {key: Decimal(0) for key in weights}
+    units = split_pence(100 * 10**places, weights)
+    return {key: Decimal(part).scaleb(-places) for key, part in units.items()}

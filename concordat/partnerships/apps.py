@@ -7,4 +7,31 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnership agreements"
 
     def ready(self) -> None:
+        from concordat.core.navigation import add_tab
+
         from . import audit, permissions  # noqa: F401  (registers audited models and permission rules)
+
+        view = "partnerships.view_partnership"
+        for order, (name, text, permission) in enumerate(
+            [
+                ("overview", "Overview", view),
+                ("contributions", "Contributions", view),
+                ("aims", "Aims and milestones", view),
+                ("governance", "Governance", view),
+                ("approvals", "Approvals", view),
+                ("consultation", "Consultation", view),
+                ("board", "Board", view),
+                ("appraisals", "Options appraisals", view),
+                ("notification-form", "Notification form", view),
+                ("members", "Members", "partnerships.view_members"),
+                ("audit", "Audit trail", "partnerships.view_audit_trail"),
+            ]
+        ):
+            # The pool, commissioning and treatment record add theirs between 20 and 80; the members and
+            # audit trail tabs come last.
+            add_tab(
+                f"partnerships:{name}",
+                text,
+                permission=permission,
+                order=order * 10 if order < 9 else 90 + order,
+            )

@@ -9,11 +9,11 @@ from typing import Any
 
 import yaml
 
-from concordat.core.money import pence_to_str
 from concordat.core.problems import Report
-from concordat.core.years import FinancialYear
 
-from . import models
+from .shape import export_agreement
+
+__all__ = ["dump_yaml", "export_agreement", "parse_text", "read_file"]
 
 
 class _Loader(yaml.SafeLoader):
@@ -42,13 +42,30 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
 
-_IMPLICIT_NOT_WANTED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
+# YAML 1.1's readings that change what people wrote: 010 as octal 8, 1:30 as sexagesimal 90, 0x1F, 1_000.
+# Numbers are plain decimals as in YAML 1.2 (no leading zero); anything else stays the text it was.
+_IMPLICIT_NOT_WANTED = {
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+}
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _IMPLICIT_NOT_WANTED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+    ),
+    list("-+0123456789."),
 )
 
 
@@ -82,133 +99,6 @@ def read_file(path: Path, report: Report) -> Any:
         report.error("", "file", f"cannot read {path}: {problem.strerror}")
         return None
     return parse_text(text, report)
-
-
-def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in mapping.items() if value not in (None, "", [], {})}
-
-
-def export_agreement(partnership: models.Partnership) -> dict[str, Any]:
-    """The partnership as a partnership file's content; checking and loading it changes nothing."""
-    p = partnership
-    partners = list(p.partners.all())
-    code_of = {partner.pk: partner.code for partner in partners}
-    streams = list(p.funding_streams.all())
-    stream_code = {stream.pk: stream.code for stream in streams}
-    doc: dict[str, Any] = {
-        "slug": p.slug,
-        "name": p.name,
-        "client_group": p.client_group,
-        "area": list(p.area),
-        "flexibilities": list(p.flexibilities),
-        "agreement_date": p.agreement_date,
-        "start_date": p.start_date,
-        "review_date": p.review_date,
-        "responsible_officer": p.responsible_officer,
-        "host_partner": code_of.get(p.host_partner_id),
-        "lead_commissioner": code_of.get(p.lead_commissioner_id),
-        "partners": [
-            _drop_empty(
-                {"code": x.code, "name": x.name, "kind": x.kind, "org_code": x.org_code, "address": x.address}
-            )
-            for x in partners
-        ],
-        "funding_streams": [
-            _drop_empty(
-                {
-                    "code": s.code,
-                    "name": s.name,
-                    "partner": code_of[s.partner_id],
-                    "ring_fenced": s.ring_fenced,
-                }
-            )
-            for s in streams
-        ],
-        "contributions": [
-            {
-                "stream": stream_code[c.stream_id],
-                "year": str(FinancialYear(c.year)),
-                "amount": pence_to_str(c.amount_pence),
-            }
-            for c in p.contributions.order_by("year", "id")
-        ],
-        "stated_totals": [
-            _drop_empty(
-                {
-                    "year": str(FinancialYear(t.year)),
-                    "amount": pence_to_str(t.amount_pence),
-                    "source": t.source,
-                }
-            )
-            for t in p.stated_totals.all()
-        ],
-        "risk_share": {
-            "overspend": p.overspend_rule,
-            "underspend": p.underspend_rule,
-            "fixed_shares": dict(p.fixed_shares),
-        },
-        "eligibility": {key: value for key, value in p.eligibility.items() if value not in (None, "")},
-        "targets": _drop_empty(dict(p.targets)),
-        "modalities": [
-            {"code": m.code, "name": m.name, "tier": m.tier, "structured": m.structured}
-            for m in p.modalities.all()
-        ],
-        "aims": [aim.text for aim in p.aims.all()],
-        "outcomes": [outcome.text for outcome in p.outcomes.all()],
-        **{
-            key: list(p.narrative.get(key, []))
-            for key in ("improvements", "health_outcomes", "joint_working")
-        },
-        "staff_movement": p.narrative.get("staff_movement", ""),
-        "milestones": [{"text": m.text, "due": m.due, "status": m.status} for m in p.milestones.all()],
-        "governance": [
-            _drop_empty(
-                {
-                    "item": g.item,
-                    "status": g.status,
-                    "evidence": g.evidence,
-                    "signed_off_by": g.signed_off_by,
-                    "signed_off_on": g.signed_off_on,
-                }
-            )
-            for g in p.governance_items.all()
-        ],
-        "approvals": [{"body": a.body, "date": a.date, "decision": a.decision} for a in p.approvals.all()],
-        "providers": [
-            _drop_empty({"code": x.code, "name": x.name, "tiers": list(x.tiers)}) for x in p.providers.all()
-        ],
-        "consultation": [
-            _drop_empty({"who": c.who, "how": c.how, "date": c.date, "notes": c.notes})
-            for c in p.consultation.all()
-        ],
-        "board": [
-            _drop_empty(
-                {"name": b.name, "role": b.role, "kind": b.kind, "represents": code_of.get(b.represents_id)}
-            )
-            for b in p.board.all()
-        ],
-        "options_appraisals": [
-            _drop_empty(
-                {
-                    "title": o.title,
-                    "question": o.question,
-                    "criteria": o.criteria,
-                    "options": o.options,
-                    "preferred": o.preferred,
-                    "reasons": o.reasons,
-                    "decision": _drop_empty(dict(o.decision)),
-                }
-            )
-            for o in p.options_appraisals.all()
-        ],
-    }
-    return _drop_empty(doc) | {
-        "slug": p.slug,
-        "name": p.name,
-        "client_group": p.client_group,
-        "area": list(p.area),
-        "partners": doc["partners"],
-    }
 
 
 def dump_yaml(document: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from concordat.core.roles import PROVIDER_ROLES, Role
 from concordat.core.years import FinancialYear
 
 from .rules import vocabulary as words
-from .rules.agreement import ADDRESS, LONG, NAME, OPTION_CODE  # the checker refuses longer text
+from .rules.agreement import ADDRESS, KEY, LONG, NAME, OPTION_CODE  # the checker refuses longer text
 
 
 class Partnership(models.Model):
@@ -49,6 +49,11 @@ class Partnership(models.Model):
         help_text="Notification form prose: improvements, health_outcomes, joint_working, staff_movement",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The agreement's version: raised by every write that changes any part of it (services.sync), so a
+    # form or an API client that read version N can be refused when it is no longer N (an ETag).
+    version = models.PositiveIntegerField(default=1)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.CharField(max_length=150, blank=True, help_text="Name of who last changed it")
 
     class Meta:
         ordering = ["name"]
@@ -61,15 +66,30 @@ class Partnership(models.Model):
 
 
 class PartnershipPart(models.Model):
-    """Something that belongs to one partnership; its audit entries are filed under that partnership."""
+    """Something that belongs to one partnership; its audit entries are filed under that partnership.
+
+    `changed_at` and `changed_by` say who last changed the row, for the message a stale edit gets."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.CharField(max_length=150, blank=True)
 
     class Meta:
         abstract = True
 
     def get_additional_data(self) -> dict[str, str]:
         return {"partnership": self.partnership.slug}
+
+
+class KeyedPart(PartnershipPart):
+    """An entry with no natural key of its own: a generated `key`, unique in its partnership and never
+    reused (keys.new_key), addresses it in URLs, forms, the API, the file and the audit trail."""
+
+    key = models.CharField(max_length=KEY, help_text="Stable identifier; never changes, never reused")
+    position = models.PositiveIntegerField(help_text="Place in the agreement's list")
+
+    class Meta:
+        abstract = True
 
 
 class Partner(PartnershipPart):
@@ -83,7 +103,7 @@ class Partner(PartnershipPart):
     address = models.CharField(max_length=ADDRESS, blank=True)
 
     class Meta:
-        ordering = ["partnership", "id"]
+        ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="partner_code_unique")]
 
     def __str__(self) -> str:
@@ -100,7 +120,7 @@ class FundingStream(PartnershipPart):
     )
 
     class Meta:
-        ordering = ["partnership", "id"]
+        ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="stream_code_unique")]
 
     def __str__(self) -> str:
@@ -118,7 +138,8 @@ class Contribution(PartnershipPart):
     amount_pence = models.BigIntegerField(help_text="Planned amount in pence")
 
     class Meta:
-        ordering = ["partnership", "year", "id"]
+        ordering = ["year", "id"]
+        indexes = [models.Index(fields=["partnership", "year"], name="contribution_year")]
         constraints = [
             models.UniqueConstraint(fields=["stream", "year"], name="contribution_stream_year_unique"),
             models.CheckConstraint(condition=models.Q(amount_pence__gte=0), name="contribution_not_negative"),
@@ -132,17 +153,18 @@ class Contribution(PartnershipPart):
         return f"{self.stream.code} {self.financial_year}"
 
 
-class StatedTotal(PartnershipPart):
+class StatedTotal(KeyedPart):
     """A total as written in a source paper, kept to reconcile against the contribution lines."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="stated_totals")
-    position = models.PositiveIntegerField()
     year = models.PositiveSmallIntegerField(help_text="Financial year by its first calendar year")
     amount_pence = models.BigIntegerField(help_text="The total as stated, in pence")
     source = models.CharField(max_length=LONG, blank=True)
 
     class Meta:
-        ordering = ["partnership", "position"]
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="stated_total_key_unique")]
+        indexes = [models.Index(fields=["partnership", "position"], name="stated_total_position")]
 
     @property
     def financial_year(self) -> FinancialYear:
@@ -159,7 +181,7 @@ class Provider(PartnershipPart):
     tiers = models.JSONField(default=list, help_text="Models of Care tiers 1-4 the provider works in")
 
     class Meta:
-        ordering = ["partnership", "id"]
+        ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="provider_code_unique")]
 
     def __str__(self) -> str:
@@ -176,7 +198,7 @@ class Modality(PartnershipPart):
     structured = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["partnership", "id"]
+        ordering = ["id"]
         verbose_name_plural = "modalities"
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="modality_code_unique")]
 
@@ -184,15 +206,14 @@ class Modality(PartnershipPart):
         return self.name
 
 
-class Statement(PartnershipPart):
+class Statement(KeyedPart):
     """One line of a list in the agreement's own words, kept in the file's order."""
 
-    position = models.PositiveIntegerField()
     text = models.TextField()
 
     class Meta:
         abstract = True
-        ordering = ["partnership", "position"]
+        ordering = ["position"]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -202,25 +223,28 @@ class Aim(Statement):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="aims")
 
     class Meta(Statement.Meta):
-        pass
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="aim_key_unique")]
+        indexes = [models.Index(fields=["partnership", "position"], name="aim_position")]
 
 
 class Outcome(Statement):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="outcomes")
 
     class Meta(Statement.Meta):
-        pass
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="outcome_key_unique")]
+        indexes = [models.Index(fields=["partnership", "position"], name="outcome_position")]
 
 
-class Milestone(PartnershipPart):
+class Milestone(KeyedPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="milestones")
-    position = models.PositiveIntegerField()
     text = models.TextField()
     due = models.DateField()
     status = models.CharField(max_length=16, choices=words.MILESTONE_STATUSES, default="open")
 
     class Meta:
-        ordering = ["partnership", "position"]
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="milestone_key_unique")]
+        indexes = [models.Index(fields=["partnership", "position"], name="milestone_position")]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -237,63 +261,65 @@ class GovernanceItem(PartnershipPart):
     signed_off_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["partnership", "id"]
+        ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["partnership", "item"], name="governance_item_unique")]
 
     def __str__(self) -> str:
         return self.get_item_display()
 
 
-class Approval(PartnershipPart):
+class Approval(KeyedPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="approvals")
-    position = models.PositiveIntegerField()
     body = models.CharField(max_length=LONG)
     date = models.DateField()
     decision = models.CharField(max_length=LONG)
 
     class Meta:
-        ordering = ["partnership", "position"]
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="approval_key_unique")]
+        indexes = [models.Index(fields=["partnership", "position"], name="approval_position")]
 
     def __str__(self) -> str:
         return f"{self.body}, {self.date:%d %B %Y}"
 
 
-class ConsultationEntry(PartnershipPart):
+class ConsultationEntry(KeyedPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="consultation")
-    position = models.PositiveIntegerField()
     who = models.CharField(max_length=32, choices=words.CONSULTEE_GROUPS)
     how = models.TextField()
     date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["partnership", "position"]
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="consultation_key_unique")]
+        indexes = [models.Index(fields=["partnership", "position"], name="consultation_position")]
         verbose_name_plural = "consultation entries"
 
     def __str__(self) -> str:
         return f"{self.get_who_display()}: {self.how[:60]}"
 
 
-class BoardMember(PartnershipPart):
+class BoardMember(KeyedPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="board")
-    position = models.PositiveIntegerField()
     name = models.CharField(max_length=NAME)
     role = models.CharField(max_length=NAME, blank=True)
     kind = models.CharField(max_length=32, choices=words.BOARD_MEMBER_KINDS, default="officer")
     represents = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["partnership", "position"]
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="board_member_key_unique")]
+        indexes = [models.Index(fields=["partnership", "position"], name="board_member_position")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class OptionsAppraisal(PartnershipPart):
+class OptionsAppraisal(KeyedPart):
     """Options, weighted criteria and scores; the ranking is computed (rules.appraisal), never stored."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="options_appraisals")
-    position = models.PositiveIntegerField()
     title = models.CharField(max_length=LONG)
     question = models.TextField(blank=True)
     criteria = models.JSONField(default=list, help_text="[{name, weight}]")
@@ -305,10 +331,26 @@ class OptionsAppraisal(PartnershipPart):
     decision = models.JSONField(default=dict, blank=True, help_text="{body, date, text}")
 
     class Meta:
-        ordering = ["partnership", "position"]
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="appraisal_key_unique")]
+        indexes = [models.Index(fields=["partnership", "position"], name="appraisal_position")]
 
     def __str__(self) -> str:
         return self.title
+
+
+class RetiredKey(models.Model):
+    """A key that named an entry since removed: it is never given to another entry (keys.new_key), and a
+    second submission of the form that made it finds it here and changes nothing."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    collection = models.CharField(max_length=40)
+    key = models.CharField(max_length=KEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "collection", "key"], name="retired_key_unique")
+        ]
 
 
 class Membership(models.Model):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from concordat.core.roles import Role
 
@@ -51,3 +53,14 @@ rules.add_perm("partnerships.view_audit_trail", is_auditor)
 rules.add_perm("partnerships.export_agreement", is_lead_commissioner | is_auditor)
 rules.add_perm("partnerships.view_members", is_lead_commissioner | is_auditor)
 rules.add_perm("partnerships.manage_members", is_lead_commissioner)
+
+
+def partnership_for(user: Any, slug: str, permission: str = "partnerships.view_partnership") -> Partnership:
+    """The partnership, if `user` may see it: Http404 for non-members (its existence is not disclosed),
+    PermissionDenied for members whose role lacks `permission`. For views and the API alike."""
+    partnership = Partnership.objects.filter(slug=slug).first()
+    if partnership is None or not user.has_perm("partnerships.view_partnership", partnership):
+        raise Http404("No such partnership")
+    if not user.has_perm(permission, partnership):
+        raise PermissionDenied
+    return partnership

@@ -1,7 +1,7 @@
 """Reading the agreement for its pages: plain values shaped the way the pages show them.
 
-Positions (`index`) are the places of entries in the agreement document (document.export_agreement), which
-is how the forms address them: the list orders here and there must stay the same.
+Entries are addressed by their keys (models.KeyedPart.key, a partner's code, a contribution's stream and
+year); every list here reads in a constant number of queries, whatever its length.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from concordat.core.money import percent_half_up
+from concordat.core.money import shares_percent
 from concordat.core.years import FinancialYear
 
 from . import models
@@ -44,8 +44,8 @@ def partners(partnership: models.Partnership) -> list[PartnerRow]:
 
 @dataclass
 class ContributionLine:
-    index: int
     stream: models.FundingStream
+    year: FinancialYear
     amount_pence: int
 
 
@@ -82,9 +82,9 @@ def contributions(partnership: models.Partnership) -> list[YearOfContributions]:
     the year's total, and every stated total that the lines do not add up to (both figures kept)."""
     lines = list(partnership.contributions.select_related("stream__partner").order_by("year", "id"))
     years: dict[FinancialYear, YearOfContributions] = {}
-    for index, line in enumerate(lines):
+    for line in lines:
         year = years.setdefault(line.financial_year, YearOfContributions(line.financial_year))
-        year.lines.append(ContributionLine(index, line.stream, line.amount_pence))
+        year.lines.append(ContributionLine(line.stream, line.financial_year, line.amount_pence))
     summed = contributions_by_year(
         {"year": line.financial_year, "amount_pence": line.amount_pence} for line in lines
     )
@@ -107,15 +107,17 @@ def contributions(partnership: models.Partnership) -> list[YearOfContributions]:
             partner = line.stream.partner
             row = by_partner.setdefault(partner.pk, PartnerTotal(partner, 0, None))
             row.amount_pence += line.amount_pence
-        for row in by_partner.values():
-            row.share_pct = percent_half_up(row.amount_pence, year.total_pence, places=2)
         year.partner_totals = sorted(by_partner.values(), key=lambda row: row.partner.pk)
+        # Shares split 100.00% by largest remainders, so they always add up (three equal partners: 33.34,
+        # 33.33, 33.33); ties go to the partner listed first.
+        shares = shares_percent({f"{i:06d}": row.amount_pence for i, row in enumerate(year.partner_totals)})
+        for i, row in enumerate(year.partner_totals):
+            row.share_pct = shares[f"{i:06d}"] if year.total_pence else None
     return [years[year] for year in sorted(years)]
 
 
 @dataclass
 class MilestoneRow:
-    index: int
     milestone: models.Milestone
     overdue: bool
 
@@ -123,8 +125,7 @@ class MilestoneRow:
 def milestones(partnership: models.Partnership, *, today: date) -> list[MilestoneRow]:
     """The milestones in agreement order, each marked overdue or not by the file's own rule."""
     return [
-        MilestoneRow(index, m, milestone_overdue(m.due, m.status, today=today))
-        for index, m in enumerate(partnership.milestones.all())
+        MilestoneRow(m, milestone_overdue(m.due, m.status, today=today)) for m in partnership.milestones.all()
     ]
 
 
@@ -160,18 +161,13 @@ def governance_checklist(partnership: models.Partnership) -> list[GovernanceRow]
     return rows
 
 
-def indexed(rows: Any) -> list[tuple[int, Any]]:
-    """Entries of a positional list (approvals, consultation, board) with their index in the document."""
-    return list(enumerate(rows))
+def approvals(partnership: models.Partnership) -> list[models.Approval]:
+    return list(partnership.approvals.all())
 
 
-def approvals(partnership: models.Partnership) -> list[tuple[int, models.Approval]]:
-    return indexed(partnership.approvals.all())
+def consultation(partnership: models.Partnership) -> list[models.ConsultationEntry]:
+    return list(partnership.consultation.all())
 
 
-def consultation(partnership: models.Partnership) -> list[tuple[int, models.ConsultationEntry]]:
-    return indexed(partnership.consultation.all())
-
-
-def board(partnership: models.Partnership) -> list[tuple[int, models.BoardMember]]:
-    return indexed(partnership.board.select_related("represents"))
+def board(partnership: models.Partnership) -> list[models.BoardMember]:
+    return list(partnership.board.select_related("represents"))

@@ -1,61 +1,78 @@
 """Every write to an agreement goes through here: the file loader, the web forms and the API alike.
 
-A write is: check the whole agreement with the file's rules, then bring the tables up to date with it in
-one transaction, the audit entries written by the same transaction. Nothing is written when the check
-finds an error.
+A write is: lock the partnership, check that what the writer saw is still there (`seen`, a fingerprint of
+the part they edit), make the change in the agreement as a document, check the whole agreement with the
+file's rules, then bring the tables up to date (sync.py) in one transaction, the audit entries written by
+the same transaction. A whole file or API document syncs every collection; a form's change syncs only the
+part it edits, so only that entry is written. Nothing is written when the check finds an error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import copy
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from typing import Any
 
-from django.db import models as db
 from django.db import transaction
-from django.db.models.deletion import ProtectedError
-from django.utils import timezone
 
+from concordat.core import clock
 from concordat.core.audit import acting_as
+from concordat.core.codes import ENTRY_KEY
 from concordat.core.problems import Report
 
 from . import models
-from .document import export_agreement
+from .errors import AlreadySaved, EntryGone, Refused, StaleEdit
+from .rules import appraisal as appraisal_rules
 from .rules.agreement import check_agreement
+from .rules.dependants import dependants
+from .shape import BY_NAME, COLLECTIONS, export_agreement
+from .sync import Changes, Writer, sync
 
+__all__ = [
+    "AlreadySaved",
+    "Changes",
+    "EntryGone",
+    "Outcome",
+    "Refused",
+    "StaleEdit",
+    "agreement_replace",
+    "details_save",
+    "entry_remove",
+    "entry_save",
+    "fingerprint",
+    "partnership_load",
+    "statements_save",
+]
 
-@dataclass
-class Changes:
-    created: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def any(self) -> bool:
-        return bool(self.created or self.changed or self.removed)
-
-    def as_dict(self) -> dict[str, list[str]]:
-        return {"created": self.created, "changed": self.changed, "removed": self.removed}
+# The document keys that are the partnership's own fields (what the details form edits).
+COLLECTION_NAMES = frozenset(collection.name for collection in COLLECTIONS)
 
 
 @dataclass
 class Outcome:
     report: Report
-    changes: Changes
+    changes: Changes = field(default_factory=Changes)
     partnership: models.Partnership | None = None
+    path: str = ""  # where in the document the edited entry is, for putting problems on form fields
+    key: str = ""  # the key of the entry written
 
 
-class Refused(Exception):
-    """The agreement is valid but cannot be applied, e.g. it would remove a stream that has postings."""
+def fingerprint(value: Any) -> str:
+    """A short digest of what an editor saw: a form carries it, and a save is refused when the same part of
+    the agreement no longer has it (someone else changed it in between)."""
+    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
-    def __init__(self, report: Report) -> None:
-        super().__init__("; ".join(p.message for p in report.errors))
-        self.report = report
 
-
-def today() -> date:
-    return timezone.localdate()
+def writer_name(user: Any) -> str:
+    """How the rows a user writes name them: full name, else username; the command line when no user."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "the command line"
+    return str(user.get_full_name() or user.get_username())
 
 
 def partnership_load(*, document: Any, user: Any = None) -> Outcome:
@@ -63,263 +80,408 @@ def partnership_load(*, document: Any, user: Any = None) -> Outcome:
 
     Idempotent: loading the same document twice changes nothing the second time. All or nothing.
     """
-    checked = check_agreement(document, today=today())
+    checked = check_agreement(document, today=clock.today())
     if not checked.report.valid:
-        return Outcome(checked.report, Changes())
+        return Outcome(checked.report)
+    writer = Writer(writer_name(user))
     try:
         with transaction.atomic(), acting_as(user):
-            partnership, changes = _apply(checked.agreement)
+            partnership = sync(checked.agreement, writer=writer)
     except Refused as refusal:
         checked.report.errors.extend(refusal.report.errors)
-        return Outcome(checked.report, Changes())
-    return Outcome(checked.report, changes, partnership)
+        return Outcome(checked.report)
+    return Outcome(checked.report, writer.changes, partnership)
 
 
-def agreement_edit(
-    *, partnership: models.Partnership, user: Any, edit: Callable[[dict[str, Any]], None]
+def agreement_replace(*, partnership: models.Partnership, document: Any, version: int, user: Any) -> Outcome:
+    """Replace the whole agreement (the API's PUT) if it is still at `version`: the version the client
+    read, so a client cannot overwrite a change it has not seen (raises StaleEdit). The slug stays."""
+
+    def check_version(locked: models.Partnership, current: dict[str, Any]) -> None:
+        if locked.version != version:
+            raise StaleEdit(changed_by=locked.changed_by, changed_at=locked.changed_at, current=current)
+
+    def replace(current: dict[str, Any]) -> None:
+        current.clear()
+        current.update(document)
+
+    return _edit(partnership=partnership, user=user, precheck=check_version, change=replace)
+
+
+@dataclass
+class Part:
+    """A part of the agreement a form edits: its value in the document (`of`), and who last changed it."""
+
+    of: Callable[[dict[str, Any]], Any]
+    stamp: Callable[[models.Partnership], tuple[str, datetime | None]]
+
+
+def _seen_check(part: Part, seen: str | None, change: Callable[[dict[str, Any]], None]) -> Any:
+    """A precheck refusing a stale edit: the part differs from what the editor saw, and applying their
+    change would not make it what it now is (a second identical submission is not stale, only late)."""
+
+    def precheck(locked: models.Partnership, document: dict[str, Any]) -> None:
+        if seen is None:
+            return
+        current = part.of(document)
+        if fingerprint(current) == seen:
+            return
+        trial = copy.deepcopy(document)
+        change(trial)
+        if fingerprint(part.of(trial)) == fingerprint(current):
+            raise _NothingToDo
+        changed_by, changed_at = part.stamp(locked)
+        raise StaleEdit(changed_by=changed_by, changed_at=changed_at, current=current)
+
+    return precheck
+
+
+class _NothingToDo(Exception):
+    pass
+
+
+def _edit(
+    *,
+    partnership: models.Partnership,
+    user: Any,
+    change: Callable[[dict[str, Any]], None],
+    precheck: Callable[[models.Partnership, dict[str, Any]], None] | None = None,
+    only: frozenset[str] | None = None,
+    fields_too: bool = True,
+    path: Callable[[dict[str, Any]], str] = lambda document: "",
 ) -> Outcome:
-    """Apply `edit` to the agreement as a document, then check and load it as a whole.
-
-    The partnership row is locked first, so two people editing at once are applied one after the other
-    and neither edit is lost. The slug cannot be changed this way.
-    """
+    writer = Writer(writer_name(user))
     try:
         with transaction.atomic(), acting_as(user):
             locked = models.Partnership.objects.select_for_update().get(pk=partnership.pk)
             document = export_agreement(locked)
-            edit(document)
+            if precheck is not None:
+                precheck(locked, document)
+            change(document)
             document["slug"] = locked.slug
-            checked = check_agreement(document, today=today())
+            checked = check_agreement(document, today=clock.today())
             if not checked.report.valid:
-                return Outcome(checked.report, Changes(), locked)
-            applied, changes = _apply(checked.agreement)
-            return Outcome(checked.report, changes, applied)
+                return Outcome(checked.report, partnership=locked, path=path(document))
+            applied = sync(checked.agreement, writer=writer, only=only, partnership_fields_too=fields_too)
+            return Outcome(checked.report, writer.changes, applied, path(document))
+    except _NothingToDo:
+        return Outcome(Report(), partnership=partnership)
     except Refused as refusal:
-        return Outcome(refusal.report, Changes(), partnership)
+        return Outcome(refusal.report, partnership=partnership)
 
 
-# --- bringing the tables up to date -------------------------------------------------------------------
+def _scalars(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in document.items() if key not in COLLECTION_NAMES}
 
 
-def _json_targets(targets: dict[str, Any]) -> dict[str, Any]:
-    """Targets as stored: years as "YYYY-YY", percentages as decimal strings, empty parts left out."""
-    stored: dict[str, Any] = {}
-    for key, value in targets.items():
-        if value in (None, {}):
-            continue
-        if isinstance(value, dict):
-            value = {k: (str(v) if k == "year" and v is not None else v) for k, v in value.items()}
-        elif key == "waiting_within_threshold_pct":
-            value = str(value)
-        stored[key] = value
-    return stored
+def _partnership_stamp(locked: models.Partnership) -> tuple[str, datetime | None]:
+    return locked.changed_by, locked.changed_at
 
 
-def _set_fields(obj: db.Model, values: dict[str, Any]) -> bool:
-    dirty = False
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            dirty = True
-    return dirty
+def details_save(
+    *, partnership: models.Partnership, user: Any, values: dict[str, Any], seen: str | None
+) -> Outcome:
+    """Change the partnership's own fields (name, dates, roles, eligibility, risk share …), no entry."""
+
+    def change(document: dict[str, Any]) -> None:
+        document.update(values)
+
+    part = Part(_scalars, _partnership_stamp)
+    return _edit(
+        partnership=partnership,
+        user=user,
+        change=change,
+        precheck=_seen_check(part, seen, change),
+        only=frozenset(),
+    )
 
 
-def _sync(
+def details_seen(partnership: models.Partnership) -> str:
+    return fingerprint(_scalars(export_agreement(partnership)))
+
+
+def statements_save(
+    *, partnership: models.Partnership, user: Any, aims: list[str], outcomes: list[str], seen: str | None
+) -> Outcome:
+    """Replace the lists of aims and outcomes (edited together, one a line)."""
+
+    def of(document: dict[str, Any]) -> Any:
+        return {"aims": document.get("aims", []), "outcomes": document.get("outcomes", [])}
+
+    def change(document: dict[str, Any]) -> None:
+        document["aims"], document["outcomes"] = aims, outcomes
+
+    def stamp(locked: models.Partnership) -> tuple[str, datetime | None]:
+        rows = [*locked.aims.all(), *locked.outcomes.all()]
+        latest = max(rows, key=lambda row: row.changed_at or locked.changed_at or clock.now(), default=None)
+        return (latest.changed_by, latest.changed_at) if latest else _partnership_stamp(locked)
+
+    return _edit(
+        partnership=partnership,
+        user=user,
+        change=change,
+        precheck=_seen_check(Part(of, stamp), seen, change),
+        only=frozenset({"aims", "outcomes"}),
+        fields_too=False,
+    )
+
+
+def statements_seen(partnership: models.Partnership) -> str:
+    document = export_agreement(partnership)
+    return fingerprint({"aims": document.get("aims", []), "outcomes": document.get("outcomes", [])})
+
+
+# --- one entry of a collection ------------------------------------------------------------------------
+
+
+def key_of(collection_name: str, entry: dict[str, Any]) -> str:
+    """The key of a document entry: its `key`, or its natural key (a partner's code …)."""
+    collection = BY_NAME[collection_name]
+    if collection.keyed:
+        return str(entry.get("key", ""))
+    assert collection.natural_key is not None
+    return collection.natural_key(entry)
+
+
+def entry_index(document: dict[str, Any], collection_name: str, key: str) -> int | None:
+    return next(
+        (
+            i
+            for i, entry in enumerate(document.get(collection_name, []))
+            if key_of(collection_name, entry) == key
+        ),
+        None,
+    )
+
+
+def entry_in(document: dict[str, Any], collection_name: str, key: str) -> dict[str, Any]:
+    """The entry with `key`, or EntryGone."""
+    index = entry_index(document, collection_name, key)
+    if index is None:
+        raise EntryGone(BY_NAME[collection_name].noun, key)
+    return document[collection_name][index]  # type: ignore[no-any-return]
+
+
+def entry_seen(partnership: models.Partnership, collection_name: str, key: str) -> str:
+    return fingerprint(entry_in(export_agreement(partnership), collection_name, key))
+
+
+def _entry_stamp(
+    collection_name: str, key: str
+) -> Callable[[models.Partnership], tuple[str, datetime | None]]:
+    def stamp(locked: models.Partnership) -> tuple[str, datetime | None]:
+        collection = BY_NAME[collection_name]
+        rows = collection.rows(locked)
+        if collection.keyed:
+            row = rows.filter(key=key).first()
+        else:
+            from .shape import refs_for
+
+            refs = refs_for(locked)
+            row = next((r for r in rows if collection.key_of_row(r, refs) == key), None)
+        return (row.changed_by, row.changed_at) if row is not None else _partnership_stamp(locked)
+
+    return stamp
+
+
+def entry_save(
     *,
-    existing: Iterable[db.Model],
-    key: Callable[[db.Model], Any],
-    rows: list[tuple[Any, dict[str, Any]]],
-    create: Callable[[dict[str, Any]], db.Model],
-    label: Callable[[Any], str],
-    changes: Changes,
-) -> list[tuple[str, db.Model]]:
-    """Make the objects match `rows` (key, field values): update, create, and return the stale ones
-    with their labels, for the caller to remove when nothing depends on them any more."""
-    by_key = {key(obj): obj for obj in existing}
-    for row_key, values in rows:
-        obj = by_key.pop(row_key, None)
-        if obj is None:
-            create(values).save()
-            changes.created.append(label(row_key))
-        elif _set_fields(obj, values):
-            obj.save()
-            changes.changed.append(label(row_key))
-    return [(label(stale_key), obj) for stale_key, obj in by_key.items()]
+    partnership: models.Partnership,
+    user: Any,
+    collection: str,
+    key: str | None,
+    entry: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]],
+    seen: str | None = None,
+    new_key: str | None = None,
+    create_missing: bool = False,
+) -> Outcome:
+    """Add an entry (`key` None) or change the entry with `key`, writing that entry alone.
+
+    Adding: `new_key` (a form's one-time token) becomes the entry's key, so a second submission of the same
+    form finds it taken and raises AlreadySaved instead of adding the entry twice. An entry with a natural
+    key that already exists with the same values is AlreadySaved too. Changing: raises EntryGone when the
+    entry is not there (unless `create_missing`, for the governance checklist's ten fixed items), StaleEdit
+    when it changed since the editor saw `seen`.
+    """
+    declared = BY_NAME[collection]
+    place: dict[str, Any] = {}
+
+    def change(document: dict[str, Any]) -> None:
+        entries = document.setdefault(collection, [])
+        if key is None or (create_missing and entry_index(document, collection, key) is None):
+            added = dict(entry({}) if callable(entry) else entry)
+            if declared.keyed:
+                added = {"key": place["key"], **added}
+            elif any(key_of(collection, e) == key_of(collection, added) and e == added for e in entries):
+                raise AlreadySaved(declared.noun, key_of(collection, added))
+            entries.append(added)
+            place["index"] = len(entries) - 1
+        else:
+            index = entry_index(document, collection, key)
+            if index is None:
+                raise EntryGone(declared.noun, key)
+            kept = {"key": key} if declared.keyed else {}
+            # A function of the current entry (an appraisal rule) runs here, under the lock.
+            new = entry(copy.deepcopy(entries[index])) if callable(entry) else entry
+            entries[index] = {**kept, **new}
+            place["index"] = index
+        place["key"] = key_of(collection, entries[place["index"]])
+
+    def precheck(locked: models.Partnership, document: dict[str, Any]) -> None:
+        if key is None and declared.keyed:
+            retired = set(
+                models.RetiredKey.objects.filter(partnership=locked, collection=collection).values_list(
+                    "key", flat=True
+                )
+            )
+            taken = {str(e.get("key")) for e in document.get(collection, [])} | retired
+            if new_key and ENTRY_KEY.fullmatch(new_key):
+                if new_key in taken:
+                    raise AlreadySaved(declared.noun, new_key)
+                place["key"] = new_key
+            else:
+                from .keys import new_key as draw
+
+                place["key"] = draw(taken)
+            return
+        if key is not None and not create_missing:
+            entry_in(document, collection, key)  # EntryGone before anything else
+            _seen_check(
+                Part(lambda d: entry_in(d, collection, key), _entry_stamp(collection, key)), seen, change
+            )(locked, document)
+
+    outcome = _edit(
+        partnership=partnership,
+        user=user,
+        change=change,
+        precheck=precheck,
+        only=frozenset({collection}),
+        fields_too=False,
+        path=lambda document: f"{collection}[{place.get('index', 0)}]",
+    )
+    outcome.key = place.get("key", key or "")
+    return outcome
 
 
-def _remove(stale: list[tuple[str, db.Model]], changes: Changes) -> None:
-    for label, obj in stale:
-        try:
-            with transaction.atomic():
-                obj.delete()
-        except ProtectedError:
+def entry_remove(
+    *, partnership: models.Partnership, user: Any, collection: str, key: str, seen: str | None = None
+) -> Outcome:
+    """Remove the entry with `key`, and what belongs to it (a funding stream's contributions). Refused,
+    with the reason, while other entries refer to it (a partner with funding streams). Raises EntryGone
+    when it is not there (removed already: nothing changes)."""
+    declared = BY_NAME[collection]
+
+    def change(document: dict[str, Any]) -> None:
+        index = entry_index(document, collection, key)
+        if index is None:
+            raise EntryGone(declared.noun, key)
+        found = dependants(document, collection, key)
+        if found.blocking:
             report = Report()
-            report.error(
-                "",
-                "in-use",
-                f"{label} is not in the file but other records depend on it, so it "
-                "cannot be removed; keep it in the file",
-            )
-            raise Refused(report) from None
-        changes.removed.append(label)
+            report.error(f"{collection}[{index}]", "in-use", found.reason)
+            raise Refused(report)
+        for other, keys in found.removed_with_it.items():
+            document[other] = [e for e in document.get(other, []) if key_of(other, e) not in keys]
+        del document[collection][index]
 
+    def precheck(locked: models.Partnership, document: dict[str, Any]) -> None:
+        current = entry_in(document, collection, key)
+        if seen is not None and fingerprint(current) != seen:
+            changed_by, changed_at = _entry_stamp(collection, key)(locked)
+            raise StaleEdit(changed_by=changed_by, changed_at=changed_at, current=current)
 
-def _apply(agreement: dict[str, Any]) -> tuple[models.Partnership, Changes]:
-    changes = Changes()
-    a = agreement
-    scalars = {
-        "name": a["name"],
-        "client_group": a["client_group"],
-        "area": a["area"],
-        "flexibilities": a["flexibilities"],
-        "agreement_date": a["agreement_date"],
-        "start_date": a["start_date"],
-        "review_date": a["review_date"],
-        "responsible_officer": a["responsible_officer"],
-        "overspend_rule": a["risk_share"]["overspend"],
-        "underspend_rule": a["risk_share"]["underspend"],
-        "fixed_shares": a["risk_share"]["fixed_shares"],
-        "eligibility": a["eligibility"],
-        "targets": _json_targets(a["targets"]),
-        "narrative": {
-            key: a[key]
-            for key in ("improvements", "health_outcomes", "joint_working", "staff_movement")
-            if a[key]
-        },
-    }
-    partnership = models.Partnership.objects.select_for_update().filter(slug=a["slug"]).first()
-    if partnership is None:
-        partnership = models.Partnership.objects.create(slug=a["slug"], **scalars)
-        changes.created.append(f"partnership {a['slug']}")
-    elif _set_fields(partnership, scalars):
-        partnership.save()
-        changes.changed.append(f"partnership {a['slug']}")
-    p = partnership
-
-    def keyed(
-        manager: Any,
-        name: str,
-        rows: list[tuple[Any, dict[str, Any]]],
-        model: type[db.Model],
-        key: Callable[[db.Model], Any] = lambda obj: obj.code,
-    ) -> list[tuple[str, db.Model]]:
-        return _sync(
-            existing=manager.all(),
-            key=key,
-            rows=rows,
-            create=lambda v: model(partnership=p, **v),
-            label=lambda k: f"{name} {k}",
-            changes=changes,
-        )
-
-    def positional(
-        manager: Any, name: str, rows: list[dict[str, Any]], model: type[db.Model]
-    ) -> list[tuple[str, db.Model]]:
-        return keyed(
-            manager,
-            name,
-            [(i + 1, {"position": i + 1, **row}) for i, row in enumerate(rows)],
-            model,
-            key=lambda obj: obj.position,
-        )
-
-    stale_partners = keyed(p.partners, "partner", [(x["code"], x) for x in a["partners"]], models.Partner)
-    partner = {x.code: x for x in p.partners.all()}
-    roles = {
-        "host_partner": partner.get(a["host_partner"] or ""),
-        "lead_commissioner": partner.get(a["lead_commissioner"] or ""),
-    }
-    if _set_fields(p, roles):
-        p.save()
-        if f"partnership {p.slug}" not in changes.created + changes.changed:
-            changes.changed.append(f"partnership {p.slug}")
-
-    stale_streams = keyed(
-        p.funding_streams,
-        "funding stream",
-        [(s["code"], {**s, "partner": partner[s["partner"]]}) for s in a["funding_streams"]],
-        models.FundingStream,
+    cascaded = {"funding_streams": frozenset({"funding_streams", "contributions"})}
+    return _edit(
+        partnership=partnership,
+        user=user,
+        change=change,
+        precheck=precheck,
+        only=cascaded.get(collection, frozenset({collection})),
+        fields_too=False,
     )
-    stream = {s.code: s for s in p.funding_streams.all()}
-    stale = keyed(
-        p.contributions,
-        "contribution",
-        [
-            (
-                f"{c['stream']} {c['year']}",
-                {
-                    "stream": stream[c["stream"]],
-                    "year": c["year"].start_year,
-                    "amount_pence": c["amount_pence"],
-                },
-            )
-            for c in a["contributions"]
-        ],
-        models.Contribution,
-        key=lambda obj: f"{obj.stream.code} {obj.financial_year}",
+
+
+# --- options appraisals: their rules (rules/appraisal.py) applied to one appraisal, under the lock ------
+
+
+def appraisal_criteria_set(
+    *, partnership: models.Partnership, user: Any, key: str, criteria: list[dict[str, Any]], seen: str | None
+) -> Outcome:
+    """Replace an appraisal's criteria; the options' scores on criteria no longer listed are removed."""
+    return entry_save(
+        partnership=partnership,
+        user=user,
+        collection="options_appraisals",
+        key=key,
+        entry=lambda appraisal: appraisal_rules.with_criteria(appraisal, criteria),
+        seen=seen,
     )
-    _remove(stale, changes)
-    _remove(
-        positional(
-            p.stated_totals,
-            "stated total",
-            [
-                {"year": t["year"].start_year, "amount_pence": t["amount_pence"], "source": t["source"]}
-                for t in a["stated_totals"]
-            ],
-            models.StatedTotal,
+
+
+def appraisal_option_save(
+    *,
+    partnership: models.Partnership,
+    user: Any,
+    key: str,
+    option_key: str | None,
+    option: dict[str, Any],
+    seen: str | None,
+    token: str | None = None,
+) -> Outcome:
+    """Add an option (`option_key` None; `token` becomes its key, so a second submission adds nothing) or
+    change one; changing the preferred option's code keeps it preferred."""
+    from .keys import new_key
+
+    def change(appraisal: dict[str, Any]) -> dict[str, Any]:
+        keys = {str(o.get("key")) for o in appraisal.get("options", [])}
+        if option_key is None and token and token in keys:
+            raise AlreadySaved("option", token)
+        if option_key is not None and option_key not in keys:
+            raise EntryGone("option", option_key)
+        chosen = option_key or (token if token and ENTRY_KEY.fullmatch(token) else new_key(keys))
+        return appraisal_rules.with_option(appraisal, chosen, option)
+
+    return entry_save(
+        partnership=partnership, user=user, collection="options_appraisals", key=key, entry=change, seen=seen
+    )
+
+
+def appraisal_option_remove(
+    *, partnership: models.Partnership, user: Any, key: str, option_key: str
+) -> Outcome:
+    """Remove an option with its scores; if it was the preferred option, no option is preferred now."""
+
+    def change(appraisal: dict[str, Any]) -> dict[str, Any]:
+        if option_key not in {o.get("key") for o in appraisal.get("options", [])}:
+            raise EntryGone("option", option_key)
+        return appraisal_rules.without_option(appraisal, option_key)
+
+    return entry_save(
+        partnership=partnership, user=user, collection="options_appraisals", key=key, entry=change
+    )
+
+
+def appraisal_decision_set(
+    *,
+    partnership: models.Partnership,
+    user: Any,
+    key: str,
+    preferred: str,
+    reasons: list[str],
+    decision: dict[str, Any],
+    seen: str | None,
+) -> Outcome:
+    """Record the preferred option, the reasons and the decision; the checker refuses an unknown option."""
+    return entry_save(
+        partnership=partnership,
+        user=user,
+        collection="options_appraisals",
+        key=key,
+        entry=lambda appraisal: appraisal_rules.with_decision(
+            appraisal, preferred=preferred, reasons=reasons, decision=decision
         ),
-        changes,
+        seen=seen,
     )
-    _remove(
-        keyed(p.modalities, "modality", [(m["code"], m) for m in a["modalities"]], models.Modality), changes
-    )
-    _remove(
-        keyed(p.providers, "provider", [(x["code"], x) for x in a["providers"]], models.Provider), changes
-    )
-    for manager, name, rows, model in (
-        (p.aims, "aim", [{"text": text} for text in a["aims"]], models.Aim),
-        (p.outcomes, "outcome", [{"text": text} for text in a["outcomes"]], models.Outcome),
-        (p.milestones, "milestone", a["milestones"], models.Milestone),
-        (p.approvals, "approval", a["approvals"], models.Approval),
-        (p.consultation, "consultation entry", a["consultation"], models.ConsultationEntry),
-        (
-            p.board,
-            "board member",
-            [{**b, "represents": partner.get(b["represents"] or "")} for b in a["board"]],
-            models.BoardMember,
-        ),
-        (
-            p.options_appraisals,
-            "options appraisal",
-            [
-                {
-                    **o,
-                    "decision": {
-                        k: (v.isoformat() if isinstance(v, date) else v)
-                        for k, v in o["decision"].items()
-                        if v not in (None, "")
-                    },
-                }
-                for o in a["options_appraisals"]
-            ],
-            models.OptionsAppraisal,
-        ),
-    ):
-        _remove(positional(manager, name, rows, model), changes)
-    _remove(
-        keyed(
-            p.governance_items,
-            "governance item",
-            [(g["item"], g) for g in a["governance"]],
-            models.GovernanceItem,
-            key=lambda obj: obj.item,
-        ),
-        changes,
-    )
-    _remove(stale_streams, changes)  # after the contributions and board members that pointed at them
-    _remove(stale_partners, changes)
-    return p, changes
 
 
 # --- memberships --------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
-"""Partnership pages. Reading pages in views/pages.py, forms in views/edit.py, documents (notification
-form HTML/PDF, YAML export) in views/documents.py, options appraisals in views/appraisals.py, the audit
-trail in views/audit.py, members and roles in views/members.py."""
+"""Partnership pages. Entries are addressed by their stable keys (a partner by its code, a contribution by
+stream and year, the rest by a generated key), never by their place in a list. Reading pages are in
+views/pages.py, forms in views/edit/, documents in views/documents.py, options appraisals in
+views/appraisals.py, the audit trail in views/audit.py, members and roles in views/members.py."""
 
 from django.urls import path
 
 from .views import appraisals, audit, documents, edit, members, pages
+
+YEAR = "<str:year>"  # a financial year, 2003-04: the checker and forms read it, a bad one is a 404
 
 app_name = "partnerships"
 urlpatterns = [
@@ -12,50 +15,71 @@ urlpatterns = [
     path("<slug:slug>/", pages.OverviewPage.as_view(), name="overview"),
     path("<slug:slug>/details/", edit.DetailsForm.as_view(), name="edit-details"),
     path("<slug:slug>/partners/add/", edit.PartnerForm.as_view(), name="add-partner"),
-    path("<slug:slug>/partners/<str:code>/", edit.PartnerForm.as_view(), name="edit-partner"),
+    path("<slug:slug>/partners/<str:key>/", edit.PartnerForm.as_view(), name="edit-partner"),
+    path("<slug:slug>/partners/<str:key>/remove/", edit.RemovePartner.as_view(), name="remove-partner"),
     path("<slug:slug>/contributions/", pages.ContributionsPage.as_view(), name="contributions"),
     path("<slug:slug>/contributions/add/", edit.ContributionForm.as_view(), name="add-contribution"),
-    path("<slug:slug>/contributions/<int:index>/", edit.ContributionForm.as_view(), name="edit-contribution"),
+    path(
+        f"<slug:slug>/contributions/<str:stream>/{YEAR}/",
+        edit.ContributionForm.as_view(),
+        name="edit-contribution",
+    ),
+    path(
+        f"<slug:slug>/contributions/<str:stream>/{YEAR}/remove/",
+        edit.RemoveContribution.as_view(),
+        name="remove-contribution",
+    ),
     path("<slug:slug>/streams/add/", edit.StreamForm.as_view(), name="add-stream"),
-    path("<slug:slug>/streams/<str:code>/", edit.StreamForm.as_view(), name="edit-stream"),
+    path("<slug:slug>/streams/<str:key>/", edit.StreamForm.as_view(), name="edit-stream"),
+    path("<slug:slug>/streams/<str:key>/remove/", edit.RemoveStream.as_view(), name="remove-stream"),
     path("<slug:slug>/aims/", pages.AimsPage.as_view(), name="aims"),
     path("<slug:slug>/aims/edit/", edit.AimsForm.as_view(), name="edit-aims"),
     path("<slug:slug>/milestones/add/", edit.MilestoneForm.as_view(), name="add-milestone"),
-    path("<slug:slug>/milestones/<int:index>/", edit.MilestoneForm.as_view(), name="edit-milestone"),
+    path("<slug:slug>/milestones/<str:key>/", edit.MilestoneForm.as_view(), name="edit-milestone"),
+    path("<slug:slug>/milestones/<str:key>/remove/", edit.RemoveMilestone.as_view(), name="remove-milestone"),
     path("<slug:slug>/governance/", pages.GovernancePage.as_view(), name="governance"),
     path("<slug:slug>/governance/<str:item>/", edit.GovernanceItemForm.as_view(), name="edit-governance"),
     path("<slug:slug>/approvals/", pages.ApprovalsPage.as_view(), name="approvals"),
     path("<slug:slug>/approvals/add/", edit.ApprovalForm.as_view(), name="add-approval"),
-    path("<slug:slug>/approvals/<int:index>/", edit.ApprovalForm.as_view(), name="edit-approval"),
+    path("<slug:slug>/approvals/<str:key>/", edit.ApprovalForm.as_view(), name="edit-approval"),
+    path("<slug:slug>/approvals/<str:key>/remove/", edit.RemoveApproval.as_view(), name="remove-approval"),
     path("<slug:slug>/consultation/", pages.ConsultationPage.as_view(), name="consultation"),
     path("<slug:slug>/consultation/add/", edit.ConsultationForm.as_view(), name="add-consultation"),
-    path("<slug:slug>/consultation/<int:index>/", edit.ConsultationForm.as_view(), name="edit-consultation"),
+    path("<slug:slug>/consultation/<str:key>/", edit.ConsultationForm.as_view(), name="edit-consultation"),
+    path(
+        "<slug:slug>/consultation/<str:key>/remove/",
+        edit.RemoveConsultation.as_view(),
+        name="remove-consultation",
+    ),
     path("<slug:slug>/board/", pages.BoardPage.as_view(), name="board"),
     path("<slug:slug>/board/add/", edit.BoardMemberForm.as_view(), name="add-board-member"),
-    path("<slug:slug>/board/<int:index>/", edit.BoardMemberForm.as_view(), name="edit-board-member"),
+    path("<slug:slug>/board/<str:key>/", edit.BoardMemberForm.as_view(), name="edit-board-member"),
+    path("<slug:slug>/board/<str:key>/remove/", edit.RemoveBoardMember.as_view(), name="remove-board-member"),
     path("<slug:slug>/appraisals/", appraisals.AppraisalListPage.as_view(), name="appraisals"),
     path("<slug:slug>/appraisals/add/", appraisals.AppraisalForm.as_view(), name="add-appraisal"),
-    path("<slug:slug>/appraisals/<int:index>/", appraisals.AppraisalPage.as_view(), name="appraisal"),
+    path("<slug:slug>/appraisals/<str:key>/", appraisals.AppraisalPage.as_view(), name="appraisal"),
+    path("<slug:slug>/appraisals/<str:key>/edit/", appraisals.AppraisalForm.as_view(), name="edit-appraisal"),
     path(
-        "<slug:slug>/appraisals/<int:index>/edit/", appraisals.AppraisalForm.as_view(), name="edit-appraisal"
+        "<slug:slug>/appraisals/<str:key>/remove/",
+        appraisals.RemoveAppraisal.as_view(),
+        name="remove-appraisal",
     ),
     path(
-        "<slug:slug>/appraisals/<int:index>/criteria/",
-        appraisals.CriteriaForm.as_view(),
-        name="edit-criteria",
+        "<slug:slug>/appraisals/<str:key>/criteria/", appraisals.CriteriaForm.as_view(), name="edit-criteria"
     ),
+    path("<slug:slug>/appraisals/<str:key>/options/add/", appraisals.OptionForm.as_view(), name="add-option"),
     path(
-        "<slug:slug>/appraisals/<int:index>/options/add/", appraisals.OptionForm.as_view(), name="add-option"
-    ),
-    path(
-        "<slug:slug>/appraisals/<int:index>/options/<int:option>/",
+        "<slug:slug>/appraisals/<str:key>/options/<str:option>/",
         appraisals.OptionForm.as_view(),
         name="edit-option",
     ),
     path(
-        "<slug:slug>/appraisals/<int:index>/decision/",
-        appraisals.DecisionForm.as_view(),
-        name="edit-decision",
+        "<slug:slug>/appraisals/<str:key>/options/<str:option>/remove/",
+        appraisals.RemoveOption.as_view(),
+        name="remove-option",
+    ),
+    path(
+        "<slug:slug>/appraisals/<str:key>/decision/", appraisals.DecisionForm.as_view(), name="edit-decision"
     ),
     path(
         "<slug:slug>/notification-form/", documents.NotificationFormPage.as_view(), name="notification-form"

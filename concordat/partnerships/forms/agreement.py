@@ -280,8 +280,8 @@ class ContributionForm(AgreementForm):
         error_messages={"required": "Enter the planned amount"},
     )
 
-    def __init__(self, *args: Any, position: int | None = None, **kwargs: Any) -> None:
-        self.position = position  # of the contribution being changed; None when adding one
+    def __init__(self, *args: Any, current_key: str | None = None, **kwargs: Any) -> None:
+        self.current_key = current_key  # "STREAM YYYY-YY" of the contribution being changed; None when adding
         super().__init__(*args, **kwargs)
 
     def prepare(self) -> None:
@@ -301,8 +301,9 @@ class ContributionForm(AgreementForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         stream, year = data.get("stream"), data.get("year")
-        for index, line in enumerate(self.document.get("contributions", [])):
-            if index != self.position and line.get("stream") == stream and line.get("year") == str(year):
+        for line in self.document.get("contributions", []):
+            key = f"{line.get('stream')} {line.get('year')}"
+            if key != self.current_key and line.get("stream") == stream and line.get("year") == str(year):
                 self.add_error(
                     "year", f"The {stream} stream already has a contribution for {year}: change that one"
                 )

@@ -11,17 +11,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from concordat.core.codes import GSS, LOCAL_CODE, MODALITY, SLUG, is_org_code
+from concordat.core.codes import ENTRY_KEY, GSS, LOCAL_CODE, MODALITY, SLUG, is_org_code
 from concordat.core.problems import Report
 
 from . import vocabulary as words
 from .appraisal import SCORES, WEIGHTS
+from .known_keys import unknown_keys
 from .reader import Reader, at, unstorable_text
 from .reconcile import stated_total_mismatches
 
 PURPOSE = MODALITY  # spend purposes are lower-case words with hyphens, like modality codes
 # The longest single-line texts the tables hold (models.py); longer prose is unlimited.
 NAME, LONG, ADDRESS, OPTION_CODE = 200, 300, 400, 32
+KEY = 40  # an entry's stable key (core.codes.ENTRY_KEY)
 
 
 @dataclass
@@ -136,7 +138,39 @@ def check_agreement(document: object, *, today: date) -> Checked:
 
     for index, problem in stated_total_mismatches(out["stated_totals"], out["contributions"]):
         report.warn(at(at("stated_totals", index), "amount"), "stated-total-mismatch", problem)
+    for path, message in unknown_keys(doc):
+        report.warn(path, "unknown-key", message)
+    for name in ("stated_totals", "milestones", "approvals", "consultation", "board", "options_appraisals"):
+        _keys(read, doc, name, out[name])
     return Checked(report, out)
+
+
+def _keys(read: Reader, doc: dict[str, Any], name: str, checked: list[dict[str, Any]]) -> None:
+    """The optional stable `key` of each entry (and of each option of an appraisal): the system's pattern,
+    unique within its list. Entries that fail stay keyless (the loader matches them as it would)."""
+
+    def one(item: Any, path: str, seen: set[str]) -> str | None:
+        if not isinstance(item, dict) or "key" not in item:
+            return None
+        key = read.check_pattern(item["key"], at(path, "key"), ENTRY_KEY, what="key")
+        if key is not None and _duplicate(read, seen, key, at(path, "key"), "key"):
+            return None
+        return key
+
+    entries = doc.get(name) if isinstance(doc.get(name), list) else []
+    dicts = [(index, item) for index, item in enumerate(entries) if isinstance(item, dict)]
+    seen: set[str] = set()
+    for (index, item), entry in zip(dicts, checked, strict=False):
+        key = one(item, at(name, index), seen)
+        if key:
+            entry["key"] = key
+        if name == "options_appraisals" and isinstance(item.get("options"), list):
+            option_seen: set[str] = set()
+            options = [(i, o) for i, o in enumerate(item["options"]) if isinstance(o, dict)]
+            for (i, option), checked_option in zip(options, entry["options"], strict=False):
+                option_key = one(option, at(at(at(name, index), "options"), i), option_seen)
+                if option_key:
+                    checked_option["key"] = option_key
 
 
 def _duplicate(read: Reader, seen: set[Any], value: Any, path: str, what: str) -> bool:

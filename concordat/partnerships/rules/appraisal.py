@@ -53,3 +53,51 @@ def rank_options(
         rank = ranked[-1].rank if ranked and ranked[-1].weighted_score == score else place
         ranked.append(RankedOption(rank, str(option["code"]), str(option.get("name", "")), score, maximum))
     return ranked
+
+
+# --- the appraisal's own rules, as pure functions of the appraisal entry (services.appraisal_*) ---------
+
+
+def with_criteria(appraisal: dict[str, Any], criteria: list[dict[str, Any]]) -> dict[str, Any]:
+    """The criteria replaced; an option's score on a criterion no longer listed goes with it."""
+    names = {criterion["name"] for criterion in criteria}
+    return {
+        **appraisal,
+        "criteria": criteria,
+        "options": [
+            {**option, "scores": {n: s for n, s in option.get("scores", {}).items() if n in names}}
+            for option in appraisal.get("options", [])
+        ],
+    }
+
+
+def with_option(appraisal: dict[str, Any], key: str, option: dict[str, Any]) -> dict[str, Any]:
+    """The option with `key` added or replaced. Changing the preferred option's code keeps it preferred."""
+    options = list(appraisal.get("options", []))
+    new = {"key": key, **{k: v for k, v in option.items() if k != "key"}}
+    index = next((i for i, o in enumerate(options) if o.get("key") == key), None)
+    result = dict(appraisal)
+    if index is None:
+        options.append(new)
+    else:
+        old_code = options[index].get("code")
+        options[index] = new
+        if appraisal.get("preferred") and appraisal.get("preferred") == old_code:
+            result["preferred"] = new.get("code")
+    result["options"] = options
+    return result
+
+
+def without_option(appraisal: dict[str, Any], key: str) -> dict[str, Any]:
+    """The option with `key` removed, and the preference for it with it (there is nothing left to prefer)."""
+    gone = next((o for o in appraisal.get("options", []) if o.get("key") == key), None)
+    result = {**appraisal, "options": [o for o in appraisal.get("options", []) if o.get("key") != key]}
+    if gone is not None and appraisal.get("preferred") == gone.get("code"):
+        result.pop("preferred", None)
+    return result
+
+
+def with_decision(
+    appraisal: dict[str, Any], *, preferred: str, reasons: list[str], decision: dict[str, Any]
+) -> dict[str, Any]:
+    return {**appraisal, "preferred": preferred, "reasons": reasons, "decision": decision}

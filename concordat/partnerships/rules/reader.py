@@ -108,8 +108,13 @@ class Reader:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.wrong_type(at(path, key), "text", value)
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            # A decimal number read as text would lose its written form (1.50 -> "1.5"): ask for quotes.
+            self.report.error(
+                at(path, key),
+                "type",
+                f"{at(path, key)} must be text, not {describe(value)}: put it in quotes",
+            )
             return None
         text = str(value).strip()
         if required and not text:

@@ -1,8 +1,8 @@
 """Options appraisals: the options, the weighted criteria, the scores, the ranking they give
 (rules.appraisal), and the option the partnership preferred, with its reasons and the decision it led to.
 
-Appraisals and their options are addressed by their position in the agreement document (0 is the first),
-as the forms edit them there: `document["options_appraisals"][index]["options"][option]`.
+Appraisals and their options are addressed by their stable keys; each form calls one appraisal service
+(services.appraisal_*), where the appraisal's rules live.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from django import forms
 from django.http import Http404
 from django.urls import reverse
 
-from ..document import export_agreement
+from .. import services
+from ..errors import EntryGone
 from ..forms import appraisals as entry
 from ..models import OptionsAppraisal
 from ..rules.appraisal import RankedOption, maximum_score, rank_options
 from .base import AgreementFormView, PartnershipPage
+from .edit.entries import RemoveEntryView
 
 COLLECTION = "options_appraisals"
 
@@ -35,7 +37,7 @@ def _date(value: Any) -> date | None:
 
 @dataclass
 class OptionRow:
-    index: int
+    key: str
     code: str
     name: str
     description: str
@@ -76,12 +78,12 @@ def verdict(ranking: list[RankedOption], preferred: str) -> Verdict | None:
     return Verdict(True, f"The preferred option {preferred} is also the top-ranked one, with {score}.")
 
 
-def appraisal_at(partnership: Any, index: int) -> OptionsAppraisal:
-    """The appraisal at `index` in the agreement's order, or 404."""
-    appraisals = list(partnership.options_appraisals.all())
-    if not 0 <= index < len(appraisals):
+def appraisal_at(partnership: Any, key: str) -> OptionsAppraisal:
+    """The appraisal with `key`, or 404."""
+    appraisal = partnership.options_appraisals.filter(key=key).first()
+    if appraisal is None:
         raise Http404("No such options appraisal")
-    return appraisals[index]
+    return appraisal
 
 
 def appraisal_view(appraisal: OptionsAppraisal) -> dict[str, Any]:
@@ -90,12 +92,12 @@ def appraisal_view(appraisal: OptionsAppraisal) -> dict[str, Any]:
     ranking = rank_options(criteria, appraisal.options)
     by_code = {option.code: option for option in ranking}
     rows = []
-    for index, option in enumerate(appraisal.options):
+    for option in appraisal.options:
         ranked = by_code[str(option["code"])]
         scores = option.get("scores", {})
         rows.append(
             OptionRow(
-                index,
+                str(option.get("key", "")),
                 str(option["code"]),
                 option.get("name", ""),
                 option.get("description", ""),
@@ -133,10 +135,7 @@ class AppraisalListPage(PartnershipPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["appraisals"] = [
-            {"index": index, **appraisal_view(appraisal)}
-            for index, appraisal in enumerate(self.partnership.options_appraisals.all())
-        ]
+        context["appraisals"] = [appraisal_view(a) for a in self.partnership.options_appraisals.all()]
         return context
 
 
@@ -145,11 +144,11 @@ class AppraisalPage(PartnershipPage):
     section = "partnerships:appraisals"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        index = self.kwargs["index"]
-        appraisal = appraisal_at(self.partnership, index)
+        key = self.kwargs["key"]
+        appraisal = appraisal_at(self.partnership, key)
         self.page_title = appraisal.title
         context = super().get_context_data(**kwargs)
-        context.update(appraisal_view(appraisal), index=index)
+        context.update(appraisal_view(appraisal), key=key)
         context["breadcrumbs"].append(
             {
                 "href": reverse("partnerships:appraisals", args=[self.partnership.slug]),
@@ -163,72 +162,55 @@ class AppraisalPage(PartnershipPage):
 
 
 class AppraisalFormView(AgreementFormView):
-    """A form on one appraisal (`index` in the URL; none: a new appraisal). The agreement document is read
-    once per request for the form's initial values and choices; an index that names no appraisal is a 404."""
+    """A form on one appraisal (`key` in the URL; none: a new appraisal). What the page showed (`seen`) is
+    the whole appraisal, so a save is refused when anyone changed any part of it meanwhile."""
 
     section = "partnerships:appraisals"
     template_name = "partnerships/agreement_form.html"
-    document: dict[str, Any]
-    current: dict[str, Any]
 
     @property
-    def index(self) -> int | None:
-        return self.kwargs.get("index")
+    def key(self) -> str | None:
+        return self.kwargs.get("key")
 
-    def load(self) -> None:
-        if hasattr(self, "document"):
-            return
-        self.document = export_agreement(self.partnership)
-        appraisals = self.document.get(COLLECTION, [])
-        if self.index is None:
-            self.current = {}
-        elif 0 <= self.index < len(appraisals):
-            self.current = appraisals[self.index]
-        else:
-            raise Http404("No such options appraisal")
+    @property
+    def appraisal(self) -> dict[str, Any]:
+        return self.current(self.document) or {}
+
+    def current(self, document: dict[str, Any]) -> Any:
+        if self.key is None:
+            return None
+        try:
+            return services.entry_in(document, "options_appraisals", self.key)
+        except EntryGone:
+            raise Http404("No such options appraisal") from None
 
     def get_initial(self) -> dict[str, Any]:
-        self.load()
-        return self.initial_from(self.current)
+        return self.initial_from(self.appraisal)
 
     def initial_from(self, appraisal: dict[str, Any]) -> dict[str, Any]:
         return {}
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs.update(document=self.document, adding=self.index is None)
-        return kwargs
-
-    def appraisal_in(self, document: dict[str, Any]) -> dict[str, Any]:
-        """The appraisal being edited, in the fresh document `edit` receives."""
-        appraisals = document.get(COLLECTION, [])
-        if self.index is None or not 0 <= self.index < len(appraisals):  # removed since the form was shown
-            raise Http404("No such options appraisal")
-        return appraisals[self.index]
-
-    def prefix_for_problems(self) -> str:
-        return f"{COLLECTION}[{self.index}]"
-
     def get_success_url(self) -> str:
-        if self.index is None:
+        key = getattr(self, "saved_key", None) or self.key
+        if key is None:
             return reverse("partnerships:appraisals", args=[self.partnership.slug])
-        return reverse("partnerships:appraisal", args=[self.partnership.slug, self.index])
+        return reverse("partnerships:appraisal", args=[self.partnership.slug, key])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        if self.current.get("title"):
-            context["intro"] = f"Options appraisal: {self.current['title']}"
+        if self.appraisal.get("title"):
+            context["intro"] = f"Options appraisal: {self.appraisal['title']}"
         context["breadcrumbs"].append(
             {
                 "href": reverse("partnerships:appraisals", args=[self.partnership.slug]),
                 "text": "Options appraisals",
             }
         )
-        if self.index is not None:
+        if self.key is not None:
             context["breadcrumbs"].append(
                 {
-                    "href": reverse("partnerships:appraisal", args=[self.partnership.slug, self.index]),
-                    "text": self.current.get("title", ""),
+                    "href": reverse("partnerships:appraisal", args=[self.partnership.slug, self.key]),
+                    "text": self.appraisal.get("title", ""),
                 }
             )
         return context
@@ -239,38 +221,39 @@ class AppraisalForm(AppraisalFormView):
 
     form_class = entry.AppraisalTitleForm
 
+    @property
+    def adding(self) -> bool:  # type: ignore[override]
+        return self.key is None
+
     @property  # type: ignore[override]
     def page_title(self) -> str:
-        return "Add an options appraisal" if self.index is None else "Change the title and question"
+        return "Add an options appraisal" if self.key is None else "Change the title and question"
 
     @property
     def success_message(self) -> str:  # type: ignore[override]
-        return "Options appraisal added" if self.index is None else "Options appraisal saved"
+        return "Options appraisal added" if self.key is None else "Options appraisal saved"
 
     def initial_from(self, appraisal: dict[str, Any]) -> dict[str, Any]:
         return {"title": appraisal.get("title", ""), "question": appraisal.get("question", "")}
 
-    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
+    def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
         fields = {"title": data["title"], "question": data["question"]}
-        if self.index is None:
-            appraisals = document.setdefault(COLLECTION, [])
-            self.added = len(appraisals)
-            appraisals.append({key: value for key, value in fields.items() if value})
-        else:
-            appraisal = self.appraisal_in(document)
-            appraisal.update(fields)
-            if not appraisal["question"]:
-                del appraisal["question"]
 
-    def prefix_for_problems(self) -> str:
-        index = getattr(self, "added", self.index)
-        return f"{COLLECTION}[{index}]" if index is not None else ""
+        def change(appraisal: dict[str, Any]) -> dict[str, Any]:
+            changed = {**appraisal, **fields}
+            return {key: value for key, value in changed.items() if value not in ("", None)}
 
-    def get_success_url(self) -> str:
-        index = getattr(self, "added", self.index)
-        if index is None:
-            return super().get_success_url()
-        return reverse("partnerships:appraisal", args=[self.partnership.slug, index])
+        outcome = services.entry_save(
+            partnership=self.partnership,
+            user=self.request.user,
+            collection="options_appraisals",
+            key=self.key,
+            entry=change,
+            seen=seen,
+            new_key=token,
+        )
+        self.saved_key = outcome.key or None
+        return outcome
 
 
 class CriteriaForm(AppraisalFormView):
@@ -283,14 +266,15 @@ class CriteriaForm(AppraisalFormView):
     def initial_from(self, appraisal: dict[str, Any]) -> dict[str, Any]:
         return {"criteria": entry.criteria_lines(appraisal.get("criteria", []))}
 
-    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
-        appraisal = self.appraisal_in(document)
-        appraisal["criteria"] = data["criteria"]
-        names = {criterion["name"] for criterion in data["criteria"]}
-        for option in appraisal.get("options", []):
-            option["scores"] = {
-                name: score for name, score in option.get("scores", {}).items() if name in names
-            }
+    def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
+        assert self.key is not None
+        return services.appraisal_criteria_set(
+            partnership=self.partnership,
+            user=self.request.user,
+            key=self.key,
+            criteria=data["criteria"],
+            seen=seen,
+        )
 
 
 class OptionForm(AppraisalFormView):
@@ -299,66 +283,119 @@ class OptionForm(AppraisalFormView):
     form_class = entry.OptionEntryForm
 
     @property
-    def option(self) -> int | None:
+    def option_key(self) -> str | None:
         return self.kwargs.get("option")
 
-    def load(self) -> None:
-        if hasattr(self, "document"):
-            return
-        super().load()
-        options = self.current.get("options", [])
-        if self.option is not None and not 0 <= self.option < len(options):
+    @property
+    def adding(self) -> bool:  # type: ignore[override]
+        return self.option_key is None
+
+    @property
+    def current_option(self) -> dict[str, Any]:
+        if self.option_key is None:
+            return {}
+        option = next((o for o in self.appraisal.get("options", []) if o.get("key") == self.option_key), None)
+        if option is None:
             raise Http404("No such option")
-        self.current_option = options[self.option] if self.option is not None else {}
+        return option
 
     @property  # type: ignore[override]
     def page_title(self) -> str:
         return (
-            "Add an option" if self.option is None else f"Change option {self.current_option.get('code', '')}"
+            "Add an option"
+            if self.option_key is None
+            else f"Change option {self.current_option.get('code', '')}"
         )
 
     @property
     def success_message(self) -> str:  # type: ignore[override]
-        return "Option added" if self.option is None else "Option saved"
+        return "Option added" if self.option_key is None else "Option saved"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs.update(criteria=list(self.current.get("criteria", [])), adding=self.option is None)
+        kwargs.update(criteria=list(self.appraisal.get("criteria", [])))
         return kwargs
 
     def initial_from(self, appraisal: dict[str, Any]) -> dict[str, Any]:
-        if self.option is None:
+        if self.option_key is None:
             return {}
         return entry.option_initial(self.current_option, list(appraisal.get("criteria", [])))
 
-    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
-        appraisal = self.appraisal_in(document)
-        options = appraisal.setdefault("options", [])
+    def form_valid(self, form: forms.Form) -> Any:
+        self.scores = form.scores()  # type: ignore[attr-defined]
+        return super().form_valid(form)
+
+    def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
+        assert self.key is not None
         option = {
             "code": data["code"],
             "name": data["name"],
             "description": data["description"],
             "scores": self.scores,
         }
-        option = {key: value for key, value in option.items() if value not in ("", None)}
-        if self.option is None:
-            self.position = len(options)
-            options.append(option)
-            return
-        if not 0 <= self.option < len(options):
-            raise Http404("No such option")
-        self.position = self.option
-        old_code = options[self.option].get("code")
-        options[self.option] = option
-        if old_code != data["code"] and appraisal.get("preferred") == old_code:
-            appraisal["preferred"] = data["code"]  # renaming the preferred option keeps it preferred
+        outcome = services.appraisal_option_save(
+            partnership=self.partnership,
+            user=self.request.user,
+            key=self.key,
+            option_key=self.option_key,
+            option={k: v for k, v in option.items() if v not in ("", None)} | {"scores": self.scores},
+            seen=seen,
+            token=token,
+        )
+        return outcome
 
-    def form_valid(self, form: forms.Form) -> Any:
-        self.scores = form.scores()  # type: ignore[attr-defined]
-        return super().form_valid(form)
+    def field_for_problem(self, path: str, outcome: services.Outcome) -> str | None:
+        options = self.appraisal.get("options", [])
+        index = next((i for i, o in enumerate(options) if o.get("key") == self.option_key), len(options))
+        prefix = f"{outcome.path}.options[{index}]"
+        if not path.startswith(prefix + "."):
+            return None
+        return path[len(prefix) + 1 :].split(".")[0].split("[")[0] or None
 
-    def prefix_for_problems(self) -> str:
-        return f"{COLLECTION}[{self.index}].options[{getattr(self, 'position', self.option)}]"
+
+class RemoveOption(RemoveEntryView):
+    """Remove one option of an appraisal, with its scores (and the preference for it)."""
+
+    collection = "options_appraisals"
+    section = "partnerships:appraisals"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        appraisal = services.entry_in(
+            services.export_agreement(self.partnership), self.collection, self.entry_key()
+        )
+        option = next(
+            (o for o in appraisal.get("options", []) if o.get("key") == self.kwargs["option"]), None
+        )
+        if option is None:
+            raise EntryGone("option", self.kwargs["option"])
+        context.update(
+            noun="option",
+            what=f"option {option.get('code')} ({option.get('name', '')})",
+            also=["its scores"]
+            + (["the preference for it"] if appraisal.get("preferred") == option.get("code") else []),
+            refusal="",
+            page_title=f"Remove option {option.get('code')}",
+            seen=services.fingerprint(appraisal),
+            cancel_url=self.success_url(),
+        )
+        return context
+
+    def success_url(self) -> str:
+        return reverse("partnerships:appraisal", args=[self.partnership.slug, self.entry_key()])
+
+    def remove(self, seen: str | None) -> services.Outcome:
+        return services.appraisal_option_remove(
+            partnership=self.partnership,
+            user=self.request.user,
+            key=self.entry_key(),
+            option_key=self.kwargs["option"],
+        )
+
+
+class RemoveAppraisal(RemoveEntryView):
+    collection = "options_appraisals"
+    section = "partnerships:appraisals"
 
 
 class DecisionForm(AppraisalFormView):
@@ -370,18 +407,24 @@ class DecisionForm(AppraisalFormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["options"] = list(self.current.get("options", []))
+        kwargs["options"] = list(self.appraisal.get("options", []))
         return kwargs
 
     def initial_from(self, appraisal: dict[str, Any]) -> dict[str, Any]:
         return entry.decision_initial(appraisal)
 
-    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
-        appraisal = self.appraisal_in(document)
-        appraisal["preferred"] = data["preferred"]
-        appraisal["reasons"] = data["reasons"]
-        appraisal["decision"] = self.decision
-
     def form_valid(self, form: forms.Form) -> Any:
         self.decision = form.decision()  # type: ignore[attr-defined]
         return super().form_valid(form)
+
+    def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
+        assert self.key is not None
+        return services.appraisal_decision_set(
+            partnership=self.partnership,
+            user=self.request.user,
+            key=self.key,
+            preferred=data["preferred"],
+            reasons=data["reasons"],
+            decision=self.decision,
+            seen=seen,
+        )

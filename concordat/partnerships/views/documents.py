@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from concordat.core import clock
 from concordat.core.audit import record_access
 from concordat.documents.pdf import pdf_response
 
-from .. import selectors, services
+from .. import selectors
 from ..document import dump_yaml, export_agreement
 from ..models import Partnership
 from .base import PartnershipPage, partnership_for
@@ -40,7 +41,7 @@ def notification_form_context(partnership: Partnership, *, today: date | None = 
         "lead_commissioner": next((row.partner for row in partners if row.is_lead), None),
         "aims": [aim.text for aim in p.aims.all()],
         "outcomes": [outcome.text for outcome in p.outcomes.all()],
-        "milestones": selectors.milestones(p, today=today or services.today()),
+        "milestones": selectors.milestones(p, today=today or clock.today()),
         "improvements": p.narrative.get("improvements", []),
         "consultation": list(p.consultation.all()),
         "staff_movement": p.narrative.get("staff_movement", ""),

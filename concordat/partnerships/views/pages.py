@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .. import selectors, services
+from concordat.core import clock
+
+from .. import selectors
 from ..rules import vocabulary as words
 from .base import PartnershipPage, navigation
 
@@ -69,7 +71,7 @@ class AimsPage(PartnershipPage):
         context.update(
             aims=p.aims.all(),
             outcomes=p.outcomes.all(),
-            milestones=selectors.milestones(p, today=services.today()),
+            milestones=selectors.milestones(p, today=clock.today()),
         )
         return context
 

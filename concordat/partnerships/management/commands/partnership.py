@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from concordat.core import clock
 from concordat.core.cli import emit
 from concordat.core.problems import Report
 from concordat.partnerships import services
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             )
             emit(self.stdout, report, as_json=options["json"], extra=nothing)
         if action == "check":
-            checked = check_agreement(document, today=services.today())
+            checked = check_agreement(document, today=clock.today())
             verdict = "valid" if checked.report.valid else "not valid"
             emit(
                 self.stdout,

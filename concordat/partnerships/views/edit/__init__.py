@@ -1,9 +1,25 @@
-"""The forms that change the agreement, one module per part of it. Every one edits the agreement as a
-document and hands it to services.agreement_edit, which checks it whole and loads it (views/base.py)."""
+"""The forms that change the agreement, one module per part of it. Each calls one service of
+services.py with what the page showed (`seen`), so a stale save is refused; removals go through a
+confirmation page (entries.RemoveEntryView)."""
 
-from .agreement import AimsForm, DetailsForm, GovernanceItemForm, MilestoneForm, PartnerForm
-from .contributions import ContributionForm, StreamForm
-from .records import ApprovalForm, BoardMemberForm, ConsultationForm
+from .agreement import (
+    AimsForm,
+    DetailsForm,
+    GovernanceItemForm,
+    MilestoneForm,
+    PartnerForm,
+    RemoveMilestone,
+    RemovePartner,
+)
+from .contributions import ContributionForm, RemoveContribution, RemoveStream, StreamForm
+from .records import (
+    ApprovalForm,
+    BoardMemberForm,
+    ConsultationForm,
+    RemoveApproval,
+    RemoveBoardMember,
+    RemoveConsultation,
+)
 
 __all__ = [
     "AimsForm",
@@ -15,5 +31,12 @@ __all__ = [
     "GovernanceItemForm",
     "MilestoneForm",
     "PartnerForm",
+    "RemoveApproval",
+    "RemoveBoardMember",
+    "RemoveConsultation",
+    "RemoveContribution",
+    "RemoveMilestone",
+    "RemovePartner",
+    "RemoveStream",
     "StreamForm",
 ]

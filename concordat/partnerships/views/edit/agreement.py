@@ -7,10 +7,10 @@ from typing import Any
 
 from django.http import Http404
 
-from ... import forms
+from ... import forms, services
 from ...rules import vocabulary as words
 from ..base import AgreementFormView
-from .entries import AgreementDocumentMixin, EntryFormView, without_empty
+from .entries import EntryFormView, RemoveEntryView, without_empty
 
 # Where the checker's problems with the agreement's top-level keys belong on the details form.
 DETAILS_FIELDS = {
@@ -49,17 +49,17 @@ def details_field(path: str) -> str | None:
     )
 
 
-class DetailsForm(AgreementDocumentMixin, AgreementFormView):
+class DetailsForm(AgreementFormView):
     form_class = forms.DetailsForm
     page_title = "Change the agreement's details"
     section = "partnerships:overview"
     success_message = "Agreement details saved"
 
-    def field_for_problem(self, path: str) -> str | None:
+    def field_for_problem(self, path: str, outcome: services.Outcome) -> str | None:
         return details_field(path)
 
     def get_initial(self) -> dict[str, Any]:
-        d = self.load_document()
+        d = self.document
         eligibility = d.get("eligibility", {})
         risk_share = d.get("risk_share", {})
         return {
@@ -84,12 +84,14 @@ class DetailsForm(AgreementDocumentMixin, AgreementFormView):
             ),
         }
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs.update(document=self.document, adding=False)
-        return kwargs
+    def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
+        values: dict[str, Any] = {}
+        self.edit(values, data, dict(self.document))
+        return services.details_save(
+            partnership=self.partnership, user=self.request.user, values=values, seen=seen
+        )
 
-    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
+    def edit(self, document: dict[str, Any], data: dict[str, Any], current: dict[str, Any]) -> None:
         for key in (
             "name",
             "client_group",
@@ -103,7 +105,7 @@ class DetailsForm(AgreementDocumentMixin, AgreementFormView):
             document[key] = data[key]
         document["host_partner"] = data["host_partner"] or None
         document["lead_commissioner"] = data["lead_commissioner"] or None
-        eligibility = dict(document.get("eligibility", {}))
+        eligibility = dict(current.get("eligibility", {}))
         eligibility.update(
             min_age=data["min_age"],
             max_age=data["max_age"],
@@ -122,8 +124,7 @@ class PartnerForm(EntryFormView):
     form_class = forms.PartnerForm
     section = "partnerships:overview"
     collection = "partners"
-    lookup = "code"
-    noun = "partner"
+    remove_url_name = "partnerships:remove-partner"
 
     def defaults(self) -> dict[str, Any]:
         return {"kind": "local-authority"}
@@ -132,29 +133,36 @@ class PartnerForm(EntryFormView):
         return {key: data[key] for key in ("code", "name", "kind", "org_code", "address")}
 
 
-class AimsForm(AgreementDocumentMixin, AgreementFormView):
+class AimsForm(AgreementFormView):
     form_class = forms.AimsForm
     page_title = "Change aims and outcomes"
     section = "partnerships:aims"
     success_message = "Aims and outcomes saved"
 
-    def get_initial(self) -> dict[str, Any]:
-        document = self.load_document()
+    def current(self, document: dict[str, Any]) -> Any:
         return {"aims": document.get("aims", []), "outcomes": document.get("outcomes", [])}
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "document": self.document, "adding": False}
+    def get_initial(self) -> dict[str, Any]:
+        return dict(self.current(self.document))
 
-    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
-        document["aims"] = data["aims"]
-        document["outcomes"] = data["outcomes"]
+    def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
+        return services.statements_save(
+            partnership=self.partnership,
+            user=self.request.user,
+            aims=data["aims"],
+            outcomes=data["outcomes"],
+            seen=seen,
+        )
+
+    def field_for_problem(self, path: str, outcome: services.Outcome) -> str | None:
+        return path.split("[")[0] if path.startswith(("aims", "outcomes")) else None
 
 
 class MilestoneForm(EntryFormView):
     form_class = forms.MilestoneForm
     section = "partnerships:aims"
     collection = "milestones"
-    noun = "milestone"
+    remove_url_name = "partnerships:remove-milestone"
 
     def defaults(self) -> dict[str, Any]:
         return {"status": "open"}
@@ -163,42 +171,38 @@ class MilestoneForm(EntryFormView):
         return {"text": data["text"].strip(), "due": data["due"], "status": data["status"]}
 
 
-class GovernanceItemForm(AgreementDocumentMixin, AgreementFormView):
+class GovernanceItemForm(EntryFormView):
     """One of the ten items: an item the agreement does not mention yet is added when first saved."""
 
     form_class = forms.GovernanceItemForm
     section = "partnerships:governance"
-    success_message = "Governance item saved"
-    problem_prefix = ""
+    collection = "governance"
+    success_message = "Governance item saved"  # type: ignore[assignment]
 
     @property  # type: ignore[override]
     def page_title(self) -> str:
         return words.GOVERNANCE_ITEMS[self.kwargs["item"]]
 
-    def position_in(self, document: dict[str, Any]) -> int | None:
-        return next(
-            (
-                i
-                for i, entry in enumerate(document.get("governance", []))
-                if entry.get("item") == self.kwargs["item"]
-            ),
-            None,
-        )
+    def entry_key(self) -> str | None:
+        return str(self.kwargs["item"])
 
-    def get_initial(self) -> dict[str, Any]:
+    @property
+    def adding(self) -> bool:  # type: ignore[override]
+        return False
+
+    def current(self, document: dict[str, Any]) -> Any:
         if self.kwargs["item"] not in words.GOVERNANCE_ITEMS:
             raise Http404("No such governance item")
-        document = self.load_document()
-        position = self.position_in(document)
-        if position is None:
+        index = services.entry_index(document, "governance", self.kwargs["item"])
+        return None if index is None else document["governance"][index]
+
+    def get_initial(self) -> dict[str, Any]:
+        entry = self.current(self.document)
+        if entry is None:
             return {"status": "open"}
-        entry = document["governance"][position]
         return {key: entry.get(key) for key in ("status", "evidence", "signed_off_by", "signed_off_on")}
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "document": self.document, "adding": False}
-
-    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
+    def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
         entry = without_empty(
             {
                 "item": self.kwargs["item"],
@@ -208,16 +212,24 @@ class GovernanceItemForm(AgreementDocumentMixin, AgreementFormView):
                 "signed_off_on": data["signed_off_on"],
             }
         )
-        items = document.setdefault("governance", [])
-        position = self.position_in(document)
-        if position is None and entry == {"item": self.kwargs["item"], "status": "open"}:
-            return  # an item the agreement does not mention is open already: nothing to record
-        if position is None:
-            position = len(items)
-            items.append(entry)
-        else:
-            items[position] = entry
-        self.problem_prefix = f"governance[{position}]"
+        if self.current(self.document) is None and entry == {"item": self.kwargs["item"], "status": "open"}:
+            return services.Outcome(services.Report())  # not mentioned is open already: nothing to record
+        return services.entry_save(
+            partnership=self.partnership,
+            user=self.request.user,
+            collection="governance",
+            key=self.kwargs["item"],
+            entry=entry,
+            seen=seen,
+            create_missing=True,
+        )
 
-    def prefix_for_problems(self) -> str:
-        return self.problem_prefix
+
+class RemovePartner(RemoveEntryView):
+    collection = "partners"
+    section = "partnerships:overview"
+
+
+class RemoveMilestone(RemoveEntryView):
+    collection = "milestones"
+    section = "partnerships:aims"

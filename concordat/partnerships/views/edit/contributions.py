@@ -8,7 +8,22 @@ from typing import Any
 from concordat.core.money import pence_to_str
 
 from ... import forms
-from .entries import EntryFormView
+from .entries import EntryFormView, RemoveEntryView
+
+
+class RemoveStream(RemoveEntryView):
+    collection = "funding_streams"
+    permission = "partnerships.change_contributions"
+    section = "partnerships:contributions"
+
+
+class RemoveContribution(RemoveEntryView):
+    collection = "contributions"
+    permission = "partnerships.change_contributions"
+    section = "partnerships:contributions"
+
+    def entry_key(self) -> str:
+        return f"{self.kwargs['stream']} {self.kwargs['year']}"
 
 
 class StreamForm(EntryFormView):
@@ -16,8 +31,7 @@ class StreamForm(EntryFormView):
     permission = "partnerships.change_contributions"
     section = "partnerships:contributions"
     collection = "funding_streams"
-    lookup = "code"
-    noun = "funding stream"
+    remove_url_name = "partnerships:remove-stream"
 
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
         return {key: data[key] for key in ("code", "name", "partner", "ring_fenced")}
@@ -28,13 +42,22 @@ class ContributionForm(EntryFormView):
     permission = "partnerships.change_contributions"
     section = "partnerships:contributions"
     collection = "contributions"
-    noun = "contribution"
+    remove_url_name = "partnerships:remove-contribution"
+
+    def entry_key(self) -> str | None:
+        """A contribution is known by its stream and year: /contributions/NTA-PTB/2003-04/."""
+        if "stream" not in self.kwargs:
+            return None
+        return f"{self.kwargs['stream']} {self.kwargs['year']}"
+
+    def kwargs_for_key(self) -> dict[str, Any]:
+        return {"stream": self.kwargs["stream"], "year": self.kwargs["year"]}
 
     def initial_from(self, entry: dict[str, Any]) -> dict[str, Any]:
         return {"stream": entry["stream"], "year": entry["year"], "amount": entry["amount"]}
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "position": self.position}
+        return {**super().get_form_kwargs(), "current_key": self.entry_key()}
 
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
         return {"stream": data["stream"], "year": str(data["year"]), "amount": pence_to_str(data["amount"])}

@@ -1,5 +1,6 @@
-"""A form for one entry of a list in the agreement (a partner, an approval, a milestone …): without a key
-in the URL it adds an entry, with one it changes that entry, and a key that names no entry is a 404."""
+"""A form for one entry of a list in the agreement (a partner, an approval, a milestone …), addressed by
+its stable key: without a key in the URL it adds an entry, with one it changes that entry, and a key that
+names no entry is a 404. Removing goes through a confirmation page (RemoveEntryView)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
 
 from ... import services
-from ...document import export_agreement
-from ..base import AgreementFormView
+from ...errors import EntryGone, StaleEdit
+from ...rules.dependants import dependants
+from ...shape import BY_NAME
+from ..base import AgreementFormView, navigation, partnership_for
 
 
 def without_empty(entry: dict[str, Any]) -> dict[str, Any]:
@@ -19,64 +24,45 @@ def without_empty(entry: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in entry.items() if value not in (None, "")}
 
 
-class AgreementDocumentMixin:
-    """Reads the agreement document once per request, for the form's initial values and choices."""
-
-    template_name = "partnerships/agreement_form.html"
-    partnership: Any
-    document: dict[str, Any]
-
-    def load_document(self) -> dict[str, Any]:
-        self.document = export_agreement(self.partnership)
-        return self.document
-
-
-class EntryFormView(AgreementDocumentMixin, AgreementFormView):
-    """Subclasses set `collection` (the document's list), `lookup` ("index": the URL's position in the list,
-    or "code": the entry's code), `noun` for titles, and turn entries into initial values and back."""
+class EntryFormView(AgreementFormView):
+    """Subclasses set `collection` (the document's list) and turn entries into initial values and back;
+    the URL's `key` (or `entry_key()`) names the entry being changed."""
 
     collection = ""
-    lookup = "index"
-    noun = "entry"
-    position: int | None = None
-    problem_prefix = ""
+    remove_url_name = ""
 
     @property
-    def adding(self) -> bool:
-        return self.lookup not in self.kwargs
+    def noun(self) -> str:
+        return BY_NAME[self.collection].noun
+
+    def entry_key(self) -> str | None:
+        return self.kwargs.get("key")
+
+    @property
+    def adding(self) -> bool:  # type: ignore[override]
+        return self.entry_key() is None
 
     @property  # type: ignore[override]
     def page_title(self) -> str:
         article = "an" if self.noun[0] in "aeiou" else "a"
-        if self.adding:
-            return f"Add {article} {self.noun}"
-        return f"Change {self.noun} {self.kwargs['code']}" if self.lookup == "code" else f"Change {self.noun}"
+        return f"Add {article} {self.noun}" if self.adding else f"Change the {self.noun}"
 
     @property
     def success_message(self) -> str:  # type: ignore[override]
         return f"{self.noun[0].upper()}{self.noun[1:]} {'added' if self.adding else 'saved'}"
 
-    def find(self, entries: list[dict[str, Any]]) -> int | None:
-        """The position of the entry the URL names, None when there is none."""
-        if self.lookup == "index":
-            index = self.kwargs["index"]
-            return index if 0 <= index < len(entries) else None
-        code = self.kwargs[self.lookup]
-        return next((i for i, entry in enumerate(entries) if entry.get(self.lookup) == code), None)
+    def current(self, document: dict[str, Any]) -> Any:
+        key = self.entry_key()
+        if key is None:
+            return None
+        try:
+            return services.entry_in(document, self.collection, key)
+        except EntryGone:
+            raise Http404(f"No such {self.noun}") from None
 
     def get_initial(self) -> dict[str, Any]:
-        document = self.load_document()
-        if self.adding:
-            return self.defaults()
-        self.position = self.find(document.get(self.collection, []))
-        if self.position is None:
-            raise Http404(f"No such {self.noun}")
-        return self.initial_from(document[self.collection][self.position])
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs.update(document=self.document, adding=self.adding)
-        return kwargs
+        entry = self.current(self.document)
+        return self.defaults() if entry is None else self.initial_from(entry)
 
     def defaults(self) -> dict[str, Any]:
         return {}
@@ -87,55 +73,124 @@ class EntryFormView(AgreementDocumentMixin, AgreementFormView):
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
-    def edit(self, document: dict[str, Any], data: dict[str, Any]) -> None:
-        entries = document.setdefault(self.collection, [])
-        entry = self.entry_from(data)
-        if self.adding:
-            position = len(entries)
-            entries.append(without_empty(entry))
-        else:
-            found = self.find(entries)
-            if found is None:  # removed by someone else since the form was shown
-                raise Http404(f"No such {self.noun}")
-            position = found
-            entries[position] = without_empty({**entries[position], **entry})
-        self.problem_prefix = f"{self.collection}[{position}]"
+    def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
+        return services.entry_save(
+            partnership=self.partnership,
+            user=self.request.user,
+            collection=self.collection,
+            key=self.entry_key(),
+            entry=without_empty(self.entry_from(data)),
+            seen=seen,
+            new_key=token,
+        )
 
-    def prefix_for_problems(self) -> str:
-        return self.problem_prefix
+    def remove_url(self) -> str | None:
+        if self.adding or not self.remove_url_name:
+            return None
+        return reverse(self.remove_url_name, kwargs={"slug": self.partnership.slug, **self.kwargs_for_key()})
+
+    def kwargs_for_key(self) -> dict[str, Any]:
+        return {"key": self.entry_key()}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["remove_label"] = None if self.adding else f"Remove this {self.noun}"
+        context["remove_url"] = self.remove_url()
+        context["remove_label"] = f"Remove this {self.noun}"
         return context
 
+
+class RemoveEntryView(TemplateView):
+    """ "Are you sure you want to remove …": GET shows what goes and what goes with it (or why it cannot go);
+    POST removes it. Removing what is already gone changes nothing and says so."""
+
+    template_name = "partnerships/confirm_remove.html"
+    permission = "partnerships.change_agreement"
+    collection = ""
+    section = "partnerships:overview"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('core:sign-in')}?next={request.path}")
+        self.partnership = partnership_for(request, kwargs["slug"], self.permission)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def noun(self) -> str:
+        return BY_NAME[self.collection].noun
+
+    def entry_key(self) -> str:
+        return str(self.kwargs["key"])
+
+    def describe(self, entry: dict[str, Any]) -> str:
+        """The entry as the question names it: "the approval 'Salford DAT, 2004-01-15'"."""
+        text = (
+            entry.get("name")
+            or entry.get("title")
+            or entry.get("body")
+            or entry.get("text")
+            or entry.get("how")
+        )
+        if text is None and "stream" in entry:
+            text = f"{entry['stream']} {entry.get('year', '')}"
+        return f"the {self.noun} ‘{text}’" if text else f"this {self.noun}"
+
+    def success_url(self) -> str:
+        return reverse(self.section, args=[self.partnership.slug])
+
+    def gone(self) -> HttpResponse:
+        messages.info(self.request, f"That {self.noun} had already been removed: nothing changed")
+        return redirect(self.success_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        document = services.export_agreement(self.partnership)
+        entry = services.entry_in(document, self.collection, self.entry_key())
+        found = dependants(document, self.collection, self.entry_key())
+        context.update(
+            partnership=self.partnership,
+            page_title=f"Remove {self.describe(entry)}",
+            navigation=navigation(self.request, self.partnership, self.section),
+            noun=self.noun,
+            what=self.describe(entry),
+            also=found.described,
+            refusal=kwargs.get("refusal")
+            or (f"It cannot be removed: {found.reason}." if found.blocking else ""),
+            seen=services.fingerprint(entry),
+            cancel_url=self.success_url(),
+        )
+        return context
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return self.render_to_response(self.get_context_data())
+        except EntryGone:
+            return self.gone()
+
+    def remove(self, seen: str | None) -> services.Outcome:
+        return services.entry_remove(
+            partnership=self.partnership,
+            user=self.request.user,
+            collection=self.collection,
+            key=self.entry_key(),
+            seen=seen,
+        )
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if "remove" in request.POST and not self.adding:
-            return self.remove()
-        return super().post(request, *args, **kwargs)
-
-    def remove(self) -> HttpResponse:
-        """Take the entry out of the agreement. The whole agreement is checked as for any change, so an entry
-        that others refer to (a partner whose streams remain) stays, and the page says why."""
-
-        def take_out(document: dict[str, Any]) -> None:
-            entries = document.get(self.collection, [])
-            found = self.find(entries)
-            if found is None:
-                raise Http404(f"No such {self.noun}")
-            del entries[found]
-
-        outcome = services.agreement_edit(partnership=self.partnership, user=self.request.user, edit=take_out)
-        if not outcome.report.valid:
-            kwargs = self.get_form_kwargs()
-            kwargs.pop("data", None)  # show the entry as it is, not the remove button's post
-            kwargs.pop("files", None)
-            problems = [
-                {"message": f"This {self.noun} cannot be removed: {problem.message}"}
-                for problem in outcome.report.errors
-            ]
-            return self.render_to_response(
-                self.get_context_data(form=self.get_form_class()(**kwargs), problems=problems)
+        try:
+            outcome = self.remove(request.POST.get("seen") or None)
+        except EntryGone:
+            return self.gone()
+        except StaleEdit as stale:
+            messages.error(
+                request,
+                f"This {self.noun} was changed by {stale.changed_by} since you opened it: check it and confirm again",
             )
-        messages.success(self.request, f"{self.noun[0].upper()}{self.noun[1:]} removed")
-        return redirect(self.get_success_url())
+            return self.get(request, *args, **kwargs)
+        if not outcome.report.valid:
+            reason = "; ".join(problem.message for problem in outcome.report.errors)
+            try:
+                return self.render_to_response(self.get_context_data(refusal=reason), status=409)
+            except EntryGone:
+                return self.gone()
+        messages.success(request, f"{self.noun[0].upper()}{self.noun[1:]} removed")
+        return redirect(self.success_url())

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from ... import forms
-from .entries import EntryFormView
+from .entries import EntryFormView, RemoveEntryView
 
 
 class ApprovalForm(EntryFormView):
     form_class = forms.ApprovalForm
     section = "partnerships:approvals"
     collection = "approvals"
-    noun = "approval"
+    remove_url_name = "partnerships:remove-approval"
 
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
         return {"body": data["body"].strip(), "date": data["date"], "decision": data["decision"].strip()}
@@ -23,7 +23,7 @@ class ConsultationForm(EntryFormView):
     form_class = forms.ConsultationForm
     section = "partnerships:consultation"
     collection = "consultation"
-    noun = "consultation entry"
+    remove_url_name = "partnerships:remove-consultation"
 
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -38,7 +38,7 @@ class BoardMemberForm(EntryFormView):
     form_class = forms.BoardMemberForm
     section = "partnerships:board"
     collection = "board"
-    noun = "board member"
+    remove_url_name = "partnerships:remove-board-member"
 
     def defaults(self) -> dict[str, Any]:
         return {"kind": "officer"}
@@ -53,3 +53,18 @@ class BoardMemberForm(EntryFormView):
             "kind": data["kind"],
             "represents": data["represents"],
         }
+
+
+class RemoveApproval(RemoveEntryView):
+    collection = "approvals"
+    section = "partnerships:approvals"
+
+
+class RemoveConsultation(RemoveEntryView):
+    collection = "consultation"
+    section = "partnerships:consultation"
+
+
+class RemoveBoardMember(RemoveEntryView):
+    collection = "board"
+    section = "partnerships:board"
