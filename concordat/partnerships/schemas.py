@@ -186,6 +186,5 @@ def as_document(body: AgreementDocument) -> dict[str, object]:
     return body.model_dump(mode="python", exclude_unset=True)
 
 
-
 class AgreementOut(AgreementDocument):
     """The agreement as the API returns it."""

@@ -196,6 +196,10 @@ class GovernanceItemForm(EntryFormView):
         index = services.entry_index(document, "governance", self.kwargs["item"])
         return None if index is None else document["governance"][index]
 
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # An item the agreement does not mention yet is not "removed": saving it adds it.
+        return super(EntryFormView, self).post(request, *args, **kwargs)
+
     def get_initial(self) -> dict[str, Any]:
         entry = self.current(self.document)
         if entry is None:

@@ -60,6 +60,13 @@ class EntryFormView(AgreementFormView):
         except EntryGone:
             raise Http404(f"No such {self.noun}") from None
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = self.entry_key()
+        if key is not None and services.entry_index(self.document, self.collection, key) is None:
+            messages.error(request, f"This {self.noun} was removed by someone else. Nothing was saved.")
+            return redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
     def get_initial(self) -> dict[str, Any]:
         entry = self.current(self.document)
         return self.defaults() if entry is None else self.initial_from(entry)
