@@ -352,6 +352,9 @@ class RetiredKey(models.Model):
             models.UniqueConstraint(fields=["partnership", "collection", "key"], name="retired_key_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.collection} {self.key}"
+
 
 class Membership(models.Model):
     """A user's role in one partnership; provider roles act for one provider."""

@@ -133,10 +133,7 @@ def sync_collection(
     for position, (entry, row, key) in enumerate(_match(collection, entries, rows, refs, retired)):
         values = collection.to_row(entry, refs, row)
         label = collection.label(key if not collection.keyed else _describe(collection, entry))
-        if collection.keyed:
-            values_with_place = {**values, "position": position}
-        else:
-            values_with_place = values
+        values_with_place = {**values, "position": position} if collection.keyed else values
         if row is None:
             collection.model._default_manager.create(
                 partnership=partnership,
