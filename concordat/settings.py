@@ -54,13 +54,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "concordat.core.middleware.NoStore",  # outside ApiProblems, which may replace a response
     "concordat.core.middleware.ApiProblems",  # outside the rest, so it sees their error responses too
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: answered here, before any session
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Each of these answers before any view (or the CSRF check) runs; they need the user and messages.
+    "concordat.core.middleware.PageMethods",
+    "concordat.core.middleware.SessionTimeouts",
+    "concordat.core.middleware.ServicePages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -145,7 +150,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after SESSION_IDLE_MINUTES without a request, and 8 hours after signing in whatever the
+# activity (concordat/core/sessions.py).
 SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_IDLE_TIMEOUT = 60 * env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
