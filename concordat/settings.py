@@ -106,10 +106,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "core:sign-in"
 LOGIN_REDIRECT_URL = "partnerships:list"
 LOGOUT_REDIRECT_URL = "core:sign-in"
+# Sign-in lock-out (concordat/core/signin.py): ten failures lock one username from one client address
+# for 15 minutes. The client address is read through TRUSTED_PROXY_COUNT reverse proxies (1 behind the
+# usual TLS proxy); lock-out and sign-in records are removed after LOCKOUT_RETENTION_DAYS.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the user is told holds
+AXES_CLIENT_IP_CALLABLE = "concordat.core.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "concordat.core.signin.lockout_response"
+AXES_HANDLER = "concordat.core.signin.SignInRecords"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False  # axes's log lines then carry no user agent; usernames and addresses are masked
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+LOCKOUT_RETENTION_DAYS = env.int("LOCKOUT_RETENTION_DAYS", default=30)
 
 WSGI_APPLICATION = "concordat.wsgi.application"
 LANGUAGE_CODE = "en-gb"
