@@ -106,6 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "core:sign-in"
 LOGIN_REDIRECT_URL = "partnerships:list"
 LOGOUT_REDIRECT_URL = "core:sign-in"
+CSRF_FAILURE_VIEW = "concordat.core.views.csrf_failure"
 # Sign-in lock-out (concordat/core/signin.py): ten failures lock one username from one client address
 # for 15 minutes. The client address is read through TRUSTED_PROXY_COUNT reverse proxies (1 behind the
 # usual TLS proxy); lock-out and sign-in records are removed after LOCKOUT_RETENTION_DAYS.
