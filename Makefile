@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-# Debian packages the PDF renderer and the browser tests need (chromium, fonts, harfbuzz subsetting).
+# Debian packages the PDF renderer, the tests and the demo need (chromium, poppler-utils, fonts, harfbuzz).
 system-packages:
 	@PYTHON=$(PYTHON) bash scripts/system-packages.sh
 

@@ -54,13 +54,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "concordat.core.middleware.NoStore",  # outside ApiProblems, which may replace a response
     "concordat.core.middleware.ApiProblems",  # outside the rest, so it sees their error responses too
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: answered here, before any session
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Each of these answers before any view (or the CSRF check) runs; they need the user and messages.
+    "concordat.core.middleware.PageMethods",
+    "concordat.core.middleware.SessionTimeouts",
+    "concordat.core.middleware.ServicePages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -101,10 +106,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "core:sign-in"
 LOGIN_REDIRECT_URL = "partnerships:list"
 LOGOUT_REDIRECT_URL = "core:sign-in"
+CSRF_FAILURE_VIEW = "concordat.core.views.csrf_failure"
+# Sign-in lock-out (concordat/core/signin.py): ten failures lock one username from one client address
+# for 15 minutes. The client address is read through TRUSTED_PROXY_COUNT reverse proxies (1 behind the
+# usual TLS proxy); lock-out and sign-in records are removed after LOCKOUT_RETENTION_DAYS.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the user is told holds
+AXES_CLIENT_IP_CALLABLE = "concordat.core.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "concordat.core.signin.lockout_response"
+AXES_HANDLER = "concordat.core.signin.SignInRecords"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False  # axes's log lines then carry no user agent; usernames and addresses are masked
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+LOCKOUT_RETENTION_DAYS = env.int("LOCKOUT_RETENTION_DAYS", default=30)
 
 WSGI_APPLICATION = "concordat.wsgi.application"
 LANGUAGE_CODE = "en-gb"
@@ -145,7 +162,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after SESSION_IDLE_MINUTES without a request, and 8 hours after signing in whatever the
+# activity (concordat/core/sessions.py).
 SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_IDLE_TIMEOUT = 60 * env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:

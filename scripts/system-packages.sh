@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Install the Debian packages Concordat's PDFs and browser tests need, where they are missing.
-# Safe to re-run: does nothing (and needs no root) when everything is there.
+# Install the Debian packages Concordat's PDFs, its tests and its demo need, where they are missing:
+# chromium (browser tests), poppler-utils (the tests read PDFs with pdftotext and pdfinfo), the PDF
+# renderer's libraries and fonts, python3-venv. tests/prerequisites.py checks the same programs before a
+# test run. Safe to re-run: does nothing (and needs no root) when everything is there.
 set -euo pipefail
 python=${PYTHON:-python3}
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+{ command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || need+=(poppler-utils)
 dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)

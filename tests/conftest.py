@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,25 @@ from hypothesis import settings as hypothesis_settings
 
 from concordat.core.roles import Role
 from tests.factories import UserFactory, load_partnership, member
+from tests.prerequisites import browser_tests_may_run, missing_programs
 
 # Two cores shared by xdist workers and a database: a per-example time limit would only make tests flaky.
 # On CI (CI=true) Hypothesis's own "ci" profile applies: no deadline, derandomized, no example database.
 hypothesis_settings.register_profile("concordat", deadline=None)
 if not os.environ.get("CI"):
     hypothesis_settings.load_profile("concordat")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop before the first test, with one line, if a Debian program the run needs is missing. (In the
+    controlling process this runs before pytest-xdist starts its workers.)"""
+    config = session.config
+    browser = browser_tests_may_run(
+        config.args, config.option.markexpr, [config.invocation_params.dir, config.rootpath]
+    )
+    missing = missing_programs(shutil.which, browser=browser)
+    if missing:
+        pytest.exit("; ".join(missing), returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def pytest_configure(config: pytest.Config) -> None:
