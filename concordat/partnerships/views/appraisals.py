@@ -236,6 +236,15 @@ class AppraisalForm(AppraisalFormView):
     def initial_from(self, appraisal: dict[str, Any]) -> dict[str, Any]:
         return {"title": appraisal.get("title", ""), "question": appraisal.get("question", "")}
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.key is not None:
+            context["remove_url"] = reverse(
+                "partnerships:remove-appraisal", args=[self.partnership.slug, self.key]
+            )
+            context["remove_label"] = "Remove this options appraisal"
+        return context
+
     def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
         fields = {"title": data["title"], "question": data["question"]}
 
@@ -320,6 +329,15 @@ class OptionForm(AppraisalFormView):
         if self.option_key is None:
             return {}
         return entry.option_initial(self.current_option, list(appraisal.get("criteria", [])))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.key is not None and self.option_key is not None:
+            context["remove_url"] = reverse(
+                "partnerships:remove-option", args=[self.partnership.slug, self.key, self.option_key]
+            )
+            context["remove_label"] = "Remove this option"
+        return context
 
     def form_valid(self, form: forms.Form) -> Any:
         self.scores = form.scores()  # type: ignore[attr-defined]
