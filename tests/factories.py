@@ -139,6 +139,15 @@ def load_partnership(document: dict[str, Any] | None = None, **overrides: Any) -
     return outcome.partnership
 
 
+def entry_key(partnership: Partnership | str, collection: str, n: int = 0) -> str:
+    """The stable key of the `n`-th entry, in the agreement's order, of a keyed collection (a related name
+    of Partnership: "approvals", "milestones", "board" …): keys are generated when loaded, so a test reads
+    them from the database instead of writing them down."""
+    if isinstance(partnership, str):
+        partnership = Partnership.objects.get(slug=partnership)
+    return str(getattr(partnership, collection).order_by("position")[n].key)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

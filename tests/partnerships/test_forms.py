@@ -3,6 +3,7 @@ changes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,9 +25,21 @@ from concordat.partnerships.models import (
     Partner,
     Partnership,
 )
-from tests.factories import load_partnership, member
+from tests.factories import entry_key, load_partnership, member
 
 SLUG = "salford-dat"
+
+
+@dataclass(frozen=True)
+class Nth:
+    """In a URL's arguments: the key of the `n`-th entry of `collection`, read from the database when the
+    test runs (keys are generated when the partnership is loaded, so the parameters cannot spell them)."""
+
+    collection: str
+    n: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.collection}[{self.n}]"
 
 
 def day(name: str, when: date) -> dict[str, str]:
@@ -66,7 +79,7 @@ FORMS: list[tuple[str, list[Any], dict[str, Any]]] = [
         {"name": "Mainstream health", "partner": "PCT", "ring_fenced": "treatment"},
     ),
     ("add-contribution", [], {"stream": "NTA-PTB", "year": "2004-05", "amount": "£1,300,000"}),
-    ("edit-contribution", [2], {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352,500.00"}),
+    ("edit-contribution", ["SOCIAL-SERVICES", "2003-04"], {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352,500.00"}),
     (
         "edit-aims",
         [],
@@ -75,7 +88,7 @@ FORMS: list[tuple[str, list[Any], dict[str, Any]]] = [
     ("add-milestone", [], {"text": "Pool in place", **day("due", date(2004, 4, 1)), "status": "open"}),
     (
         "edit-milestone",
-        [0],
+        [Nth("milestones", 0)],
         {"text": "Joint Commissioning Group formed", **day("due", date(2003, 3, 31)), "status": "met"},
     ),
     (
@@ -95,7 +108,7 @@ FORMS: list[tuple[str, list[Any], dict[str, Any]]] = [
     ),
     (
         "edit-approval",
-        [0],
+        [Nth("approvals", 0)],
         {"body": "Salford Drug Action Team", **day("date", date(2004, 1, 16)), "decision": "supported"},
     ),
     (
@@ -118,7 +131,8 @@ FORM_NAMES = [name for name, _, _ in FORMS]
 
 
 def url(name: str, *args: Any) -> str:
-    return reverse(f"partnerships:{name}", args=[SLUG, *args])
+    keys = [entry_key(SLUG, arg.collection, arg.n) if isinstance(arg, Nth) else arg for arg in args]
+    return reverse(f"partnerships:{name}", args=[SLUG, *keys])
 
 
 def state(partnership: Partnership | None = None) -> dict[str, Any]:
@@ -187,17 +201,29 @@ def test_form_is_not_found_for_a_user_who_is_not_a_member(
     [
         ("edit-partner", ["NOPE"]),
         ("edit-stream", ["NOPE"]),
-        ("edit-contribution", [3]),
-        ("edit-milestone", [3]),
+        ("edit-contribution", ["SOCIAL-SERVICES", "2004-05"]),  # a stream, but not that year
+        ("edit-contribution", ["NOPE", "2003-04"]),
+        ("edit-contribution", ["NTA-PTB", "2003-05"]),  # not a financial year
+        ("edit-milestone", ["nokeyhere2"]),
         ("edit-governance", ["not-an-item"]),
-        ("edit-approval", [2]),
-        ("edit-consultation", [0]),
-        ("edit-board-member", [0]),
+        ("edit-approval", ["nokeyhere2"]),
+        ("edit-consultation", ["nokeyhere2"]),
+        ("edit-board-member", ["nokeyhere2"]),
     ],
 )
 def test_changing_an_entry_that_does_not_exist_is_not_found(as_lead: Any, name: str, args: list[Any]) -> None:
     assert as_lead.get(url(name, *args)).status_code == 404
-    assert as_lead.post(url(name, *args), {}).status_code == 404
+    # A save names an entry that may have been removed since the form was opened: it saves nothing and says
+    # so (tests/partnerships/test_edits.py), rather than a bare 404; an unknown governance item is still one.
+    before, logged = state(), entries()
+    response = as_lead.post(url(name, *args), {}, follow=True)
+    if name == "edit-governance":
+        assert response.status_code == 404
+    else:
+        assert response.redirect_chain and response.status_code == 200
+        assert "Nothing was saved" in response.content.decode()
+    assert state() == before
+    assert entries() == logged
 
 
 @pytest.mark.parametrize(
@@ -261,7 +287,7 @@ def test_changing_a_partner_keeps_its_code(as_lead: Any) -> None:
 
 
 def test_change_form_shows_the_entrys_current_values(as_lead: Any) -> None:
-    html = as_lead.get(url("edit-approval", 1)).content.decode()
+    html = as_lead.get(url("edit-approval", Nth("approvals", 1))).content.decode()
     assert 'value="Salford City Council Cabinet"' in html
     assert 'value="24"' in html
 
@@ -285,14 +311,14 @@ def test_a_contribution_too_large_to_store_is_a_form_error(as_lead: Any) -> None
 
 def test_changing_a_contribution_changes_its_amount(as_lead: Any) -> None:
     as_lead.post(
-        url("edit-contribution", 2), {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352500.00"}
+        url("edit-contribution", "SOCIAL-SERVICES", "2003-04"), {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352500.00"}
     )
     assert Contribution.objects.get(stream__code="SOCIAL-SERVICES", year=2003).amount_pence == 35_250_000
 
 
 def test_contribution_page_has_no_warning_once_the_lines_add_up(as_lead: Any) -> None:
     as_lead.post(
-        url("edit-contribution", 2), {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352,500.00"}
+        url("edit-contribution", "SOCIAL-SERVICES", "2003-04"), {"stream": "SOCIAL-SERVICES", "year": "2003-04", "amount": "352,500.00"}
     )
     html = as_lead.get(url("contributions")).content.decode()
     assert "govuk-warning-text" not in html
@@ -376,7 +402,7 @@ def test_adding_a_board_member_who_represents_a_partner(as_lead: Any) -> None:
 
 def test_changing_a_board_member_may_clear_whom_they_represent(as_lead: Any) -> None:
     as_lead.post(url("add-board-member"), {"name": "Pat Jones", "kind": "officer", "represents": "GMP"})
-    as_lead.post(url("edit-board-member", 0), {"name": "Pat Jones", "kind": "carer", "represents": ""})
+    as_lead.post(url("edit-board-member", Nth("board", 0)), {"name": "Pat Jones", "kind": "carer", "represents": ""})
     board_member = BoardMember.objects.get(partnership__slug=SLUG, name="Pat Jones")
     assert (board_member.kind, board_member.represents) == ("carer", None)
 
@@ -418,8 +444,9 @@ def as_post(form: Any) -> dict[str, Any]:
 )
 def test_saving_a_change_form_as_shown_changes_nothing(as_lead: Any, name: str, args: list[Any]) -> None:
     before, logged = state(), entries()
-    form = as_lead.get(url(name, *args)).context["form"]
-    response = as_lead.post(url(name, *args), as_post(form), follow=True)
+    page = as_lead.get(url(name, *args)).context
+    data = {**as_post(page["form"]), "seen": page["seen"]}
+    response = as_lead.post(url(name, *args), data, follow=True)
     assert "No changes to save" in response.content.decode()
     assert state() == before
     assert entries() == logged

@@ -182,7 +182,7 @@ def test_contributions_are_grouped_by_financial_year(client: Any, db: None) -> N
 
 def test_pool_manager_sees_links_to_change_contributions(client: Any, pool_manager: Any) -> None:
     html = page(client, pool_manager, "contributions").content.decode()
-    assert reverse("partnerships:edit-contribution", args=["salford-dat", 0]) in html
+    assert reverse("partnerships:edit-contribution", args=["salford-dat", "NTA-PTB", "2003-04"]) in html
     assert reverse("partnerships:add-stream", args=["salford-dat"]) in html
 
 

@@ -157,7 +157,8 @@ def _keys(read: Reader, doc: dict[str, Any], name: str, checked: list[dict[str, 
             return None
         return key
 
-    entries = doc.get(name) if isinstance(doc.get(name), list) else []
+    value = doc.get(name)
+    entries: list[Any] = value if isinstance(value, list) else []
     dicts = [(index, item) for index, item in enumerate(entries) if isinstance(item, dict)]
     seen: set[str] = set()
     for (index, item), entry in zip(dicts, checked, strict=False):
