@@ -7,10 +7,10 @@ one it is refused with 428, with a stale one 412, so no client overwrites a chan
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Body, Router, Schema
+from ninja import Body, Router, Schema, Status
 
 from concordat.core import clock
 from concordat.core.api import PROBLEMS, ProblemBody, ProblemError
@@ -18,11 +18,11 @@ from concordat.core.audit import record_access
 from concordat.core.problems import Problem
 
 from . import selectors, services
-from .errors import StaleEdit
+from .errors import AlreadySaved, EntryGone, StaleEdit
 from .permissions import partnership_for
 from .rules.agreement import check_agreement
 from .schemas import AgreementDocument, AgreementOut, as_document
-from .shape import export_agreement
+from .shape import COLLECTIONS, export_agreement
 
 router = Router(tags=["partnerships"])
 
@@ -137,3 +137,148 @@ def _stale(changed_by: str, changed_at: Any, version: int | None) -> ProblemErro
         f"It was changed by {changed_by or 'someone'}{when}. Read it again (its ETag is the new version), "
         "make your change to that, and send it with the new ETag. Nothing was changed.",
     )
+
+
+# --- one entry at a time, by its key -------------------------------------------------------------------
+
+ENTRY_COLLECTIONS = [c.name for c in COLLECTIONS if not c.scalar]
+CollectionName = Literal[tuple(ENTRY_COLLECTIONS)]  # type: ignore[valid-type]
+MONEY_COLLECTIONS = {"funding_streams", "contributions"}
+
+
+class EntryResult(Schema):
+    key: str
+    entry: dict[str, Any]
+    warnings: list[ProblemOut]
+
+
+def _change_permission(collection: str) -> str:
+    return (
+        "partnerships.change_contributions"
+        if collection in MONEY_COLLECTIONS
+        else "partnerships.change_agreement"
+    )
+
+
+def _entry_etag(entry: Any) -> str:
+    return f'"{services.fingerprint(entry)}"'
+
+
+def _if_match(request: HttpRequest) -> str:
+    wanted = request.headers.get("If-Match", "").strip().removeprefix("W/")
+    if not wanted:
+        raise ProblemError(
+            428,
+            "If-Match is required",
+            "Send the ETag of the entry you read in an If-Match header. Nothing was changed.",
+        )
+    return wanted.strip('"')
+
+
+def _written(outcome: services.Outcome, collection: str, response: HttpResponse) -> dict[str, Any]:
+    if not outcome.report.valid:
+        raise ProblemError(422, "The entry is not valid", "Nothing was changed.", outcome.report.errors)
+    assert outcome.partnership is not None
+    entry = services.entry_in(export_agreement(outcome.partnership), collection, outcome.key)
+    response["ETag"] = _entry_etag(entry)
+    return {"key": outcome.key, "entry": entry, "warnings": outcome.report.as_dict()["warnings"]}
+
+
+def _refusals(call: Any) -> Any:
+    """Domain errors as problem bodies: gone 404, stale 412, a second submission 409."""
+    try:
+        return call()
+    except EntryGone as gone:
+        raise ProblemError(404, "Not found", str(gone)) from None
+    except StaleEdit as stale:
+        raise _stale(stale.changed_by, stale.changed_at, None) from None
+    except AlreadySaved as saved:
+        raise ProblemError(409, "Already saved", f"{saved}; nothing was changed.") from None
+
+
+@router.get(
+    "/partnerships/{slug}/entries/{collection}/{key}",
+    response={200: EntryResult, **PROBLEMS},
+    summary="One entry of the agreement by its key, with its ETag",
+)
+def entry_read(
+    request: HttpRequest, slug: str, collection: CollectionName, key: str, response: HttpResponse
+) -> Any:
+    partnership = partnership_for(request.user, slug, "partnerships.export_agreement")
+    record_access(user=request.user, obj=partnership, partnership_slug=partnership.slug)
+    entry = _refusals(lambda: services.entry_in(export_agreement(partnership), collection, key))
+    response["ETag"] = _entry_etag(entry)
+    return {"key": key, "entry": entry, "warnings": []}
+
+
+@router.post(
+    "/partnerships/{slug}/entries/{collection}",
+    response={201: EntryResult, 409: ProblemBody, **PROBLEMS},
+    summary="Add an entry; an Idempotency-Key header (4–40 lower-case letters, figures, hyphens) becomes "
+    "its key, so sending the same request twice adds it once",
+)
+def entry_add(
+    request: HttpRequest,
+    slug: str,
+    collection: CollectionName,
+    response: HttpResponse,
+    body: dict[str, Any] = Body(...),
+) -> Any:
+    partnership = partnership_for(request.user, slug, _change_permission(collection))
+    outcome = _refusals(
+        lambda: services.entry_save(
+            partnership=partnership,
+            user=request.user,
+            collection=collection,
+            key=None,
+            entry={k: v for k, v in body.items() if k != "key"},
+            new_key=request.headers.get("Idempotency-Key"),
+        )
+    )
+    return Status(201, _written(outcome, collection, response))
+
+
+@router.put(
+    "/partnerships/{slug}/entries/{collection}/{key}",
+    response={200: EntryResult, 412: ProblemBody, 428: ProblemBody, **PROBLEMS},
+    summary="Change one entry; send the ETag you read as If-Match",
+)
+def entry_change(
+    request: HttpRequest,
+    slug: str,
+    collection: CollectionName,
+    key: str,
+    response: HttpResponse,
+    body: dict[str, Any] = Body(...),
+) -> Any:
+    partnership = partnership_for(request.user, slug, _change_permission(collection))
+    seen = _if_match(request)
+    outcome = _refusals(
+        lambda: services.entry_save(
+            partnership=partnership,
+            user=request.user,
+            collection=collection,
+            key=key,
+            entry={k: v for k, v in body.items() if k != "key"},
+            seen=seen,
+        )
+    )
+    return _written(outcome, collection, response)
+
+
+@router.delete(
+    "/partnerships/{slug}/entries/{collection}/{key}",
+    response={204: None, 409: ProblemBody, 412: ProblemBody, 428: ProblemBody, **PROBLEMS},
+    summary="Remove one entry (and what belongs to it); send the ETag you read as If-Match",
+)
+def entry_delete(request: HttpRequest, slug: str, collection: CollectionName, key: str) -> Any:
+    partnership = partnership_for(request.user, slug, _change_permission(collection))
+    seen = _if_match(request)
+    outcome = _refusals(
+        lambda: services.entry_remove(
+            partnership=partnership, user=request.user, collection=collection, key=key, seen=seen
+        )
+    )
+    if not outcome.report.valid:
+        raise ProblemError(409, "The entry cannot be removed", "Nothing was changed.", outcome.report.errors)
+    return Status(204, None)

@@ -52,7 +52,9 @@ def dependants(document: Mapping[str, Any], collection: str, key: str) -> Depend
                 + _and([str(c.get("year")) for c in lines])
             )
     elif collection == "options_appraisals":
-        appraisal: Mapping[str, Any] = next((a for a in document.get(collection, []) if a.get("key") == key), {})
+        appraisal: Mapping[str, Any] = next(
+            (a for a in document.get(collection, []) if a.get("key") == key), {}
+        )
         options = appraisal.get("options", [])
         if options:
             found.described.append(
