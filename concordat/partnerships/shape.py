@@ -145,7 +145,7 @@ COLLECTIONS: list[Collection] = [
         to_entry=lambda x, refs: _drop_empty(
             {"code": x.code, "name": x.name, "kind": x.kind, "org_code": x.org_code, "address": x.address}
         ),
-        natural_key=lambda x: x["code"],
+        natural_key=lambda x: str(x.get("code", "")),
         row_key=lambda row, refs: row.code,
         label=lambda x: f"partner {x}",
     ),
@@ -167,7 +167,7 @@ COLLECTIONS: list[Collection] = [
                 "ring_fenced": s.ring_fenced,
             }
         ),
-        natural_key=lambda s: s["code"],
+        natural_key=lambda s: str(s.get("code", "")),
         row_key=lambda row, refs: row.code,
         label=lambda x: f"funding stream {x}",
     ),
@@ -185,7 +185,7 @@ COLLECTIONS: list[Collection] = [
             "year": str(FinancialYear(c.year)),
             "amount": pence_to_str(c.amount_pence),
         },
-        natural_key=lambda c: f"{c['stream']} {c['year']}",
+        natural_key=lambda c: f"{c.get('stream', '')} {c.get('year', '')}",
         row_key=lambda row, refs: f"{refs.stream_code(row.stream_id)} {FinancialYear(row.year)}",
         label=lambda x: f"contribution {x}",
     ),
@@ -209,7 +209,7 @@ COLLECTIONS: list[Collection] = [
         models.Modality,
         to_row=lambda m, refs, _: {k: m[k] for k in ("code", "name", "tier", "structured")},
         to_entry=lambda m, refs: {"code": m.code, "name": m.name, "tier": m.tier, "structured": m.structured},
-        natural_key=lambda m: m["code"],
+        natural_key=lambda m: str(m.get("code", "")),
         row_key=lambda row, refs: row.code,
         label=lambda x: f"modality {x}",
     ),
@@ -219,7 +219,7 @@ COLLECTIONS: list[Collection] = [
         models.Provider,
         to_row=lambda x, refs, _: {"code": x["code"], "name": x["name"], "tiers": x["tiers"]},
         to_entry=lambda x, refs: _drop_empty({"code": x.code, "name": x.name, "tiers": list(x.tiers)}),
-        natural_key=lambda x: x["code"],
+        natural_key=lambda x: str(x.get("code", "")),
         row_key=lambda row, refs: row.code,
         label=lambda x: f"provider {x}",
     ),
@@ -265,7 +265,7 @@ COLLECTIONS: list[Collection] = [
                 "signed_off_on": g.signed_off_on,
             }
         ),
-        natural_key=lambda g: g["item"],
+        natural_key=lambda g: str(g.get("item", "")),
         row_key=lambda row, refs: row.item,
         label=lambda x: f"governance item {x}",
     ),

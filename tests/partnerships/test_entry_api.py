@@ -97,3 +97,13 @@ def test_a_provider_role_may_not_read_or_write_entries(
     assert client.get(f"{BASE}/approvals/{first_key(partnership)}").status_code == 403
     body = {"body": "X", "date": "2004-03-01", "decision": "ok"}
     assert client.post(f"{BASE}/approvals", body, content_type="application/json").status_code == 403
+
+
+def test_an_entry_missing_its_natural_key_is_a_422_not_a_crash(api: Any, partnership: Any) -> None:
+    before = row_counts()
+    response = api.post(f"{BASE}/contributions", {}, content_type="application/json")
+    assert response.status_code == 422
+    assert {"$.contributions[3].stream", "$.contributions[3].year"} <= {
+        e["path"] for e in response.json()["errors"]
+    }
+    assert row_counts() == before

@@ -1,0 +1,275 @@
+"""Who may use each route: every URL name and API operation × every role, anonymous, a signed-in non-member
+and a member of another partnership, from one table. A route with no row fails the test, so every page
+added later must say who may use it. Refused writes change nothing.
+
+Allowed means the response is not a refusal (not a redirect to sign in, not 401, 403 or 404): what an
+allowed request then does is other tests' business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from concordat.core.roles import Role
+from tests.factories import UserFactory, agreement_document, load_partnership, member, row_counts
+
+SLUG = "salford-dat"
+LEAD, POOL, REP = Role.LEAD_COMMISSIONER, Role.POOL_MANAGER, Role.PARTNER_REPRESENTATIVE
+OFFICER, WORKER, BOARD, AUDITOR = Role.PROVIDER_DATA_OFFICER, Role.KEY_WORKER, Role.BOARD_MEMBER, Role.AUDITOR
+MEMBERS = frozenset(Role)
+ANYONE = "anyone"  # also anonymous and non-members: public pages
+SIGNED_IN = "signed-in"  # any signed-in user, member or not
+EVERY_ACTOR = ["anonymous", "outsider", "other-lead", *Role]
+
+
+@dataclass(frozen=True)
+class Route:
+    allowed: frozenset[str] | str  # roles in Salford DAT, or ANYONE / SIGNED_IN
+    kwargs: Callable[[Any], dict[str, Any]] = lambda p: {"slug": SLUG}
+    method: str = "get"
+    writes: bool = False
+
+
+def key(collection: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda p: {"slug": SLUG, "key": str(getattr(p, collection).order_by("position")[0].key)}
+
+
+def code(value: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda p: {"slug": SLUG, "key": value}
+
+
+def option(p: Any) -> dict[str, Any]:
+    appraisal = p.options_appraisals.order_by("position")[0]
+    return {"slug": SLUG, "key": appraisal.key, "option": appraisal.options[0]["key"]}
+
+
+def membership(p: Any) -> dict[str, Any]:
+    return {"slug": SLUG, "membership_id": p.memberships.filter(role=REP).first().pk}
+
+
+CONTRIBUTION = lambda p: {"slug": SLUG, "stream": "NTA-PTB", "year": "2003-04"}  # noqa: E731
+ONLY = {LEAD}
+MONEY = {LEAD, POOL}
+READERS = {LEAD, AUDITOR}
+
+
+def page(allowed: Any, kwargs: Callable[[Any], dict[str, Any]] = lambda p: {"slug": SLUG}) -> list[Route]:
+    return [Route(frozenset(allowed) if not isinstance(allowed, str) else allowed, kwargs)]
+
+
+def form(allowed: Any, kwargs: Callable[[Any], dict[str, Any]] = lambda p: {"slug": SLUG}) -> list[Route]:
+    """A form page: GET shows it, POST writes."""
+    roles = frozenset(allowed)
+    return [Route(roles, kwargs), Route(roles, kwargs, "post", writes=True)]
+
+
+# url name -> the ways it is used. Partnership routes are about Salford DAT.
+PAGES: dict[str, list[Route]] = {
+    "core:home": page(SIGNED_IN, lambda p: {}),
+    "core:sign-in": page(ANYONE, lambda p: {}),
+    "core:sign-out": [Route(SIGNED_IN, lambda p: {}, "post")],
+    "core:change-password": [Route(SIGNED_IN, lambda p: {}), Route(SIGNED_IN, lambda p: {}, "post")],
+    "core:accessibility": page(ANYONE, lambda p: {}),
+    "core:privacy": page(ANYONE, lambda p: {}),
+    "partnerships:list": page(SIGNED_IN, lambda p: {}),
+    "partnerships:overview": page(MEMBERS),
+    "partnerships:edit-details": form(ONLY),
+    "partnerships:add-partner": form(ONLY),
+    "partnerships:edit-partner": form(ONLY, code("PCT")),
+    "partnerships:remove-partner": form(ONLY, code("GMP")),
+    "partnerships:contributions": page(MEMBERS),
+    "partnerships:add-contribution": form(MONEY),
+    "partnerships:edit-contribution": form(MONEY, CONTRIBUTION),
+    "partnerships:remove-contribution": form(MONEY, CONTRIBUTION),
+    "partnerships:add-stream": form(MONEY),
+    "partnerships:edit-stream": form(MONEY, code("NTA-PTB")),
+    "partnerships:remove-stream": form(MONEY, code("NTA-PTB")),
+    "partnerships:aims": page(MEMBERS),
+    "partnerships:edit-aims": form(ONLY),
+    "partnerships:add-milestone": form(ONLY),
+    "partnerships:edit-milestone": form(ONLY, key("milestones")),
+    "partnerships:remove-milestone": form(ONLY, key("milestones")),
+    "partnerships:governance": page(MEMBERS),
+    "partnerships:edit-governance": form(ONLY, lambda p: {"slug": SLUG, "item": "review"}),
+    "partnerships:approvals": page(MEMBERS),
+    "partnerships:add-approval": form(ONLY),
+    "partnerships:edit-approval": form(ONLY, key("approvals")),
+    "partnerships:remove-approval": form(ONLY, key("approvals")),
+    "partnerships:consultation": page(MEMBERS),
+    "partnerships:add-consultation": form(ONLY),
+    "partnerships:edit-consultation": form(ONLY, key("consultation")),
+    "partnerships:remove-consultation": form(ONLY, key("consultation")),
+    "partnerships:board": page(MEMBERS),
+    "partnerships:add-board-member": form(ONLY),
+    "partnerships:edit-board-member": form(ONLY, key("board")),
+    "partnerships:remove-board-member": form(ONLY, key("board")),
+    "partnerships:appraisals": page(MEMBERS),
+    "partnerships:add-appraisal": form(ONLY),
+    "partnerships:appraisal": page(MEMBERS, key("options_appraisals")),
+    "partnerships:edit-appraisal": form(ONLY, key("options_appraisals")),
+    "partnerships:remove-appraisal": form(ONLY, key("options_appraisals")),
+    "partnerships:edit-criteria": form(ONLY, key("options_appraisals")),
+    "partnerships:add-option": form(ONLY, key("options_appraisals")),
+    "partnerships:edit-option": form(ONLY, option),
+    "partnerships:remove-option": form(ONLY, option),
+    "partnerships:edit-decision": form(ONLY, key("options_appraisals")),
+    "partnerships:notification-form": page(MEMBERS),
+    "partnerships:notification-form-pdf": page(MEMBERS),
+    "partnerships:export-yaml": page(READERS),
+    "partnerships:audit": page(READERS),
+    "partnerships:members": page(READERS),
+    "partnerships:add-member": form(ONLY),
+    "partnerships:remove-member": form(ONLY, membership),
+}
+
+# (method, API operation) -> who; paths are filled from the route's own URL name.
+API: dict[str, list[Route]] = {
+    "api:openapi-json": page(ANYONE, lambda p: {}),
+    "api:openapi-view": page(ANYONE, lambda p: {}),
+    "api:api-root": page(frozenset(), lambda p: {}),  # nothing there: 404 for everyone
+    "api:partnership_list": page(SIGNED_IN, lambda p: {}),
+    "api:agreement_read": page(READERS),
+    "api:agreement_replace": [Route(frozenset(ONLY), lambda p: {"slug": SLUG}, "put", writes=True)],
+    "api:agreement_check": [Route(SIGNED_IN, lambda p: {}, "post")],
+    "api:entry_read": page(READERS, lambda p: {**key("approvals")(p), "collection": "approvals"}),
+    "api:entry_change": [
+        Route(frozenset(ONLY), lambda p: {**key("approvals")(p), "collection": "approvals"}, "put", True),
+        Route(
+            frozenset(MONEY),
+            lambda p: {"slug": SLUG, "collection": "contributions", "key": "NTA-PTB 2003-04"},
+            "put",
+            True,
+        ),
+    ],
+    "api:entry_delete": [
+        Route(frozenset(ONLY), lambda p: {**key("approvals")(p), "collection": "approvals"}, "delete", True),
+        Route(
+            frozenset(MONEY),
+            lambda p: {"slug": SLUG, "collection": "contributions", "key": "NTA-PTB 2003-04"},
+            "delete",
+            True,
+        ),
+    ],
+    "api:entry_add": [
+        Route(frozenset(ONLY), lambda p: {"slug": SLUG, "collection": "approvals"}, "post", True),
+        Route(frozenset(MONEY), lambda p: {"slug": SLUG, "collection": "contributions"}, "post", True),
+    ],
+}
+TABLE = {**PAGES, **API}
+
+
+def url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver(), "")
+    return names
+
+
+def test_every_route_has_a_row_in_the_table() -> None:
+    missing = sorted(url_names() - TABLE.keys())
+    assert not missing, f"routes with no row in the permission matrix: {missing}"
+    stale = sorted(TABLE.keys() - url_names())
+    assert not stale, f"rows for routes that no longer exist: {stale}"
+
+
+def test_every_api_operation_has_a_row_in_the_table() -> None:
+    from concordat.api_urls import api
+
+    operations = {
+        operation["operationId"]
+        for methods in api.get_openapi_schema()["paths"].values()
+        for operation in methods.values()
+    }
+    missing = sorted(
+        name for name in operations if not any(name.endswith("_" + row.removeprefix("api:")) for row in API)
+    )
+    assert not missing, f"API operations with no row: {missing}"
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, Any]:
+    """Salford DAT with one entry in every list, a user in each role, an outsider and another
+    partnership's lead commissioner."""
+    document = agreement_document()
+    document["consultation"] = [{"who": "staff", "how": "Workshops"}]
+    document["board"] = [{"name": "Ann Board", "kind": "officer", "represents": "SCC"}]
+    document["options_appraisals"] = [
+        {
+            "title": "Learning difficulties",
+            "criteria": [{"name": "Cost", "weight": 2}],
+            "options": [{"code": "1(a)", "name": "Status quo", "scores": {"Cost": 3}}],
+        }
+    ]
+    salford = load_partnership(document)
+    other = load_partnership(slug="other-dat", name="Other DAT")
+    actors: dict[str, Any] = {
+        "anonymous": None,
+        "outsider": UserFactory(username="outsider"),
+        "other-lead": member(other, LEAD, username="other-lead"),
+    }
+    for role in Role:
+        actors[role] = member(salford, role, username=f"as-{role}")
+    return {"partnership": salford, "actors": actors}
+
+
+def allowed(route: Route, actor: str) -> bool:
+    if route.allowed == ANYONE:
+        return True
+    if route.allowed == SIGNED_IN:
+        return actor != "anonymous"
+    return actor in route.allowed
+
+
+def refused(response: Any, actor: str) -> bool:
+    if actor == "anonymous" and response.status_code == 302:
+        return "/sign-in/" in response["Location"]
+    return response.status_code in (401, 403, 404)
+
+
+def send(client: Any, route: Route, url: str, partnership: Any) -> Any:
+    """The request, with a body the API's schema accepts (the agreement as it is) so that what decides is
+    who sends it, not what."""
+    body = None
+    if route.method in ("put", "post") and url.startswith("/api/"):
+        from concordat.partnerships.shape import export_agreement
+
+        body = export_agreement(partnership) if url.endswith(("/agreement", "/check")) else {}
+    if body is not None:
+        return getattr(client, route.method)(url, body, content_type="application/json")
+    return getattr(client, route.method)(url)
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_who_may_use_the_route(client: Any, world: dict[str, Any], name: str) -> None:
+    partnership = world["partnership"]
+    failures = []
+    for route in TABLE[name]:
+        url = reverse(name, kwargs=route.kwargs(partnership))
+        for actor in EVERY_ACTOR:
+            client.logout()
+            user = world["actors"][actor]
+            if user is not None:
+                client.force_login(user)
+            before = row_counts() if route.writes else None
+            response = send(client, route, url, partnership)
+            expected = allowed(route, actor)
+            if refused(response, actor) == expected:
+                failures.append(
+                    f"{route.method.upper()} {url} as {actor}: {response.status_code}, expected "
+                    f"{'allowed' if expected else 'refused'}"
+                )
+            elif not expected and route.writes and row_counts() != before:
+                failures.append(f"{route.method.upper()} {url} as {actor} was refused but changed data")
+    assert not failures, "\n".join(failures)
