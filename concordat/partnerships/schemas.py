@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from typing import Any
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 Day = date | str  # "2003-04-01"; the checker reads and reports it
 Money = str | int  # "1200000.00" or whole pounds
@@ -146,6 +148,16 @@ class OptionsAppraisalIn(Entry):
 
 class AgreementDocument(Entry):
     """A partnership file's content, as JSON."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        # A list, a string or a number is no document: one problem at the root, not "slug is required".
+        # (ninja hands the value over wrapped in a DjangoGetter.)
+        inner = getattr(value, "_obj", value)
+        if isinstance(inner, list | str | int | float | bool) or inner is None:
+            raise ValueError("the document must be a JSON object of keys and values")
+        return value
 
     slug: str
     name: str

@@ -262,6 +262,13 @@ def entry_in(document: dict[str, Any], collection_name: str, key: str) -> dict[s
     return document[collection_name][index]  # type: ignore[no-any-return]
 
 
+def was_removed(partnership: models.Partnership, collection_name: str, key: str) -> bool:
+    """Whether `key` named an entry of the collection that has since been removed (keys are retired)."""
+    return models.RetiredKey.objects.filter(
+        partnership=partnership, collection=collection_name, key=key
+    ).exists()
+
+
 def entry_seen(partnership: models.Partnership, collection_name: str, key: str) -> str:
     return fingerprint(entry_in(export_agreement(partnership), collection_name, key))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from auditlog.models import LogEntry
 from django.test import Client
 
@@ -21,11 +22,20 @@ def _client(user: Any) -> Client:
     return client
 
 
-def _put(client: Client, slug: str, document: dict[str, Any]) -> Any:
+def _etag(client: Client, slug: str) -> str:
+    """The ETag a read of the agreement gives: a replacement sends it back as If-Match."""
+    response = client.get(f"/api/v1/partnerships/{slug}/agreement")
+    assert response.status_code == 200, response.content
+    return str(response["ETag"])
+
+
+def _put(client: Client, slug: str, document: dict[str, Any], etag: str | None = None) -> Any:
+    """PUT the agreement, with If-Match: the ETag given, else a fresh one read first."""
     return client.put(
         f"/api/v1/partnerships/{slug}/agreement",
         data=json.dumps(document, default=str),
         content_type="application/json",
+        HTTP_IF_MATCH=etag if etag is not None else _etag(client, slug),
     )
 
 
@@ -73,8 +83,9 @@ def test_check_reports_errors_with_paths_and_writes_nothing(lead: Any, partnersh
     assert LogEntry.objects.count() == before
 
 
-def test_check_of_a_body_that_is_not_an_object_is_a_422_problem_at_the_root(lead: Any) -> None:
-    response = _client(lead).post("/api/v1/agreements/check", data="[1, 2]", content_type="application/json")
+@pytest.mark.parametrize("body", ["[1, 2]", '"text"', "3"])
+def test_check_of_a_body_that_is_not_an_object_is_a_422_problem_at_the_root(lead: Any, body: str) -> None:
+    response = _client(lead).post("/api/v1/agreements/check", data=body, content_type="application/json")
     assert response.status_code == 422
     assert response["content-type"] == PROBLEM
     assert response.json()["errors"][0]["path"] == "$"
@@ -84,7 +95,10 @@ def test_a_body_beyond_the_upload_limit_is_a_413_problem(lead: Any, partnership:
     # Django's RequestDataTooBig escaped as a 500 with a plain-text traceback.
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     before = export_agreement(partnership)
-    response = _put(_client(lead), "salford-dat", agreement_document(aims=["x" * 2000]))
+    client = _client(lead)
+    response = _put(
+        client, "salford-dat", agreement_document(aims=["x" * 2000]), _etag(client, "salford-dat")
+    )
     assert response.status_code == 413
     assert response["content-type"] == PROBLEM
     assert response.json()["status"] == 413
@@ -109,8 +123,11 @@ def test_invalid_replacement_is_a_422_problem_with_json_paths_and_changes_nothin
 def test_valid_replacement_updates_and_reports_the_change(lead: Any, partnership: Any) -> None:
     document = export_agreement(partnership)
     document["partners"][0]["name"] = "City of Salford"
-    response = _put(_client(lead), "salford-dat", document)
+    client = _client(lead)
+    read = _etag(client, "salford-dat")
+    response = _put(client, "salford-dat", document, read)
     assert response.status_code == 200
+    assert response["ETag"] == f'"{response.json()["version"]}"' != read  # the new version, for the next PUT
     assert response.json()["changed"] == [f"partner {document['partners'][0]['code']}"]
     assert (
         Partner.objects.get(partnership=partnership, code=document["partners"][0]["code"]).name
@@ -127,7 +144,8 @@ def test_replacement_with_another_slug_is_refused(lead: Any, partnership: Any) -
 
 def test_auditor_cannot_replace_the_agreement(auditor: Any, partnership: Any) -> None:
     before = export_agreement(partnership)
-    response = _put(_client(auditor), "salford-dat", export_agreement(partnership) | {"name": "Changed"})
+    client = _client(auditor)  # the auditor may read the agreement, and so has its ETag, but not change it
+    response = _put(client, "salford-dat", export_agreement(partnership) | {"name": "Changed"})
     assert response.status_code == 403
     assert response["content-type"] == PROBLEM
     assert export_agreement(partnership) == before
@@ -160,7 +178,8 @@ def test_a_put_without_a_csrf_token_is_a_403_problem_and_changes_nothing(lead: A
     client = Client(enforce_csrf_checks=True)
     client.force_login(lead)
     before = export_agreement(partnership)
-    response = _put(client, "salford-dat", export_agreement(partnership) | {"name": "Changed"})
+    etag = _etag(client, "salford-dat")
+    response = _put(client, "salford-dat", export_agreement(partnership) | {"name": "Changed"}, etag)
     assert response.status_code == 403
     assert response["content-type"] == PROBLEM
     assert export_agreement(partnership) == before

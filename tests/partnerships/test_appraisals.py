@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from concordat.core.roles import Role
 from concordat.partnerships.models import OptionsAppraisal
 from concordat.partnerships.rules.appraisal import rank_options
-from tests.factories import agreement_document, load_partnership, member
+from tests.factories import agreement_document, entry_key, load_partnership, member
 
 CRITERIA = [
     {"name": "Users and carers at the centre", "weight": 3},
@@ -77,8 +77,19 @@ def post(client: Any, user: Any, name: str, args: list[Any], data: dict[str, Any
     return client.post(reverse(f"partnerships:{name}", args=["salford-dat", *args]), data)
 
 
-def stored() -> OptionsAppraisal:
-    return OptionsAppraisal.objects.get(partnership__slug="salford-dat", position=1)
+def stored(n: int = 0) -> OptionsAppraisal:
+    """The partnership's `n`-th appraisal, in the agreement's order."""
+    return OptionsAppraisal.objects.filter(partnership__slug="salford-dat").order_by("position")[n]
+
+
+def first() -> str:
+    """The key of the partnership's first appraisal (keys are generated when it is loaded)."""
+    return entry_key("salford-dat", "options_appraisals", 0)
+
+
+def option_key(code: str) -> str:
+    """The key of the first appraisal's option with `code`."""
+    return str(next(option["key"] for option in stored().options if option["code"] == code))
 
 
 def text_of(response: Any) -> str:
@@ -164,7 +175,7 @@ def test_the_appraisal_page_shows_criteria_scores_ranking_preference_and_decisio
     client: Any, appraised: Any
 ) -> None:
     reader = member(appraised, Role.BOARD_MEMBER, username="board")
-    response = get(client, reader, "appraisal", 0)
+    response = get(client, reader, "appraisal", first())
     assert response.status_code == 200
     text = text_of(response)
     assert "How should health and social care commission learning difficulty services?" in text
@@ -180,28 +191,30 @@ def test_the_appraisal_page_shows_criteria_scores_ranking_preference_and_decisio
 
 def test_the_page_says_plainly_when_the_preferred_option_is_not_the_top_ranked(client: Any, db: None) -> None:
     partnership = load_partnership(agreement_document(options_appraisals=[{**APPRAISAL, "preferred": "2"}]))
-    text = text_of(get(client, member(partnership, Role.AUDITOR, username="a"), "appraisal", 0))
+    text = text_of(get(client, member(partnership, Role.AUDITOR, username="a"), "appraisal", first()))
     assert "The preferred option is not the top-ranked one" in text
     assert "1(b) (Local authority as lead agency) first" in text
 
 
 def test_an_unknown_appraisal_is_not_found(client: Any, lead_of: Any) -> None:
-    assert get(client, lead_of, "appraisal", 1).status_code == 404
-    assert get(client, lead_of, "edit-appraisal", 1).status_code == 404
-    assert get(client, lead_of, "edit-criteria", 7).status_code == 404
-    assert get(client, lead_of, "edit-decision", 1).status_code == 404
-    assert get(client, lead_of, "add-option", 1).status_code == 404
-    assert get(client, lead_of, "edit-option", 0, 4).status_code == 404
+    unknown = "nokeyhere2"
+    assert get(client, lead_of, "appraisal", unknown).status_code == 404
+    assert get(client, lead_of, "edit-appraisal", unknown).status_code == 404
+    assert get(client, lead_of, "edit-criteria", unknown).status_code == 404
+    assert get(client, lead_of, "edit-decision", unknown).status_code == 404
+    assert get(client, lead_of, "add-option", unknown).status_code == 404
+    assert get(client, lead_of, "edit-option", first(), unknown).status_code == 404
+    assert get(client, lead_of, "edit-option", unknown, option_key("1(b)")).status_code == 404
 
 
 def test_the_appraisal_is_not_found_for_a_non_member(client: Any, appraised: Any, outsider: Any) -> None:
-    assert get(client, outsider, "appraisal", 0).status_code == 404
+    assert get(client, outsider, "appraisal", first()).status_code == 404
 
 
 def test_only_the_lead_commissioner_may_change_an_appraisal(client: Any, appraised: Any) -> None:
     auditor = member(appraised, Role.AUDITOR, username="auditor")
-    assert get(client, auditor, "edit-decision", 0).status_code == 403
-    response = post(client, auditor, "edit-appraisal", [0], {"title": "Changed"})
+    assert get(client, auditor, "edit-decision", first()).status_code == 403
+    response = post(client, auditor, "edit-appraisal", [first()], {"title": "Changed"})
     assert response.status_code == 403
     assert stored().title == APPRAISAL["title"]
 
@@ -212,13 +225,13 @@ def test_only_the_lead_commissioner_may_change_an_appraisal(client: Any, apprais
 def test_adding_an_appraisal_takes_you_to_it(client: Any, lead_of: Any) -> None:
     response = post(client, lead_of, "add-appraisal", [], {"title": "Who hosts the pool", "question": ""})
     assert response.status_code == 302
-    assert response["Location"] == reverse("partnerships:appraisal", args=["salford-dat", 1])
-    added = OptionsAppraisal.objects.get(partnership__slug="salford-dat", position=2)
+    added = stored(1)
     assert added.title == "Who hosts the pool"
+    assert response["Location"] == reverse("partnerships:appraisal", args=["salford-dat", added.key])
 
 
 def test_an_appraisal_needs_a_title(client: Any, lead_of: Any) -> None:
-    response = post(client, lead_of, "edit-appraisal", [0], {"title": "", "question": "Why?"})
+    response = post(client, lead_of, "edit-appraisal", [first()], {"title": "", "question": "Why?"})
     assert response.status_code == 200
     assert response.context["form"].errors["title"] == ["Enter a title for the options appraisal"]
     assert stored().question == APPRAISAL["question"]
@@ -226,7 +239,7 @@ def test_an_appraisal_needs_a_title(client: Any, lead_of: Any) -> None:
 
 def test_criteria_are_read_one_a_line(client: Any, lead_of: Any) -> None:
     lines = "Users and carers at the centre | 4\n\nEnds divided budgets|3\nOne clear lead | 2\n"
-    response = post(client, lead_of, "edit-criteria", [0], {"criteria": lines})
+    response = post(client, lead_of, "edit-criteria", [first()], {"criteria": lines})
     assert response.status_code == 302
     assert stored().criteria == [
         {"name": "Users and carers at the centre", "weight": 4},
@@ -236,7 +249,9 @@ def test_criteria_are_read_one_a_line(client: Any, lead_of: Any) -> None:
 
 
 def test_a_criterion_line_without_a_weight_from_1_to_10_is_an_error(client: Any, lead_of: Any) -> None:
-    response = post(client, lead_of, "edit-criteria", [0], {"criteria": "Value for money\nQuality | 11"})
+    response = post(
+        client, lead_of, "edit-criteria", [first()], {"criteria": "Value for money\nQuality | 11"}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors["criteria"]
     assert errors[0].startswith("Line 1: write the criterion")
@@ -246,7 +261,7 @@ def test_a_criterion_line_without_a_weight_from_1_to_10_is_an_error(client: Any,
 
 def test_removing_a_criterion_removes_its_scores(client: Any, lead_of: Any) -> None:
     lines = "Users and carers at the centre | 3\nEnds divided budgets | 3"
-    assert post(client, lead_of, "edit-criteria", [0], {"criteria": lines}).status_code == 302
+    assert post(client, lead_of, "edit-criteria", [first()], {"criteria": lines}).status_code == 302
     assert all("One clear lead" not in option["scores"] for option in stored().options)
 
 
@@ -255,7 +270,7 @@ def test_adding_an_option_with_its_scores(client: Any, lead_of: Any) -> None:
         client,
         lead_of,
         "add-option",
-        [0],
+        [first()],
         {
             "code": "4",
             "name": "Health as lead agency",
@@ -275,7 +290,7 @@ def test_adding_an_option_with_its_scores(client: Any, lead_of: Any) -> None:
 
 
 def test_a_duplicate_option_code_is_an_error_on_the_code(client: Any, lead_of: Any) -> None:
-    response = post(client, lead_of, "add-option", [0], {"code": "1(a)", "name": "Another 1(a)"})
+    response = post(client, lead_of, "add-option", [first()], {"code": "1(a)", "name": "Another 1(a)"})
     assert response.status_code == 200
     assert response.context["form"].errors["code"]
     assert len(stored().options) == 4
@@ -286,7 +301,7 @@ def test_renaming_the_preferred_option_keeps_it_preferred(client: Any, lead_of: 
         client,
         lead_of,
         "edit-option",
-        [0, 1],
+        [first(), option_key("1(b)")],
         {
             "code": "1b",
             "name": "Local authority as lead agency",
@@ -305,7 +320,7 @@ def test_the_decision_form_records_preference_reasons_and_decision(client: Any, 
         client,
         lead_of,
         "edit-decision",
-        [0],
+        [first()],
         {
             "preferred": "1(a)",
             "reasons": "Cheaper\n\nQuicker to set up\n",
@@ -328,7 +343,7 @@ def test_the_preferred_option_must_be_one_of_the_options(client: Any, lead_of: A
         client,
         lead_of,
         "edit-decision",
-        [0],
+        [first()],
         {
             "preferred": "9(z)",
             "reasons": "Because",

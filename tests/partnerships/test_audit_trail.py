@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from concordat.partnerships import services
 from concordat.partnerships.views import audit
-from tests.factories import load_partnership
+from tests.factories import entry_key, load_partnership
 
 
 def trail(client: Any, user: Any, query: str = "") -> Any:
@@ -23,10 +23,9 @@ def text_of(response: Any) -> str:
 
 
 def rename_officer(partnership: Any, user: Any, name: str = "Jane Smith, DAT Co-ordinator") -> None:
-    def edit(document: dict[str, Any]) -> None:
-        document["responsible_officer"] = name
-
-    outcome = services.agreement_edit(partnership=partnership, user=user, edit=edit)
+    outcome = services.details_save(
+        partnership=partnership, user=user, values={"responsible_officer": name}, seen=None
+    )
     assert outcome.report.valid and outcome.changes.changed == ["partnership salford-dat"]
 
 
@@ -100,10 +99,10 @@ def test_filtering_by_action_shows_only_that_action(
 def test_a_changed_reference_names_the_object_it_points_to(
     client: Any, partnership: Any, lead: Any, auditor: Any
 ) -> None:
-    def new_host(document: dict[str, Any]) -> None:
-        document["host_partner"] = "PCT"
-
-    services.agreement_edit(partnership=partnership, user=lead, edit=new_host)
+    outcome = services.details_save(
+        partnership=partnership, user=lead, values={"host_partner": "PCT"}, seen=None
+    )
+    assert outcome.report.valid
     newest = trail(client, auditor, "?action=changed").context["entries"][0]
     change = next(c for c in newest.changes if c.field == "host partner")
     assert change.before.startswith("Salford City Council (SCC)")
@@ -111,10 +110,9 @@ def test_a_changed_reference_names_the_object_it_points_to(
 
 
 def test_removals_show_as_deleted(client: Any, partnership: Any, lead: Any, auditor: Any) -> None:
-    def drop_approvals(document: dict[str, Any]) -> None:
-        document["approvals"] = document["approvals"][:1]
-
-    services.agreement_edit(partnership=partnership, user=lead, edit=drop_approvals)
+    second = entry_key(partnership, "approvals", 1)  # keep the first approval, remove the second
+    outcome = services.entry_remove(partnership=partnership, user=lead, collection="approvals", key=second)
+    assert outcome.report.valid
     deleted = trail(client, auditor, "?action=deleted").context["entries"]
     assert [e.what for e in deleted] == ["Approval: Salford City Council Cabinet, 24 February 2004"]
 

@@ -89,7 +89,9 @@ def test_pool_manager_removes_contributions_but_not_milestones(pool_manager: Any
     assert ("NTA-PTB", "2003-04") not in [(c["stream"], c["year"]) for c in after]
 
 
-def test_removing_an_entry_that_does_not_exist_changes_nothing_and_says_so(lead: Any, partnership: Any) -> None:
+def test_removing_an_entry_that_does_not_exist_changes_nothing_and_says_so(
+    lead: Any, partnership: Any
+) -> None:
     before = row_counts()
     client = _client(lead)
     for method in (client.get, client.post):

@@ -63,6 +63,10 @@ class EntryFormView(AgreementFormView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         key = self.entry_key()
         if key is not None and services.entry_index(self.document, self.collection, key) is None:
+            if BY_NAME[self.collection].keyed and not services.was_removed(
+                self.partnership, self.collection, key
+            ):
+                raise Http404(f"No such {self.noun}")  # never existed: not someone else's removal
             messages.error(request, f"This {self.noun} was removed by someone else. Nothing was saved.")
             return redirect(self.get_success_url())
         return super().post(request, *args, **kwargs)
