@@ -8,7 +8,6 @@ keys it does not list, so they reach the checker and come back as `unknown-key` 
 from __future__ import annotations
 
 from datetime import date
-
 from typing import Any
 
 from ninja import Schema
