@@ -13,7 +13,7 @@ from concordat.core.roles import PROVIDER_ROLES, Role
 from concordat.core.years import FinancialYear
 
 from .rules import vocabulary as words
-from .rules.agreement import ADDRESS, KEY, LONG, NAME, OPTION_CODE  # the checker refuses longer text
+from .rules.limits import ADDRESS, KEY, LONG, NAME, OPTION_CODE  # the checker refuses longer text
 
 
 class Partnership(models.Model):

@@ -491,50 +491,7 @@ def appraisal_decision_set(
     )
 
 
-# --- memberships --------------------------------------------------------------------------------------
+# --- memberships: membership.py holds them; they are importable from here, as every write is ----------
 
-
-def membership_add(
-    *,
-    partnership: models.Partnership,
-    user: Any,
-    role: str,
-    provider_code: str | None = None,
-    actor: Any = None,
-) -> Report:
-    """Give `user` a role in `partnership`. Provider roles need one of the partnership's providers; other
-    roles take none. Adding a role the user already holds changes nothing."""
-    from concordat.core.roles import PROVIDER_ROLES, Role
-
-    report = Report()
-    if role not in Role.values:
-        report.error("role", "invalid-choice", f"role '{role}' is not one of {', '.join(Role.values)}")
-        return report
-    provider = None
-    if role in PROVIDER_ROLES:
-        provider = partnership.providers.filter(code=provider_code or "").first()
-        if provider is None:
-            report.error(
-                "provider",
-                "unknown-provider" if provider_code else "required",
-                f"a {Role(role).label.lower()} acts for one provider: give one of "
-                f"{', '.join(partnership.providers.values_list('code', flat=True)) or '(none defined)'}",
-            )
-            return report
-    elif provider_code:
-        report.error("provider", "not-allowed", f"a {Role(role).label.lower()} is not tied to a provider")
-        return report
-    with transaction.atomic(), acting_as(actor):
-        models.Membership.objects.get_or_create(
-            user=user, partnership=partnership, role=role, defaults={"provider": provider}
-        )
-    return report
-
-
-def membership_remove(*, partnership: models.Partnership, user: Any, role: str, actor: Any = None) -> bool:
-    """Take a role away; True when there was one to take."""
-    with transaction.atomic(), acting_as(actor):
-        memberships = list(models.Membership.objects.filter(user=user, partnership=partnership, role=role))
-        for membership in memberships:
-            membership.delete()
-    return bool(memberships)
+from .membership import membership_add as membership_add  # noqa: E402
+from .membership import membership_remove as membership_remove  # noqa: E402

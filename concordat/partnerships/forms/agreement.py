@@ -16,7 +16,9 @@ from django.core.exceptions import ValidationError
 from concordat.core.codes import GSS, LOCAL_CODE
 
 from ..rules import vocabulary as words
-from .fields import FinancialYearField, GovukDateField, LinesField, MoneyField
+from ..rules.limits import ADDRESS, COUNTS, LONG, NAME, ORG_CODE, PROSE, STATEMENT
+from ..rules.limits import CODE as CODE_LENGTH
+from .fields import FinancialYearField, GovukDateField, LinesField, MoneyField, state_limits
 
 
 def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
@@ -36,6 +38,7 @@ class AgreementForm(forms.Form):
         self.document = document
         self.adding = adding
         self.prepare()
+        state_limits(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page template writes the <form> and its token
@@ -61,7 +64,7 @@ class AgreementForm(forms.Form):
 
 
 class DetailsForm(AgreementForm):
-    name = forms.CharField(label="Name of the partnership", max_length=200)
+    name = forms.CharField(label="Name of the partnership", max_length=NAME)
     client_group = forms.ChoiceField(
         label="Client group", choices=_choices(words.CLIENT_GROUPS), widget=forms.RadioSelect
     )
@@ -85,7 +88,7 @@ class DetailsForm(AgreementForm):
     agreement_date = GovukDateField(label="Agreement date", required=False)
     start_date = GovukDateField(label="Start date", required=False)
     review_date = GovukDateField(label="Review date", required=False)
-    responsible_officer = forms.CharField(label="Responsible officer", required=False, max_length=300)
+    responsible_officer = forms.CharField(label="Responsible officer", required=False, max_length=LONG)
     min_age = forms.IntegerField(
         label="Minimum age (optional)",
         required=False,
@@ -106,6 +109,7 @@ class DetailsForm(AgreementForm):
     eligibility_description = forms.CharField(
         label="Eligibility",
         required=False,
+        max_length=PROSE,
         widget=forms.Textarea,
         help_text="Who the partnership serves (notification form item 11)",
     )
@@ -193,20 +197,20 @@ class DetailsForm(AgreementForm):
 class PartnerForm(AgreementForm):
     code = forms.CharField(
         label="Code",
-        max_length=32,
+        max_length=CODE_LENGTH,
         help_text="A short code used in the agreement, for example, SCC; it cannot be changed later",
     )
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(label="Name", max_length=NAME)
     kind = forms.ChoiceField(
         label="Kind of body", choices=_choices(words.PARTNER_KINDS), widget=forms.RadioSelect
     )
     org_code = forms.CharField(
         label="Official code (optional)",
         required=False,
-        max_length=16,
+        max_length=ORG_CODE,
         help_text="A GSS code for a council, an ODS code for an NHS body",
     )
-    address = forms.CharField(label="Address (optional)", required=False, max_length=400)
+    address = forms.CharField(label="Address (optional)", required=False, max_length=ADDRESS)
 
     def prepare(self) -> None:
         self.fields["code"].disabled = not self.adding
@@ -227,10 +231,10 @@ class PartnerForm(AgreementForm):
 class StreamForm(AgreementForm):
     code = forms.CharField(
         label="Code",
-        max_length=32,
+        max_length=CODE_LENGTH,
         help_text="A short code, for example, NTA-PTB; it cannot be changed later",
     )
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(label="Name", max_length=NAME)
     partner = forms.ChoiceField(
         label="Whose money it is",
         error_messages={
@@ -311,8 +315,22 @@ class ContributionForm(AgreementForm):
 
 
 class AimsForm(AgreementForm):
-    aims = LinesField(label="Aims", required=False, help_text="One aim a line")
-    outcomes = LinesField(label="Outcomes", required=False, help_text="One outcome a line")
+    aims = LinesField(
+        label="Aims",
+        required=False,
+        help_text="One aim a line",
+        entry="aim",
+        max_entries=COUNTS["aims"],
+        max_length=STATEMENT,
+    )
+    outcomes = LinesField(
+        label="Outcomes",
+        required=False,
+        help_text="One outcome a line",
+        entry="outcome",
+        max_entries=COUNTS["outcomes"],
+        max_length=STATEMENT,
+    )
 
     def layout(self) -> Layout:
         return Layout(Field.textarea("aims", rows=8), Field.textarea("outcomes", rows=8))
@@ -320,7 +338,10 @@ class AimsForm(AgreementForm):
 
 class MilestoneForm(AgreementForm):
     text = forms.CharField(
-        label="Milestone", widget=forms.Textarea, error_messages={"required": "Enter what is to be achieved"}
+        label="Milestone",
+        max_length=STATEMENT,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what is to be achieved"},
     )
     due = GovukDateField(label="Due date")
     status = forms.ChoiceField(
@@ -340,10 +361,11 @@ class GovernanceItemForm(AgreementForm):
     evidence = forms.CharField(
         label="Evidence",
         required=False,
+        max_length=STATEMENT,
         widget=forms.Textarea,
         help_text="Where the agreement covers this, for example, a schedule or clause",
     )
-    signed_off_by = forms.CharField(label="Signed off by", required=False, max_length=200)
+    signed_off_by = forms.CharField(label="Signed off by", required=False, max_length=NAME)
     signed_off_on = GovukDateField(label="Date signed off", required=False)
 
     def layout(self) -> Layout:
@@ -367,14 +389,14 @@ class GovernanceItemForm(AgreementForm):
 class ApprovalForm(AgreementForm):
     body = forms.CharField(
         label="Body",
-        max_length=300,
+        max_length=LONG,
         help_text="The board, committee or group that decided",
         error_messages={"required": "Enter the body that decided"},
     )
     date = GovukDateField(label="Date of the decision")
     decision = forms.CharField(
         label="Decision",
-        max_length=300,
+        max_length=LONG,
         help_text="For example, supported or approved",
         error_messages={"required": "Enter the decision"},
     )
@@ -392,11 +414,14 @@ class ConsultationForm(AgreementForm):
     )
     how = forms.CharField(
         label="How",
+        max_length=STATEMENT,
         widget=forms.Textarea,
         error_messages={"required": "Enter how they were consulted or involved"},
     )
     date = GovukDateField(label="Date", required=False)
-    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+    notes = forms.CharField(
+        label="Notes (optional)", required=False, max_length=STATEMENT, widget=forms.Textarea
+    )
 
     def layout(self) -> Layout:
         return Layout(
@@ -406,9 +431,9 @@ class ConsultationForm(AgreementForm):
 
 class BoardMemberForm(AgreementForm):
     name = forms.CharField(
-        label="Name", max_length=200, error_messages={"required": "Enter the member's name"}
+        label="Name", max_length=NAME, error_messages={"required": "Enter the member's name"}
     )
-    role = forms.CharField(label="Role (optional)", required=False, max_length=200)
+    role = forms.CharField(label="Role (optional)", required=False, max_length=NAME)
     kind = forms.ChoiceField(
         label="Kind of member",
         choices=_choices(words.BOARD_MEMBER_KINDS),

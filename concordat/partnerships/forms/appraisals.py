@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..rules.appraisal import SCORES, WEIGHTS
+from ..rules.limits import COUNTS, LONG, NAME, OPTION_CODE, PROSE, STATEMENT, at_most
 from .agreement import AgreementForm
 from .fields import GovukDateField, LinesField
 
@@ -22,11 +23,12 @@ _LINE = re.compile(r"^(?P<name>.*\S)\s*\|\s*(?P<weight>\S+)$")
 
 class AppraisalTitleForm(AgreementForm):
     title = forms.CharField(
-        label="Title", max_length=300, error_messages={"required": "Enter a title for the options appraisal"}
+        label="Title", max_length=LONG, error_messages={"required": "Enter a title for the options appraisal"}
     )
     question = forms.CharField(
         label="Question",
         required=False,
+        max_length=PROSE,
         widget=forms.Textarea,
         help_text="The question the options answer, for example, how should health and "
         "social care commission learning difficulty services?",
@@ -47,7 +49,8 @@ class CriteriaLinesForm(AgreementForm):
         widget=forms.Textarea,
         help_text="One criterion a line: its name, a vertical bar (|) and its weight, a whole number from 1 to "
         "10, for example, Value for money | 3. Removing or renaming a criterion removes the options' "
-        "scores for it.",
+        f"scores for it. At most {COUNTS['options_appraisals[].criteria']} criteria, each name "
+        f"{at_most(NAME).lower()}.",
     )
 
     def layout(self) -> Layout:
@@ -71,11 +74,17 @@ class CriteriaLinesForm(AgreementForm):
             if not weight.isdigit() or int(weight) not in WEIGHTS:
                 problems.append(f"Line {number}: the weight of {name} must be a whole number from 1 to 10")
                 continue
+            if len(name) > NAME:
+                problems.append(f"Line {number}: the name must be {NAME:,} characters or fewer")
+                continue
             if name in seen:
                 problems.append(f"Line {number}: {name} is listed more than once")
                 continue
             seen.add(name)
             criteria.append({"name": name, "weight": int(weight)})
+        limit = COUNTS["options_appraisals[].criteria"]
+        if len(criteria) > limit:
+            problems.insert(0, f"Enter at most {limit} criteria, not {len(criteria)}")
         if problems:
             raise ValidationError(problems)
         return criteria
@@ -90,14 +99,16 @@ class OptionEntryForm(AgreementForm):
 
     code = forms.CharField(
         label="Code",
-        max_length=32,
+        max_length=OPTION_CODE,
         help_text="How the papers refer to it, for example, 1(b)",
         error_messages={"required": "Enter the option's code"},
     )
     name = forms.CharField(
-        label="Name", max_length=300, error_messages={"required": "Enter the option's name"}
+        label="Name", max_length=LONG, error_messages={"required": "Enter the option's name"}
     )
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
+    description = forms.CharField(
+        label="Description", required=False, max_length=PROSE, widget=forms.Textarea
+    )
 
     def __init__(self, *args: Any, criteria: list[dict[str, Any]], **kwargs: Any) -> None:
         self.criteria = criteria
@@ -158,15 +169,24 @@ class DecisionEntryForm(AgreementForm):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select one of this appraisal's options"},
     )
-    reasons = LinesField(label="Reasons for preferring it", required=False, help_text="One reason a line")
+    reasons = LinesField(
+        label="Reasons for preferring it",
+        required=False,
+        help_text="One reason a line",
+        entry="reason",
+        max_entries=COUNTS["options_appraisals[].reasons"],
+        max_length=STATEMENT,
+    )
     decision_body = forms.CharField(
         label="Decided by",
         required=False,
-        max_length=300,
+        max_length=LONG,
         help_text="The body that took the decision, for example, the council's cabinet",
     )
     decision_date = GovukDateField(label="Date of the decision", required=False)
-    decision_text = forms.CharField(label="What was decided", required=False, widget=forms.Textarea)
+    decision_text = forms.CharField(
+        label="What was decided", required=False, max_length=PROSE, widget=forms.Textarea
+    )
 
     def __init__(self, *args: Any, options: list[dict[str, Any]], **kwargs: Any) -> None:
         self.options = options

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from concordat.core.money import MoneyError, parse_pounds
 from concordat.core.years import FinancialYear, YearError
 
+from ..rules.limits import at_most
+
 
 class GovukDateField(DateInputField):
     """A GOV.UK date input (day, month, year) with the Design System's error messages."""
@@ -96,13 +98,51 @@ class FinancialYearField(forms.CharField):
 
 
 class LinesField(forms.CharField):
-    """A textarea holding a list: one entry a line, blank lines ignored."""
+    """A textarea holding a list: one entry a line, blank lines ignored; at most `max_entries` entries of
+    at most `max_length` characters each (the checker's limits), said in the hint."""
 
     widget = forms.Textarea
+
+    def __init__(self, *, entry: str, max_entries: int, max_length: int, **kwargs: Any) -> None:
+        self.entry, self.max_entries, self.line_length = entry, max_entries, max_length
+        limit = f"At most {max_entries:,} {entry}s, each at most {max_length:,} characters"
+        kwargs["help_text"] = _sentences(kwargs.get("help_text", ""), limit)
+        super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        problems = [
+            f"Line {number} is {len(line):,} characters: each {self.entry} must be "
+            f"{self.line_length:,} characters or fewer"
+            for number, line in enumerate(value, start=1)
+            if len(line) > self.line_length
+        ]
+        if len(value) > self.max_entries:
+            problems.insert(0, f"Enter at most {self.max_entries:,} {self.entry}s, not {len(value):,}")
+        if problems:
+            raise ValidationError(problems)
+
     def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list) else value
+
+
+def _sentences(*parts: str) -> str:
+    return " ".join(part if part.endswith(".") else part + "." for part in parts if part)
+
+
+def state_limits(form: forms.Form) -> None:
+    """Each text field's limit, said in its hint ("At most 500 characters") and kept by the server with a
+    GOV.UK message. The browser is not told (no `maxlength`): it would cut pasted text silently."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField) or isinstance(field, LinesField) or not field.max_length:
+            continue
+        limit = at_most(field.max_length)
+        if limit not in str(field.help_text):
+            field.help_text = _sentences(str(field.help_text), limit)
+        field.widget.attrs.pop("maxlength", None)
+        what = str(field.label or name).removesuffix(" (optional)").replace("%", "%%")
+        field.error_messages["max_length"] = f"{what} must be {field.max_length:,} characters or fewer"

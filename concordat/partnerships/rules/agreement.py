@@ -17,13 +17,11 @@ from concordat.core.problems import Report
 from . import vocabulary as words
 from .appraisal import SCORES, WEIGHTS
 from .known_keys import unknown_keys
+from .limits import ADDRESS, CODE, LONG, NAME, OPTION_CODE, ORG_CODE, PROSE, STATEMENT
 from .reader import Reader, at, unstorable_text
 from .reconcile import stated_total_mismatches
 
 PURPOSE = MODALITY  # spend purposes are lower-case words with hyphens, like modality codes
-# The longest single-line texts the tables hold (models.py); longer prose is unlimited.
-NAME, LONG, ADDRESS, OPTION_CODE = 200, 300, 400, 32
-KEY = 40  # an entry's stable key (core.codes.ENTRY_KEY)
 
 
 @dataclass
@@ -64,7 +62,8 @@ def check_agreement(document: object, *, today: date) -> Checked:
     partner_codes = {partner["code"] for partner in out["partners"] if partner["code"]}
 
     def partner_ref(mapping: dict[str, Any], key: str, path: str, *, required: bool = False) -> str | None:
-        code = read.take_text(mapping, key, path, required=required) or None  # "" is no reference at all
+        # "" is no reference at all
+        code = read.take_text(mapping, key, path, required=required, max_length=CODE) or None
         if code is not None and code not in partner_codes:
             report.error(
                 at(path, key),
@@ -100,8 +99,8 @@ def check_agreement(document: object, *, today: date) -> Checked:
     modality_codes = set(words.BUILT_IN_MODALITIES) | {m["code"] for m in out["modalities"] if m["code"]}
     out["targets"] = _targets(read, doc, modality_codes)
     for key in ("aims", "outcomes", "improvements", "health_outcomes", "joint_working"):
-        out[key] = read.texts(read.take_list(doc, key, ""), key)
-    out["staff_movement"] = read.take_text(doc, "staff_movement", "") or ""
+        out[key] = read.texts(read.take_list(doc, key, ""), key, max_length=STATEMENT)
+    out["staff_movement"] = read.take_text(doc, "staff_movement", "", max_length=PROSE) or ""
     out["milestones"] = _milestones(read, doc, today)
     out["governance"] = _governance(read, doc, today, out["start_date"])
     out["approvals"] = [
@@ -116,9 +115,9 @@ def check_agreement(document: object, *, today: date) -> Checked:
     out["consultation"] = [
         {
             "who": read.take_choice(item, "who", path, words.CONSULTEE_GROUPS, required=True),
-            "how": read.take_text(item, "how", path, required=True),
+            "how": read.take_text(item, "how", path, required=True, max_length=STATEMENT),
             "date": read.take_date(item, "date", path),
-            "notes": read.take_text(item, "notes", path) or "",
+            "notes": read.take_text(item, "notes", path, max_length=STATEMENT) or "",
         }
         for path, item in read.items(read.take_list(doc, "consultation", ""), "consultation")
     ]
@@ -217,7 +216,7 @@ def _partners(read: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
     for path, item in read.items(values, "partners"):
         code = read.take_pattern(item, "code", path, LOCAL_CODE, required=True)
         _duplicate(read, seen, code, at(path, "code"), "partner code")
-        org_code = read.take_text(item, "org_code", path) or ""
+        org_code = read.take_text(item, "org_code", path, max_length=ORG_CODE) or ""
         if org_code and not is_org_code(org_code):
             read.report.error(
                 at(path, "org_code"),
@@ -258,7 +257,7 @@ def _contributions(read: Reader, doc: dict[str, Any], stream_codes: set[str]) ->
     contributions = []
     seen: set[tuple[str, Any]] = set()
     for path, item in read.items(read.take_list(doc, "contributions", ""), "contributions"):
-        stream = read.take_text(item, "stream", path, required=True)
+        stream = read.take_text(item, "stream", path, required=True, max_length=CODE)
         if stream is not None and stream not in stream_codes:
             read.report.error(
                 at(path, "stream"),
@@ -337,7 +336,7 @@ def _eligibility(read: Reader, doc: dict[str, Any]) -> dict[str, Any]:
         "min_age": min_age,
         "max_age": max_age,
         "residence_in_area": read.take_bool(section, "residence_in_area", "eligibility", default=False),
-        "description": read.take_text(section, "description", "eligibility") or "",
+        "description": read.take_text(section, "description", "eligibility", max_length=PROSE) or "",
     }
 
 
@@ -413,7 +412,7 @@ def milestone_overdue(due: date, status: str, *, today: date) -> bool:
 def _milestones(read: Reader, doc: dict[str, Any], today: date) -> list[dict[str, Any]]:
     milestones = []
     for path, item in read.items(read.take_list(doc, "milestones", ""), "milestones"):
-        text = read.take_text(item, "text", path, required=True)
+        text = read.take_text(item, "text", path, required=True, max_length=STATEMENT)
         due = read.take_date(item, "due", path, required=True)
         status = read.take_choice(item, "status", path, words.MILESTONE_STATUSES, default="open")
         if due is not None and status is not None and milestone_overdue(due, status, today=today):
@@ -443,7 +442,7 @@ def _governance(read: Reader, doc: dict[str, Any], today: date, start: date | No
             {
                 "item": item,
                 "status": status,
-                "evidence": read.take_text(entry, "evidence", path) or "",
+                "evidence": read.take_text(entry, "evidence", path, max_length=STATEMENT) or "",
                 "signed_off_by": read.take_text(entry, "signed_off_by", path, max_length=NAME) or "",
                 "signed_off_on": read.take_date(entry, "signed_off_on", path),
             }
@@ -476,7 +475,7 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
     criteria = []
     names: set[str] = set()
     for criterion_path, criterion in read.items(read.take_list(item, "criteria", path), at(path, "criteria")):
-        name = read.take_text(criterion, "name", criterion_path, required=True)
+        name = read.take_text(criterion, "name", criterion_path, required=True, max_length=NAME)
         _duplicate(read, names, name, at(criterion_path, "name"), "criterion")
         criteria.append(
             {
@@ -505,8 +504,8 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
         options.append(
             {
                 "code": code,
-                "name": read.take_text(option, "name", option_path, required=True),
-                "description": read.take_text(option, "description", option_path) or "",
+                "name": read.take_text(option, "name", option_path, required=True, max_length=LONG),
+                "description": read.take_text(option, "description", option_path, max_length=PROSE) or "",
                 "scores": scores,
             }
         )
@@ -520,16 +519,18 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
     decision_section = read.take_mapping(item, "decision", path)
     decision_path = at(path, "decision")
     decision = {
-        "body": read.take_text(decision_section, "body", decision_path) or "",
+        "body": read.take_text(decision_section, "body", decision_path, max_length=LONG) or "",
         "date": read.take_date(decision_section, "date", decision_path),
-        "text": read.take_text(decision_section, "text", decision_path) or "",
+        "text": read.take_text(decision_section, "text", decision_path, max_length=PROSE) or "",
     }
     return {
         "title": read.take_text(item, "title", path, required=True, max_length=LONG),
-        "question": read.take_text(item, "question", path) or "",
+        "question": read.take_text(item, "question", path, max_length=PROSE) or "",
         "criteria": criteria,
         "options": options,
         "preferred": preferred,
-        "reasons": read.texts(read.take_list(item, "reasons", path), at(path, "reasons")),
+        "reasons": read.texts(
+            read.take_list(item, "reasons", path), at(path, "reasons"), max_length=STATEMENT
+        ),
         "decision": decision,
     }

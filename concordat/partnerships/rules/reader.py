@@ -16,6 +16,8 @@ from concordat.core.money import MoneyError, parse_pounds
 from concordat.core.problems import Report
 from concordat.core.years import FinancialYear, YearError
 
+from .limits import count_limit, mapping_limit
+
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 MISSING = object()
@@ -102,9 +104,9 @@ class Reader:
         path: str,
         *,
         required: bool = False,
-        max_length: int | None = None,
+        max_length: int,
     ) -> str | None:
-        """Text, stripped; `max_length` is the longest the table's column holds (None: no limit)."""
+        """Text, stripped, at most `max_length` characters (rules/limits.py: every text has a limit)."""
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return None
@@ -120,14 +122,25 @@ class Reader:
         if required and not text:
             self.report.error(at(path, key), "required", f"{at(path, key)} must not be empty")
             return None
-        if max_length is not None and len(text) > max_length:
-            self.report.error(
-                at(path, key),
-                "too-long",
-                f"{at(path, key)} must be at most {max_length} characters, not {len(text)}",
-            )
+        if not self.short_enough(text, at(path, key), max_length):
             return None
         return text
+
+    def short_enough(self, text: str, path: str, max_length: int) -> bool:
+        if len(text) <= max_length:
+            return True
+        self.report.error(
+            path, "too-long", f"{path} must be at most {max_length:,} characters, not {len(text):,}"
+        )
+        return False
+
+    def few_enough(self, values: list[Any] | dict[Any, Any], path: str, limit: int) -> bool:
+        if len(values) <= limit:
+            return True
+        self.report.error(
+            path, "too-many", f"{path} has {len(values):,} entries; at most {limit:,} are allowed"
+        )
+        return False
 
     def take_pattern(
         self,
@@ -321,7 +334,10 @@ class Reader:
         if not isinstance(value, list):
             self.wrong_type(at(path, key), "a list", value)
             return []
-        return value
+        limit = count_limit(at(path, key))
+        # Entries beyond the limit are not checked: the error says so once, and a list of a million
+        # entries costs no more than a full one.
+        return value if self.few_enough(value, at(path, key), limit) else value[:limit]
 
     def take_mapping(
         self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False
@@ -332,6 +348,9 @@ class Reader:
         if not isinstance(value, dict):
             self.wrong_type(at(path, key), "a mapping of keys to values", value)
             return {}
+        limit = mapping_limit(at(path, key))
+        if limit is not None and not self.few_enough(value, at(path, key), limit):
+            return dict(list(value.items())[:limit])
         return value
 
     def items(self, values: list[Any], path: str) -> list[tuple[str, dict[str, Any]]]:
@@ -344,11 +363,12 @@ class Reader:
                 self.wrong_type(at(path, index), "a mapping of keys to values", value)
         return entries
 
-    def texts(self, values: list[Any], path: str) -> list[str]:
+    def texts(self, values: list[Any], path: str, *, max_length: int) -> list[str]:
         result = []
         for index, value in enumerate(values):
             if isinstance(value, str) and value.strip():
-                result.append(value.strip())
+                if self.short_enough(value.strip(), at(path, index), max_length):
+                    result.append(value.strip())
             else:
                 self.wrong_type(at(path, index), "text", value)
         return result

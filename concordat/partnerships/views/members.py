@@ -1,4 +1,5 @@
-"""Who holds which role in a partnership; the lead commissioner adds and removes roles."""
+"""Who holds which role in a partnership; the lead commissioner adds and removes roles (the rules, such
+as the separation of duties, are the membership service's: membership.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from concordat.core.roles import Role
 
 from .. import services
+from ..membership import name_of, removal_problems
 from ..models import Membership
 from .base import PartnershipPage, apply_problems, field_under, navigation, partnership_for
 
@@ -104,23 +106,62 @@ class AddMemberForm(LoginRequiredMixin, FormView):
             apply_problems(form, report, field_under(""))
             return self.form_invalid(form)
         messages.success(
-            self.request, f"{data['username'].username} is now {Role(data['role']).label.lower()}"
+            self.request, f"{name_of(data['username'])} is now {Role(data['role']).label.lower()}"
         )
         return redirect("partnerships:members", self.partnership.slug)
 
 
-def remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return redirect("partnerships:members", slug)
-    partnership = partnership_for(request, slug, "partnerships.manage_members")
-    membership = (
-        Membership.objects.filter(partnership=partnership, pk=membership_id).select_related("user").first()
-    )
-    if membership is not None:
-        services.membership_remove(
-            partnership=partnership, user=membership.user, role=membership.role, actor=request.user
+class RemoveMemberPage(LoginRequiredMixin, TemplateView):
+    """ "Are you sure you want to remove Ann Auditor's role of auditor?": GET asks, POST removes. A role
+    that is already gone changes nothing and says so; the last lead commissioner is refused, with why."""
+
+    template_name = "partnerships/members_remove.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.partnership = partnership_for(request, kwargs["slug"], "partnerships.manage_members")
+        self.membership = (
+            Membership.objects.filter(partnership=self.partnership, pk=kwargs["membership_id"])
+            .select_related("user")
+            .first()
         )
-        messages.success(
-            request, f"Removed {membership.get_role_display().lower()} from {membership.user.username}"
+        if self.membership is None:
+            messages.info(request, "That role had already been removed: nothing was changed")
+            return redirect("partnerships:members", self.partnership.slug)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        membership = self.membership
+        context.update(
+            partnership=self.partnership,
+            membership=membership,
+            person=name_of(membership.user),
+            role=membership.get_role_display().lower(),
+            page_title=f"Are you sure you want to remove {name_of(membership.user)}'s role of "
+            f"{membership.get_role_display().lower()}?",
+            navigation=navigation(self.request, self.partnership, "partnerships:members"),
+            cancel_url=reverse("partnerships:members", args=[self.partnership.slug]),
         )
-    return redirect("partnerships:members", slug)
+        context.setdefault("problems", removal_problems(membership).errors)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = self.membership
+        report = services.membership_remove(
+            partnership=self.partnership, user=membership.user, role=membership.role, actor=request.user
+        )
+        if not report.valid:
+            return self.render_to_response(self.get_context_data(problems=report.errors))
+        if report.warnings:
+            messages.info(request, "That role had already been removed: nothing was changed")
+        else:
+            messages.success(
+                request,
+                f"Removed {name_of(membership.user)}'s role of {membership.get_role_display().lower()}",
+            )
+        return redirect("partnerships:members", self.partnership.slug)
+
+
+remove_member = RemoveMemberPage.as_view()

@@ -1,4 +1,8 @@
-"""concordat member add|remove|list: who holds which role in a partnership."""
+"""concordat member add|remove|list: who holds which role in a partnership.
+
+The command acts as the operator, so it may give any user a role (no one is "giving themselves" one);
+the other rules of membership.py hold here as on the web: the separation of duties, and the last lead
+commissioner stays. A refusal prints its reasons and exits with status 2."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from concordat.core.problems import Report
 from concordat.core.roles import Role
 from concordat.partnerships import services
 from concordat.partnerships.models import Membership, Partnership
@@ -46,12 +51,14 @@ class Command(BaseCommand):
         User = get_user_model()
         if options["action"] == "remove":
             user = User.objects.filter(username=options["username"]).first()
-            if user is None or not services.membership_remove(
-                partnership=partnership, user=user, role=options["role"]
-            ):
-                raise CommandError(
-                    f"{options['username']} does not hold that role in {partnership.slug}", returncode=2
-                )
+            if user is None:
+                raise CommandError(f"no user with username '{options['username']}'", returncode=2)
+            report = services.membership_remove(partnership=partnership, user=user, role=options["role"])
+            if not report.valid:
+                raise CommandError(_problems(report), returncode=2)
+            if report.warnings:  # already gone: nothing to do, which is what was asked
+                self.stdout.write(f"{_problems(report, warnings=True)} in {partnership.slug}")
+                return
             self.stdout.write(f"removed {options['role']} from {user.username} in {partnership.slug}")
             return
         with transaction.atomic():  # a refused role leaves no new account behind
@@ -69,7 +76,11 @@ class Command(BaseCommand):
             if not report.valid:
                 transaction.set_rollback(True)
         if not report.valid:
-            raise CommandError("; ".join(p.message for p in report.errors), returncode=2)
+            raise CommandError(_problems(report), returncode=2)
         self.stdout.write(f"{user.username} is {Role(options['role']).label.lower()} in {partnership.slug}")
         if created:
             self.stdout.write(f"new user: set a password with `concordat changepassword {user.username}`")
+
+
+def _problems(report: Report, *, warnings: bool = False) -> str:
+    return "; ".join(f"{p.path}: {p.message}" for p in (report.warnings if warnings else report.errors))
