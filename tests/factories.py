@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import factory
-from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
+from concordat.core.models import AuditEntry as LogEntry
 from concordat.core.roles import PROVIDER_ROLES, Role
 from concordat.partnerships import services
 from concordat.partnerships.models import Membership, Partnership, Provider

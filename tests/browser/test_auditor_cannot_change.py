@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from auditlog.models import LogEntry
 from playwright.sync_api import Locator, Page, expect
 
+from concordat.core.models import AuditEntry as LogEntry
 from concordat.partnerships.models import GovernanceItem
 
 SALFORD = "Salford Drug Action Team"

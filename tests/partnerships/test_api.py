@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from auditlog.models import LogEntry
 from django.test import Client
 
+from concordat.core.models import AuditEntry as LogEntry
 from concordat.partnerships.document import export_agreement
 from concordat.partnerships.models import Partner
 from tests.factories import agreement_document

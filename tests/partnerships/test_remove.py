@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditlog.models import LogEntry
 from django.test import Client
 
+from concordat.core.models import AuditEntry as LogEntry
 from concordat.partnerships.document import export_agreement
 from concordat.partnerships.models import Milestone, Partner
 from tests.factories import row_counts
