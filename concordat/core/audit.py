@@ -329,6 +329,11 @@ def describe_change(
 # --- writing entries ------------------------------------------------------------------------------------
 
 
+def _additional_data(obj: Model | None) -> Any:
+    get_additional_data = getattr(obj, "get_additional_data", None)
+    return get_additional_data() if callable(get_additional_data) else None
+
+
 def record_event(
     *,
     kind: str,
@@ -351,13 +356,15 @@ def record_event(
         object_pk="" if pk is None else str(pk),
         object_id=pk if isinstance(pk, int) else None,
         object_repr=_safe_str(target) if target is not None else "",
-        action=AuditEntry.Action.ACCESS,
+        # auditlog's action: a load writes; every other event reads, or is about an account
+        action=AuditEntry.Action.UPDATE if kind == Kind.FILE_LOADED else AuditEntry.Action.ACCESS,
         actor=user,
         actor_name=actor_name,
         kind=kind,
         summary=summary,
         partnership=partnership_slug,
-        additional_data={"partnership": partnership_slug} if partnership_slug else None,
+        # as auditlog does: what the record says about itself (a partnership's records name it; accounts don't)
+        additional_data=_additional_data(target),
         cid=get_cid(),
     )
 

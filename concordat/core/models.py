@@ -38,6 +38,10 @@ class Kind(models.TextChoices):
     TRAIL_EXPORTED = "trail-exported", "Audit trail exported"
 
 
+# Events about someone's account rather than a partnership's records.
+ACCOUNT_KINDS = frozenset({Kind.SIGNED_IN, Kind.SIGNED_OUT, Kind.SIGN_IN_FAILED, Kind.PASSWORD_CHANGED})
+
+
 class AuditEntryManager(LogEntryManager):
     def log_create(self, instance: Any, force_log: bool = False, **kwargs: Any) -> Any:
         """auditlog's entry for a row change, with its plain-English summary and readable details written
