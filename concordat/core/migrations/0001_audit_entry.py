@@ -94,6 +94,7 @@ def release_auditlog_table(apps, schema_editor):
     if "auditlog_logentry" not in schema_editor.connection.introspection.table_names():
         return
     LogEntry = apps.get_model("auditlog", "LogEntry")
+    pairs = []
     for name in ("actor", "content_type"):
         old = LogEntry._meta.get_field(name)
         new = models.ForeignKey(
@@ -106,7 +107,13 @@ def release_auditlog_table(apps, schema_editor):
         )
         new.set_attributes_from_name(name)
         new.model = LogEntry
-        schema_editor.alter_field(LogEntry, old, new)
+        pairs.append((old, new))
+    if schema_editor.connection.vendor == "sqlite":
+        # SQLite rebuilds the table for each change from the model, which still has the other key: one rebuild
+        schema_editor._remake_table(LogEntry, alter_fields=pairs)
+    else:
+        for old, new in pairs:
+            schema_editor.alter_field(LogEntry, old, new)
 
 
 class Migration(migrations.Migration):
