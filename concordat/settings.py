@@ -179,6 +179,8 @@ if not DEBUG:
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # an IP address is personal data the audit trail does not need
+# Entries keep the partnership (indexed), the actor's name and a plain-English summary: concordat/core/models.py
+AUDITLOG_LOGENTRY_MODEL = "core.AuditEntry"
 
 # Logs carry no client-identifying data: only the request line's path, never query strings of client
 # records (client pages are addressed by opaque ids, not by client_ref).

@@ -20,8 +20,9 @@ from typing import Any
 from django.db import transaction
 
 from concordat.core import clock
-from concordat.core.audit import acting_as
+from concordat.core.audit import acting_as, record_event
 from concordat.core.codes import ENTRY_KEY
+from concordat.core.models import Kind
 from concordat.core.problems import Report
 
 from . import models
@@ -87,6 +88,16 @@ def partnership_load(*, document: Any, user: Any = None) -> Outcome:
     try:
         with transaction.atomic(), acting_as(user):
             partnership = sync(checked.agreement, writer=writer)
+            changes = writer.changes
+            if changes.any:  # a load that changes nothing writes nothing, not even this
+                record_event(
+                    kind=Kind.FILE_LOADED,
+                    actor=user,
+                    partnership_slug=partnership.slug,
+                    summary=f"loaded a partnership file: {len(changes.created)} created, "
+                    f"{len(changes.changed)} changed, {len(changes.removed)} removed",
+                    obj=partnership,
+                )
     except Refused as refusal:
         checked.report.errors.extend(refusal.report.errors)
         return Outcome(checked.report)

@@ -87,6 +87,7 @@ urlpatterns = [
     path("<slug:slug>/notification-form.pdf", documents.notification_form_pdf, name="notification-form-pdf"),
     path("<slug:slug>/partnership.yaml", documents.agreement_yaml, name="export-yaml"),
     path("<slug:slug>/audit/", audit.AuditTrailPage.as_view(), name="audit"),
+    path("<slug:slug>/audit/entries.csv", audit.audit_trail_csv, name="audit-export"),
     path("<slug:slug>/members/", members.MembersPage.as_view(), name="members"),
     path("<slug:slug>/members/add/", members.AddMemberForm.as_view(), name="add-member"),
     path("<slug:slug>/members/<int:membership_id>/remove/", members.remove_member, name="remove-member"),

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import Locator, Page, expect
 
+from concordat.core.models import AuditEntry as LogEntry
 from concordat.partnerships.models import GovernanceItem
 
 SALFORD = "Salford Drug Action Team"

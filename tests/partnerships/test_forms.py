@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from auditlog.models import LogEntry
 from django.urls import reverse
 
+from concordat.core.models import AuditEntry as LogEntry
 from concordat.core.roles import Role
 from concordat.partnerships.document import export_agreement
 from concordat.partnerships.forms import GovukDateField, pence_from_text

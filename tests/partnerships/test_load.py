@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from concordat.core.models import AuditEntry as LogEntry
 from concordat.core.roles import Role
 from concordat.partnerships import models, services
 from concordat.partnerships.document import dump_yaml, export_agreement

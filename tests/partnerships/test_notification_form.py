@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
-from auditlog.models import LogEntry
 from django.urls import reverse
 
+from concordat.core.models import AuditEntry as LogEntry
 from concordat.core.roles import Role
 from concordat.partnerships import services
 from concordat.partnerships.rules import vocabulary as words

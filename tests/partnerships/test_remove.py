@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
+from concordat.core.models import AuditEntry as LogEntry
 from concordat.partnerships.document import export_agreement
 from concordat.partnerships.models import Milestone, Partner
 from tests.factories import entry_key, row_counts

@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from concordat.core import clock
-from concordat.core.audit import record_access
+from concordat.core.audit import record_access, record_event
+from concordat.core.models import Kind
 from concordat.documents.pdf import pdf_response
 
 from .. import selectors
@@ -74,6 +75,13 @@ class NotificationFormPdf(NotificationFormPage):
     """The same template as the page, as an A4 PDF download."""
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        record_event(
+            kind=Kind.FORM_DOWNLOADED,
+            actor=self.request.user,
+            partnership_slug=self.partnership.slug,
+            summary="downloaded the Section 31 notification form as a PDF",
+            obj=self.partnership,
+        )
         return pdf_response(
             self.request,
             self.template_name,
@@ -91,7 +99,13 @@ def agreement_yaml(request: HttpRequest, slug: str) -> HttpResponse:
     the audit trail as a read of the partnership."""
     partnership = partnership_for(request, slug, "partnerships.export_agreement")
     text = dump_yaml(export_agreement(partnership))
-    record_access(user=request.user, obj=partnership, partnership_slug=partnership.slug)
+    record_access(
+        user=request.user,
+        obj=partnership,
+        partnership_slug=partnership.slug,
+        kind=Kind.FILE_EXPORTED,
+        summary="exported the partnership file (YAML)",
+    )
     response = HttpResponse(text, content_type="text/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{partnership.slug}.yaml"'
     return response

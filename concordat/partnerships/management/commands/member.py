@@ -12,10 +12,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from concordat.core.audit import command_line
 from concordat.core.problems import Report
 from concordat.core.roles import Role
 from concordat.partnerships import services
 from concordat.partnerships.models import Membership, Partnership
+
+from .partnership import acting_user
 
 
 class Command(BaseCommand):
@@ -30,6 +33,12 @@ class Command(BaseCommand):
             sub.add_argument("username")
             sub.add_argument("--partnership", required=True, help="partnership slug")
             sub.add_argument("--role", required=True, choices=Role.values)
+            sub.add_argument(
+                "--as",
+                dest="as_user",
+                metavar="USERNAME",
+                help="the person the audit trail names for this change (default: the operating-system user)",
+            )
         add.add_argument("--provider", help="provider code, for provider data officers and key workers")
         add.add_argument("--name", default="", help="full name, for a new user")
         listing = actions.add_parser("list", help="list a partnership's members")
@@ -48,6 +57,10 @@ class Command(BaseCommand):
                 provider = f" ({m.provider.code})" if m.provider else ""
                 self.stdout.write(f"{m.user.username:<20} {m.get_role_display()}{provider}")
             return
+        with command_line(acting_user(options.get("as_user"))):
+            self.change(partnership, options)
+
+    def change(self, partnership: Partnership, options: dict[str, Any]) -> None:
         User = get_user_model()
         if options["action"] == "remove":
             user = User.objects.filter(username=options["username"]).first()

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from concordat.core import clock
+from concordat.core.audit import command_line
 from concordat.core.cli import emit
 from concordat.core.problems import Report
 from concordat.partnerships import services
@@ -27,6 +29,12 @@ class Command(BaseCommand):
         for sub in (check, load):
             sub.add_argument("file", type=Path)
             sub.add_argument("--json", action="store_true", help="print the report as JSON")
+        load.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="the person the audit trail names for this load (default: the operating-system user)",
+        )
         export = actions.add_parser("export", help="print a partnership as a partnership file")
         export.add_argument("slug")
 
@@ -58,7 +66,9 @@ class Command(BaseCommand):
                 summary=[f"{options['file']}: {verdict}"],
             )
             return
-        outcome = services.partnership_load(document=document)
+        as_user = acting_user(options.get("as_user"))
+        with command_line(as_user):
+            outcome = services.partnership_load(document=document)
         changes = outcome.changes
         slug = outcome.partnership.slug if outcome.partnership else None
         summary = [
@@ -84,3 +94,13 @@ class Command(BaseCommand):
             extra={"partnership": slug, **changes.as_dict()},
             summary=summary,
         )
+
+
+def acting_user(username: str | None) -> Any:
+    """The user named by --as, or None (the operating-system user) when none is given."""
+    if not username:
+        return None
+    user = get_user_model()._default_manager.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"--as: no active user '{username}'", returncode=2)
+    return user

@@ -1,0 +1,92 @@
+"""The audit entry: django-auditlog's log entry (AUDITLOG_LOGENTRY_MODEL) with what people read it by.
+
+Beside auditlog's columns an entry keeps, as written at the time:
+- `partnership`: the slug of the partnership whose trail it is on (indexed with the time: the trail's query);
+  a slug, not a foreign key, so that core imports no app and an entry outlives what it describes.
+- `actor_name`: who did it, as people know them, so the entry still names them after their account is gone;
+  "root (command line)" for a command run with no `--as`.
+- `kind`: what happened: a row created, changed or deleted, a read, or a business event (signed in, role
+  granted, notification form downloaded, file loaded...).
+- `summary`: what happened in plain English, without the actor ("changed the planned contribution of ...");
+  `sentence` puts the two together.
+- `details`: each changed field as people read it: [label, before, after].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    CREATED = "created", "Created"
+    CHANGED = "changed", "Changed"
+    DELETED = "deleted", "Deleted"
+    READ = "read", "Read"
+    SIGNED_IN = "signed-in", "Signed in"
+    SIGNED_OUT = "signed-out", "Signed out"
+    SIGN_IN_FAILED = "sign-in-failed", "Failed sign-in"
+    PASSWORD_CHANGED = "password-changed", "Password changed"
+    ROLE_GRANTED = "role-granted", "Role granted"
+    ROLE_CHANGED = "role-changed", "Role changed"
+    ROLE_REMOVED = "role-removed", "Role removed"
+    FORM_DOWNLOADED = "form-downloaded", "Form downloaded"
+    FILE_EXPORTED = "file-exported", "File exported"
+    FILE_LOADED = "file-loaded", "File loaded"
+    TRAIL_EXPORTED = "trail-exported", "Audit trail exported"
+
+
+# Events about someone's account rather than a partnership's records.
+ACCOUNT_KINDS = frozenset({Kind.SIGNED_IN, Kind.SIGNED_OUT, Kind.SIGN_IN_FAILED, Kind.PASSWORD_CHANGED})
+
+
+class AuditEntryManager(LogEntryManager):
+    def log_create(self, instance: Any, force_log: bool = False, **kwargs: Any) -> Any:
+        """auditlog's entry for a row change, with its plain-English summary and readable details written
+        at the same time (names of related records as they are now, before they can change or go)."""
+        changes = kwargs.get("changes")
+        if (changes is not None or force_log) and not kwargs.get("summary"):
+            from .audit import describe_change  # audit imports this module
+
+            kind, summary, details = describe_change(instance, kwargs.get("action", 0), changes or {})
+            if changes and not details and kwargs.get("action") == AbstractLogEntry.Action.UPDATE:
+                return None  # only bookkeeping (order, version) changed: nothing a person would call a change
+            kwargs.update(kind=kind, summary=summary, details=details)
+        return super().log_create(instance, force_log=force_log, **kwargs)
+
+
+class AuditEntry(AbstractLogEntry):
+    partnership = models.CharField(
+        max_length=63, blank=True, help_text="Slug of the partnership whose trail this entry is on"
+    )
+    actor_name = models.CharField(
+        max_length=300, blank=True, help_text="Who did it, as named when it was done"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices, blank=True)
+    summary = models.TextField(blank=True, help_text="What happened, in plain English, without the actor")
+    details = models.JSONField(default=list, blank=True, help_text="[[field, before, after], ...]")
+
+    objects = AuditEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["partnership", "-timestamp"], name="audit_partnership_time"),
+            models.Index(fields=["partnership", "kind", "-timestamp"], name="audit_partnership_kind_time"),
+        ]
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.actor_name} {self.summary}".strip()
+
+    def _save_table(self, *args: Any, **kwargs: Any) -> Any:
+        # Filled here, after the pre_save signal, because that is where django-auditlog's context (the
+        # request's user, `acting_as`) sets the actor: the name is taken from the actor finally chosen.
+        if self._state.adding:
+            from .audit import complete_entry  # audit imports this module
+
+            complete_entry(self)
+        return super()._save_table(*args, **kwargs)
