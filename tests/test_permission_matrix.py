@@ -122,6 +122,7 @@ PAGES: dict[str, list[Route]] = {
     "partnerships:notification-form-pdf": page(MEMBERS),
     "partnerships:export-yaml": page(READERS),
     "partnerships:audit": page(READERS),
+    "partnerships:audit-export": page(READERS),
     "partnerships:members": page(READERS),
     "partnerships:add-member": form(ONLY),
     "partnerships:remove-member": form(ONLY, membership),

@@ -8,9 +8,9 @@ import re
 from typing import Any
 
 import pytest
-from auditlog.models import LogEntry
 from django.urls import reverse
 
+from concordat.core.models import AuditEntry as LogEntry
 from concordat.partnerships import services
 from concordat.partnerships.models import Approval, Contribution, FundingStream, Partnership
 from tests.factories import agreement_document, load_partnership, row_counts
