@@ -182,3 +182,27 @@ def test_a_put_without_a_csrf_token_is_a_403_problem_and_changes_nothing(lead: A
     assert response.status_code == 403
     assert response["content-type"] == PROBLEM
     assert export_agreement(partnership) == before
+
+
+def test_a_key_worker_may_not_read_the_agreement_through_the_api(partnership: Any) -> None:
+    # The finding: a key worker got 403 on partnership.yaml but the whole agreement here, unrecorded.
+    from concordat.core.roles import Role
+    from tests.factories import member
+
+    worker = member(partnership, Role.KEY_WORKER, username="kim")
+    client = _client(worker)
+    assert client.get("/partnerships/salford-dat/partnership.yaml").status_code == 403
+    assert client.get("/api/v1/partnerships/salford-dat/agreement").status_code == 403
+
+
+def test_reading_the_agreement_through_the_api_is_recorded(lead: Any, auditor: Any) -> None:
+    from concordat.core.models import AuditEntry, Kind
+
+    clients = [_client(user) for user in (lead, auditor)]  # signing in is an event of its own
+    before = AuditEntry.objects.filter(kind=Kind.READ).count()
+    for client in clients:
+        assert client.get("/api/v1/partnerships/salford-dat/agreement").status_code == 200
+    reads = AuditEntry.objects.filter(kind=Kind.READ).order_by("-id")[:2]
+    assert AuditEntry.objects.filter(kind=Kind.READ).count() == before + 2
+    assert {entry.actor_id for entry in reads} == {lead.pk, auditor.pk}
+    assert all(entry.partnership == "salford-dat" for entry in reads)
