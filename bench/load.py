@@ -1,9 +1,9 @@
 """Concordat under load: the app under gunicorn in production settings, on SQLite and on a throwaway
 PostgreSQL, driven by locust with the demo's people at work (bench/locustfile.py).
 
-    python bench/load.py                  # 50 users, 1-3 s think time, 90 s, 3 workers, both databases
+    python bench/load.py                  # 50 users, 1-3 s think time, 90 s, 3 sync workers, both databases
     python bench/load.py --quick          # 10 users for 20 s, for development
-    python bench/load.py --db postgres --users 80 --time 120 --workers 5
+    python bench/load.py --db postgres --users 80 --time 120 --workers 5 --threads 4
 
 For each database it makes a fresh one (SQLite in a temporary directory; PostgreSQL as .ci/run does: a
 cluster under `runuser -u postgres` on a free loopback port, fsync off), runs `concordat migrate` and
@@ -233,7 +233,7 @@ def run(database: str, options: argparse.Namespace) -> Result:
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "concordat.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(options.workers), "--threads", str(options.threads), "--timeout", "60", "--graceful-timeout", "10",
+             "--workers", str(options.workers), "--threads", str(options.threads), "--keep-alive", "10", "--timeout", "60", "--graceful-timeout", "10",
              "--error-logfile", str(var_dir / "gunicorn.log")],
             env=env, cwd=ROOT,
         )  # fmt: skip

@@ -116,7 +116,7 @@ class Person(HttpUser):
         }
         self.post_form("/sign-in/", data, "sign-in")
 
-    @task(40)
+    @task(60)
     def read(self) -> None:
         name, path, _ = random.choices(self.pages, weights=self.weights)[0]
         url = path if path.startswith("/") else f"/partnerships/{random.choice(self.slugs)}/{path}"
@@ -162,7 +162,7 @@ class LeadCommissioner(Person):
             found.extend(m for m in dict.fromkeys(MILESTONE_LINK.findall(page)) if m[1] != "add")
         self.milestone = found[next(_milestone_turn) % len(found)] if found else None
 
-    @task(4)
+    @task(3)
     def change_a_milestone(self) -> None:
         """Open a milestone's form and save it with its status changed (met and in progress, in turn)."""
         if self.milestone is None:
