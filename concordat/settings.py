@@ -30,7 +30,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Persistent connections: each worker keeps its PostgreSQL connection for CONN_MAX_AGE seconds instead of
+# opening one per request (a connect costs a backend process and a few milliseconds), and checks it still
+# works before reusing it (CONN_HEALTH_CHECKS), so a restarted database costs no failed request. SQLite
+# opens its file per request (0): it costs next to nothing, and a file replaced under a running server is
+# then never written through an old handle. Each worker holds one connection: PostgreSQL's
+# max_connections must exceed the workers of every server together.
+_conn_max_age = env.str("CONN_MAX_AGE", default="")
+if _conn_max_age:
+    DATABASES["default"]["CONN_MAX_AGE"] = int(_conn_max_age)
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache rendered documents are kept in (concordat/documents/cache.py). By default a directory under
+# CONCORDAT_VAR_DIR, shared by the workers of one server; servers that share a database share the cache
+# too: CACHE_URL=redis://host:6379/0 (with the redis package) or dbcache://concordat_cache (after
+# `concordat createcachetable`).
+CACHES = {
+    "default": env.cache_url_config(env.str("CACHE_URL", default="") or f"filecache://{VAR_DIR / 'cache'}")
+}
+# Render an agreement's documents in the background as soon as a change to it commits (on unless 0), so
+# the first download after a change does not wait for its rendering.
+DOCUMENTS_WARM_AFTER_WRITE = env.bool("DOCUMENTS_WARM_AFTER_WRITE", default=True)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -6,3 +6,8 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from concordat.settings import *  # noqa: F403
+
+# Each test process keeps its own cache (a shared directory would carry documents from test to test), and
+# documents are rendered when asked for: a background render would outlive the test that caused it.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DOCUMENTS_WARM_AFTER_WRITE = False

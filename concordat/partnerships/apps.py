@@ -10,6 +10,10 @@ class PartnershipsConfig(AppConfig):
         from concordat.core.navigation import add_tab
 
         from . import audit, permissions  # noqa: F401  (registers audited models and permission rules)
+        from .signals import agreement_changed
+        from .views.documents import warm_notification_form
+
+        agreement_changed.connect(warm_notification_form, dispatch_uid="warm-notification-form")
 
         view = "partnerships.view_partnership"
         for order, (name, text, permission) in enumerate(

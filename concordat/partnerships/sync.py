@@ -22,6 +22,7 @@ from . import models
 from .errors import Refused
 from .keys import new_key
 from .shape import COLLECTIONS, Collection, Refs, partnership_fields, refs_for
+from .signals import agreement_changed
 
 
 @dataclass
@@ -247,6 +248,10 @@ def sync(
             version=F("version") + 1, **writer.stamp()
         )
         partnership.refresh_from_db(fields=["version", "changed_at", "changed_by"])
+        slug, version = partnership.slug, partnership.version
+        transaction.on_commit(
+            lambda: agreement_changed.send(sender=models.Partnership, slug=slug, version=version)
+        )
     return partnership
 
 

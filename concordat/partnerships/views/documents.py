@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -13,7 +14,8 @@ from django.utils import timezone
 from concordat.core import clock
 from concordat.core.audit import record_access, record_event
 from concordat.core.models import Kind
-from concordat.documents.pdf import pdf_response
+from concordat.documents.cache import cached_document, document_key, sources_digest, warm_in_background
+from concordat.documents.pdf import PRINT_STYLESHEETS, render_pdf
 
 from .. import selectors
 from ..document import dump_yaml, export_agreement
@@ -58,7 +60,7 @@ def notification_form_context(partnership: Partnership, *, today: date | None = 
 
 
 class NotificationFormPage(PartnershipPage):
-    template_name = "partnerships/notification_form.html"
+    template_name = "partnerships/notification_form.html"  # NOTIFICATION_FORM
     section = "partnerships:notification-form"
     page_title = "Section 31 notification form"
 
@@ -71,23 +73,66 @@ class NotificationFormPage(PartnershipPage):
         return context
 
 
-class NotificationFormPdf(NotificationFormPage):
-    """The same template as the page, as an A4 PDF download."""
+NOTIFICATION_FORM = "partnerships/notification_form.html"
+# What the notification form's PDF is rendered from: a change to any of them makes new cache keys.
+NOTIFICATION_FORM_SOURCES = (
+    (NOTIFICATION_FORM, "partnerships/includes/notification_form_sections.html", "base.html"),
+    PRINT_STYLESHEETS,
+)
 
-    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+
+def render_notification_form_pdf(partnership: Partnership, *, today: date) -> bytes:
+    """The notification form as an A4 PDF. Rendered without a request, so the document is the same
+    whoever asks for it (it shows the agreement, nothing of the reader) and can be rendered outside one."""
+    context = {
+        "partnership": partnership,
+        "page_title": NotificationFormPage.page_title,
+        "service_name": settings.SERVICE_NAME,
+        **notification_form_context(partnership, today=today),
+    }
+    return render_pdf(None, NOTIFICATION_FORM, context)
+
+
+def notification_form_pdf_bytes(partnership: Partnership, *, today: date | None = None) -> bytes:
+    """The notification form's PDF for the agreement as it stands (`partnership` as just read, so its
+    version is current), from the cache: rendered once per version and day (documents/cache.py)."""
+    day = today or clock.today()
+    key = document_key(
+        "notification-form", partnership, today=day, sources=sources_digest(*NOTIFICATION_FORM_SOURCES)
+    )
+    return cached_document(key, lambda: render_notification_form_pdf(partnership, today=day))
+
+
+def warm_notification_form(sender: Any, *, slug: str, **kwargs: Any) -> None:
+    """On `agreement_changed` (after the write committed): render the new version's PDF in the background,
+    so the first person to download it does not wait and no worker is held by the render."""
+    if not settings.DOCUMENTS_WARM_AFTER_WRITE:
+        return
+
+    def render() -> None:
+        partnership = Partnership.objects.filter(slug=slug).first()
+        if partnership is not None:
+            notification_form_pdf_bytes(partnership)
+
+    warm_in_background(f"notification form of {slug}", [render])
+
+
+class NotificationFormPdf(PartnershipPage):
+    """The notification form page's template as an A4 PDF download, served from the document cache."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         record_event(
             kind=Kind.FORM_DOWNLOADED,
-            actor=self.request.user,
+            actor=request.user,
             partnership_slug=self.partnership.slug,
             summary="downloaded the Section 31 notification form as a PDF",
             obj=self.partnership,
         )
-        return pdf_response(
-            self.request,
-            self.template_name,
-            context,
-            filename=f"{self.partnership.slug}-notification-form.pdf",
+        response = HttpResponse(notification_form_pdf_bytes(self.partnership), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.partnership.slug}-notification-form.pdf"'
         )
+        return response
 
 
 notification_form_pdf = NotificationFormPdf.as_view()
