@@ -87,6 +87,8 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, entries: list[uploads.Entry], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit = readable_size(settings.DOCUMENT_MAX_BYTES)  # read now: the setting may change
+        self.fields["file"].help_text = f"It must be {ACCEPTED_WORDS}, smaller than {limit}"
         grouped: dict[str, list[tuple[str, str]]] = {}
         for entry in entries:
             grouped.setdefault(uploads.ATTACHABLE[entry.collection], []).append((entry.value, entry.label))
