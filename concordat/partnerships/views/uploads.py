@@ -25,6 +25,7 @@ from concordat.documents.filetypes import ACCEPTED, ACCEPTED_WORDS
 
 from .. import uploads
 from ..errors import AlreadySaved, EntryGone
+from ..forms.fields import state_limits
 from ..keys import new_key
 from ..models import DOCUMENT_KINDS, Document
 from ..rules.limits import LONG
@@ -89,6 +90,7 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         limit = readable_size(settings.DOCUMENT_MAX_BYTES)  # read now: the setting may change
         self.fields["file"].help_text = f"It must be {ACCEPTED_WORDS}, smaller than {limit}"
+        state_limits(self)  # as every form: the limit in the hint, no maxlength to cut pasted text
         grouped: dict[str, list[tuple[str, str]]] = {}
         for entry in entries:
             grouped.setdefault(uploads.ATTACHABLE[entry.collection], []).append((entry.value, entry.label))
