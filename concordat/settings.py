@@ -157,8 +157,23 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise wants it to exist even when it serves from the finders
 STATICFILES_DIRS = [BASE_DIR / "static"]  # the project's own assets: vendored GOV.UK Frontend, concordat.css
+# Uploaded documents (the signed agreement, appendices, board papers) are kept in the default storage: a
+# folder, MEDIA_ROOT (var/documents by default), or any Django storage named by DOCUMENT_STORAGE_BACKEND with
+# DOCUMENT_STORAGE_OPTIONS (JSON), such as an S3-compatible store (docs/architecture.md says how). They are
+# never served from a URL: downloads go through a view that checks membership and records the download.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="") or VAR_DIR / "documents")
+FILE_UPLOAD_PERMISSIONS = 0o640  # stored files are the service's to read, nobody else's on the host
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# The largest document accepted; a bigger upload is dropped as it arrives (documents.files.LimitedUpload).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env.str("DOCUMENT_STORAGE_BACKEND", default="")
+        or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": env.json("DOCUMENT_STORAGE_OPTIONS")
+        if env.str("DOCUMENT_STORAGE_OPTIONS", default="")
+        else {},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the package, no collectstatic step needed

@@ -42,11 +42,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
+def _test_settings(settings: Any, tmp_path: Path) -> None:
     # Lockout would make a wrong-password test lock the next one out; MD5 keeps user creation fast
     # (the product hashes with Argon2, which tests do not need to prove again and again).
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded documents go to the test's own folder, removed with it, never to var/.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from concordat.core.roles import Role
+from tests.documents.samples import upload_document
 from tests.factories import UserFactory, agreement_document, load_partnership, member, row_counts
 
 SLUG = "salford-dat"
@@ -46,6 +47,10 @@ def code(value: str) -> Callable[[Any], dict[str, Any]]:
 def option(p: Any) -> dict[str, Any]:
     appraisal = p.options_appraisals.order_by("position")[0]
     return {"slug": SLUG, "key": appraisal.key, "option": appraisal.options[0]["key"]}
+
+
+def document(p: Any) -> dict[str, Any]:
+    return {"slug": SLUG, "key": p.documents.first().key}
 
 
 def membership(p: Any) -> dict[str, Any]:
@@ -121,6 +126,10 @@ PAGES: dict[str, list[Route]] = {
     "partnerships:notification-form": page(MEMBERS),
     "partnerships:notification-form-pdf": page(MEMBERS),
     "partnerships:export-yaml": page(READERS),
+    "partnerships:documents": page(MEMBERS),
+    "partnerships:upload-document": form(ONLY),
+    "partnerships:download-document": page(MEMBERS, document),
+    "partnerships:remove-document": form(ONLY, document),
     "partnerships:audit": page(READERS),
     "partnerships:audit-export": page(READERS),
     "partnerships:members": page(READERS),
@@ -214,6 +223,7 @@ def world(db: None) -> dict[str, Any]:
         }
     ]
     salford = load_partnership(document)
+    upload_document(salford)
     other = load_partnership(slug="other-dat", name="Other DAT")
     actors: dict[str, Any] = {
         "anonymous": None,

@@ -36,6 +36,9 @@ class Kind(models.TextChoices):
     FILE_EXPORTED = "file-exported", "File exported"
     FILE_LOADED = "file-loaded", "File loaded"
     TRAIL_EXPORTED = "trail-exported", "Audit trail exported"
+    DOCUMENT_UPLOADED = "document-uploaded", "Document uploaded"
+    DOCUMENT_DOWNLOADED = "document-downloaded", "Document downloaded"
+    DOCUMENT_REMOVED = "document-removed", "Document removed"
 
 
 # Events about someone's account rather than a partnership's records.

@@ -27,6 +27,7 @@ class PartnershipsConfig(AppConfig):
                 ("board", "Board", view),
                 ("appraisals", "Options appraisals", view),
                 ("notification-form", "Notification form", view),
+                ("documents", "Documents", view),
                 ("members", "Members", "partnerships.view_members"),
                 ("audit", "Audit trail", "partnerships.view_audit_trail"),
             ]
@@ -37,5 +38,5 @@ class PartnershipsConfig(AppConfig):
                 f"partnerships:{name}",
                 text,
                 permission=permission,
-                order=order * 10 if order < 9 else 90 + order,
+                order=order * 10 if order < 10 else 90 + order,
             )

@@ -21,6 +21,7 @@ from django.dispatch import receiver
 from concordat.core.audit import Wording, day, describe, person_name, record_event, untracked_fields
 from concordat.core.models import AuditEntry, Kind
 from concordat.core.roles import Role
+from concordat.documents.files import readable_size
 
 from . import models
 
@@ -47,6 +48,19 @@ def _membership_event(m: models.Membership, action: int, details: list[list[str]
         return Kind.ROLE_REMOVED, f"took the role of {_role_words(m)} away from {who}"
     if action == AuditEntry.Action.UPDATE:
         return Kind.ROLE_CHANGED, f"changed the role of {who} to {_role_words(m)}"
+    return None
+
+
+def _document_words(d: models.Document) -> str:
+    return f"the {d.get_kind_display().lower()} ‘{d.title}’ ({d.original_name}, {readable_size(d.size)})"
+
+
+def _document_event(d: models.Document, action: int, details: list[list[str]]) -> tuple[str, str] | None:
+    """Uploads and removals of the partnership's papers are events people look for."""
+    if action == AuditEntry.Action.CREATE:
+        return Kind.DOCUMENT_UPLOADED, f"uploaded {_document_words(d)}"
+    if action == AuditEntry.Action.DELETE:
+        return Kind.DOCUMENT_REMOVED, f"removed {_document_words(d)}"
     return None
 
 
@@ -106,6 +120,22 @@ WORDINGS: dict[type[Any], Wording] = {
     ),
     models.BoardMember: Wording(noun="board member", name=lambda b: b.name, skip=_PART),
     models.OptionsAppraisal: Wording(noun="options appraisal", name=lambda o: o.title, skip=_PART),
+    models.Document: Wording(
+        noun="document",
+        name=lambda d: d.title,
+        event=_document_event,
+        labels={
+            "attached_collection": "evidence for (list)",
+            "attached_key": "evidence for (entry)",
+            "original_name": "file name",
+            "content_type": "type",
+            "size": "size in bytes",
+            "sha256": "SHA-256",
+            "uploaded_by": "uploaded by",
+            "uploaded_at": "uploaded at",
+        },
+        skip=frozenset({"partnership", "file"}),
+    ),
     models.Membership: Wording(
         noun="role",
         name=lambda m: f"{person_name(m.user)}, {_role_words(m)}",

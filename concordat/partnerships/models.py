@@ -383,3 +383,60 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+# What a document is, as the papers call them.
+DOCUMENT_KINDS = {
+    "signed-agreement": "Signed agreement",
+    "appendix": "Appendix",
+    "board-paper": "Board paper",
+    "other": "Other document",
+}
+
+
+def _document_storage_name(document: Document, filename: str) -> str:
+    """Where the file is kept: named by the partnership and the document's key, never by what the uploader
+    called it (`filename` is ignored beyond its checked extension)."""
+    return f"partnerships/{document.partnership_id}/documents/{document.key}.{document.extension}"
+
+
+class Document(PartnershipPart):
+    """A paper of the partnership, uploaded: the signed agreement, an appendix, a board paper. Attached to
+    the partnership as a whole, or as evidence to one entry of the agreement (`attached_collection` and
+    `attached_key`: an approval, a governance item ...). The file is in Django's default storage; what it
+    is (`content_type`) was read from its bytes, never from its name."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="documents")
+    key = models.CharField(max_length=KEY, help_text="Stable identifier; never changes, never reused")
+    title = models.CharField(max_length=LONG)
+    kind = models.CharField(max_length=32, choices=DOCUMENT_KINDS, default="other")
+    reference = models.CharField(
+        max_length=LONG, blank=True, help_text="The paper's own reference, e.g. forward plan ref E645"
+    )
+    attached_collection = models.CharField(
+        max_length=40, blank=True, help_text="The agreement's list the entry it is evidence for is in"
+    )
+    attached_key = models.CharField(max_length=KEY, blank=True, help_text="That entry's key")
+    file = models.FileField(upload_to=_document_storage_name, max_length=255)
+    original_name = models.CharField(max_length=255, help_text="The uploaded file's name, made safe")
+    content_type = models.CharField(max_length=100, help_text="The type its contents show")
+    size = models.PositiveBigIntegerField(help_text="Bytes")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.CharField(max_length=150, help_text="Name of who uploaded it")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="document_key_unique")]
+        indexes = [
+            models.Index(
+                fields=["partnership", "attached_collection", "attached_key"], name="document_attached"
+            )
+        ]
+
+    @property
+    def extension(self) -> str:
+        return self.original_name.rpartition(".")[2].lower()
+
+    def __str__(self) -> str:
+        return self.title

@@ -53,6 +53,9 @@ rules.add_perm("partnerships.view_audit_trail", is_lead_commissioner | is_audito
 rules.add_perm("partnerships.export_agreement", is_lead_commissioner | is_auditor)
 rules.add_perm("partnerships.view_members", is_lead_commissioner | is_auditor)
 rules.add_perm("partnerships.manage_members", is_lead_commissioner)
+# Uploading and removing the partnership's papers: the lead commissioner only, as for the agreement they
+# evidence (finance papers too: the pool manager may ask the lead to file one). Every member downloads.
+rules.add_perm("partnerships.manage_documents", is_lead_commissioner)
 
 
 def partnership_for(user: Any, slug: str, permission: str = "partnerships.view_partnership") -> Partnership:

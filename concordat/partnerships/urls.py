@@ -1,11 +1,11 @@
 """Partnership pages. Entries are addressed by their stable keys (a partner by its code, a contribution by
 stream and year, the rest by a generated key), never by their place in a list. Reading pages are in
 views/pages.py, forms in views/edit/, documents in views/documents.py, options appraisals in
-views/appraisals.py, the audit trail in views/audit.py, members and roles in views/members.py."""
+views/appraisals.py, uploaded papers in views/uploads.py, the audit trail in views/audit.py, members and roles in views/members.py."""
 
 from django.urls import path
 
-from .views import appraisals, audit, documents, edit, members, pages
+from .views import appraisals, audit, documents, edit, members, pages, uploads
 
 YEAR = "<str:year>"  # a financial year, 2003-04: the checker and forms read it, a bad one is a 404
 
@@ -86,6 +86,10 @@ urlpatterns = [
     ),
     path("<slug:slug>/notification-form.pdf", documents.notification_form_pdf, name="notification-form-pdf"),
     path("<slug:slug>/partnership.yaml", documents.agreement_yaml, name="export-yaml"),
+    path("<slug:slug>/documents/", uploads.DocumentsPage.as_view(), name="documents"),
+    path("<slug:slug>/documents/upload/", uploads.UploadDocument.as_view(), name="upload-document"),
+    path("<slug:slug>/documents/<str:key>/download/", uploads.download_document, name="download-document"),
+    path("<slug:slug>/documents/<str:key>/remove/", uploads.RemoveDocument.as_view(), name="remove-document"),
     path("<slug:slug>/audit/", audit.AuditTrailPage.as_view(), name="audit"),
     path("<slug:slug>/audit/entries.csv", audit.audit_trail_csv, name="audit-export"),
     path("<slug:slug>/members/", members.MembersPage.as_view(), name="members"),

@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from concordat.core import clock
 
-from .. import selectors
+from .. import selectors, uploads
 from ..rules import vocabulary as words
 from .base import PartnershipPage, navigation
 
@@ -84,7 +84,11 @@ class GovernancePage(PartnershipPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         checklist = selectors.governance_checklist(self.partnership)
-        context.update(checklist=checklist, confirmed=sum(row.confirmed for row in checklist))
+        context.update(
+            checklist=checklist,
+            confirmed=sum(row.confirmed for row in checklist),
+            evidence=uploads.evidence_for(self.partnership, "governance"),
+        )
         return context
 
 
@@ -94,7 +98,12 @@ class ApprovalsPage(PartnershipPage):
     page_title = "Approvals"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(approvals=selectors.approvals(self.partnership), **kwargs)
+        return super().get_context_data(
+            approvals=selectors.approvals(self.partnership),
+            evidence=uploads.evidence_for(self.partnership, "approvals"),
+            can_attach=self.request.user.has_perm("partnerships.manage_documents", self.partnership),
+            **kwargs,
+        )
 
 
 class ConsultationPage(PartnershipPage):
