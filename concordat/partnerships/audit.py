@@ -54,8 +54,18 @@ def _statement(noun: str) -> Wording:
     return Wording(noun=noun, name=lambda s: s.text, skip=_PART)
 
 
-# Bookkeeping for every partnership record: the partnership a part belongs to is the trail it is on.
-_PART = frozenset({"partnership"})
+# Bookkeeping for every partnership record: the partnership a part belongs to is the trail it is on. A
+# date's precision column (day or month) is part of how the date is written, not a change people look for
+# on its own: the trail shows the date.
+_PART = frozenset(
+    {
+        "partnership",
+        "due_precision",
+        "date_precision",
+        "signed_off_on_precision",
+        "review_date_precision",
+    }
+)
 
 WORDINGS: dict[type[Any], Wording] = {
     models.Partnership: Wording(
@@ -63,6 +73,7 @@ WORDINGS: dict[type[Any], Wording] = {
         name=_partnership_name,
         subject=_partnership_name,
         labels={"overspend_rule": "overspend rule", "underspend_rule": "underspend rule", "area": "area"},
+        skip=frozenset({"agreement_date_precision", "start_date_precision", "review_date_precision"}),
     ),
     models.Partner: Wording(noun="partner", skip=_PART, labels={"org_code": "organisation code"}),
     models.FundingStream: Wording(noun="funding stream", skip=_PART, labels={"ring_fenced": "ring fence"}),
@@ -94,7 +105,7 @@ WORDINGS: dict[type[Any], Wording] = {
     ),
     models.Approval: Wording(
         noun="approval",
-        name=lambda a: f"{a.body}, {day(a.date)}",
+        name=lambda a: f"{a.body}, {day(a.date)}" if a.date and a.date_precision == "day" else str(a),
         labels={"body": "approving body"},
         skip=_PART,
     ),
@@ -106,6 +117,22 @@ WORDINGS: dict[type[Any], Wording] = {
     ),
     models.BoardMember: Wording(noun="board member", name=lambda b: b.name, skip=_PART),
     models.OptionsAppraisal: Wording(noun="options appraisal", name=lambda o: o.title, skip=_PART),
+    models.Risk: Wording(
+        noun="risk",
+        name=lambda r: r.description,
+        labels={"review_date": "review date"},
+        skip=_PART,
+    ),
+    models.Signatory: Wording(
+        noun="signatory",
+        name=lambda s: s.name,
+        labels={
+            "partner": "partner signed for",
+            "date": "date signed",
+            "date_precision": "precision of the date",
+        },
+        skip=_PART,
+    ),
     models.Membership: Wording(
         noun="role",
         name=lambda m: f"{person_name(m.user)}, {_role_words(m)}",

@@ -603,9 +603,9 @@ INVALID = [
     pytest.param(
         "add-milestone",
         [],
-        {"text": "Pool in place", "status": "open"},
-        "Enter the due date",
-        id="milestone-without-a-due-date",
+        {"text": "Pool in place", "status": "open", "due_0": "1", "due_1": "", "due_2": "2004"},
+        "must include a month",
+        id="milestone-due-date-without-a-month",
     ),
     pytest.param(
         "edit-details",

@@ -94,7 +94,11 @@ class ApprovalsPage(PartnershipPage):
     page_title = "Approvals"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(approvals=selectors.approvals(self.partnership), **kwargs)
+        return super().get_context_data(
+            approvals=selectors.approvals(self.partnership),
+            signatories=selectors.signatories(self.partnership),
+            **kwargs,
+        )
 
 
 class ConsultationPage(PartnershipPage):
@@ -113,3 +117,16 @@ class BoardPage(PartnershipPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(members=selectors.board(self.partnership), **kwargs)
+
+
+class RisksPage(PartnershipPage):
+    """The risk register: the list, and the 5×5 matrix of likelihood by impact of the open risks, each
+    cell naming its count and its risks (readable without colour)."""
+
+    template_name = "partnerships/risks.html"
+    section = "partnerships:risks"
+    page_title = "Risks"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        risks, matrix = selectors.risk_register(self.partnership)
+        return super().get_context_data(risks=risks, matrix=matrix, **kwargs)
