@@ -130,6 +130,17 @@ FORMS: list[tuple[str, list[Any], dict[str, Any]]] = [
             "represents": "",
         },
     ),
+    (
+        "add-risk",
+        [],
+        {
+            "description": "Recruitment of specialist staff",
+            "likelihood": "4",
+            "impact": "3",
+            "status": "open",
+        },
+    ),
+    ("add-signatory", [], {"partner": "SCC", "name": "Ann Signer", "role": "Chief executive"}),
 ]
 FORM_NAMES = [name for name, _, _ in FORMS]
 
