@@ -138,7 +138,11 @@ def document_at_limits() -> dict[str, Any]:
         "review_date": date(2005, 3, 31),
         "responsible_officer": text(L.LONG, "Officer"),
         "host_partner": "P0",
-        "lead_commissioner": "P0",
+        # A lead commissioner that is not a partner, acting for every partner.
+        "lead_commissioner": {
+            "name": text(L.NAME, "Commissioning body"),
+            "acts_for": [p["code"] for p in partners[: n["lead_commissioner.acts_for"]]],
+        },
         "partners": partners,
         "funding_streams": streams,
         "contributions": contributions,
@@ -189,7 +193,14 @@ def document_at_limits() -> dict[str, Any]:
             for item in list(words.GOVERNANCE_ITEMS)[: n["governance"]]
         ],
         "approvals": [
-            {"body": text(L.LONG, f"Body {i}"), "date": date(2004, 1, 1), "decision": text(L.LONG)}
+            {
+                "body": text(L.LONG, f"Body {i}"),
+                "date": date(2004, 1, 1),
+                "state": "approved",
+                "decision": text(L.LONG),
+                "reference": text(L.LONG),
+                "source": text(L.SOURCE, f"Source {i}"),
+            }
             for i in range(n["approvals"])
         ],
         "providers": [
@@ -214,6 +225,29 @@ def document_at_limits() -> dict[str, Any]:
             for i in range(n["board"])
         ],
         "options_appraisals": [appraisal(a) for a in range(n["options_appraisals"])],
+        "risks": [
+            {
+                "description": text(L.STATEMENT, f"Risk {i}"),
+                "cause": text(L.STATEMENT),
+                "likelihood": 1 + i % 5,
+                "impact": 1 + (i // 5) % 5,
+                "owner": text(L.NAME),
+                "mitigation": text(L.PROSE),
+                "review_date": "2004-06",
+                "source": text(L.SOURCE),
+            }
+            for i in range(n["risks"])
+        ],
+        "signatories": [
+            {
+                "partner": f"P{i % len(partners)}",
+                "name": text(L.NAME, f"Signatory {i}"),
+                "role": text(L.NAME),
+                "date": "2004-03",
+                "source": text(L.SOURCE),
+            }
+            for i in range(n["signatories"])
+        ],
     }
 
 

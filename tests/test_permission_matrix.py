@@ -113,6 +113,13 @@ PAGES: dict[str, list[Route]] = {
     "partnerships:add-board-member": form(ONLY),
     "partnerships:edit-board-member": form(ONLY, key("board")),
     "partnerships:remove-board-member": form(ONLY, key("board")),
+    "partnerships:risks": page(MEMBERS),
+    "partnerships:add-risk": form(ONLY),
+    "partnerships:edit-risk": form(ONLY, key("risks")),
+    "partnerships:remove-risk": form(ONLY, key("risks")),
+    "partnerships:add-signatory": form(ONLY),
+    "partnerships:edit-signatory": form(ONLY, key("signatories")),
+    "partnerships:remove-signatory": form(ONLY, key("signatories")),
     "partnerships:appraisals": page(MEMBERS),
     "partnerships:add-appraisal": form(ONLY),
     "partnerships:appraisal": page(MEMBERS, key("options_appraisals")),
@@ -215,6 +222,8 @@ def world(db: None) -> dict[str, Any]:
     document = agreement_document()
     document["consultation"] = [{"who": "staff", "how": "Workshops"}]
     document["board"] = [{"name": "Ann Board", "kind": "officer", "represents": "SCC"}]
+    document["risks"] = [{"description": "Recruitment of staff", "likelihood": 3, "impact": 4}]
+    document["signatories"] = [{"partner": "SCC", "name": "Ann Signer", "role": "Chief executive"}]
     document["options_appraisals"] = [
         {
             "title": "Learning difficulties",

@@ -40,3 +40,11 @@ class PartnershipsConfig(AppConfig):
                 permission=permission,
                 order=order * 10 if order < 10 else 90 + order,
             )
+        # The risk register sits after the options appraisals, before the notification form.
+        add_tab(
+            "partnerships:risks",
+            "Risks",
+            permission=view,
+            order=75,
+            sections=("partnerships:add-risk", "partnerships:edit-risk", "partnerships:remove-risk"),
+        )

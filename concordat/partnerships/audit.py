@@ -68,8 +68,18 @@ def _statement(noun: str) -> Wording:
     return Wording(noun=noun, name=lambda s: s.text, skip=_PART)
 
 
-# Bookkeeping for every partnership record: the partnership a part belongs to is the trail it is on.
-_PART = frozenset({"partnership"})
+# Bookkeeping for every partnership record: the partnership a part belongs to is the trail it is on. A
+# date's precision column (day or month) is part of how the date is written, not a change people look for
+# on its own: the trail shows the date.
+_PART = frozenset(
+    {
+        "partnership",
+        "due_precision",
+        "date_precision",
+        "signed_off_on_precision",
+        "review_date_precision",
+    }
+)
 
 WORDINGS: dict[type[Any], Wording] = {
     models.Partnership: Wording(
@@ -77,6 +87,7 @@ WORDINGS: dict[type[Any], Wording] = {
         name=_partnership_name,
         subject=_partnership_name,
         labels={"overspend_rule": "overspend rule", "underspend_rule": "underspend rule", "area": "area"},
+        skip=frozenset({"agreement_date_precision", "start_date_precision", "review_date_precision"}),
     ),
     models.Partner: Wording(noun="partner", skip=_PART, labels={"org_code": "organisation code"}),
     models.FundingStream: Wording(noun="funding stream", skip=_PART, labels={"ring_fenced": "ring fence"}),
@@ -108,7 +119,7 @@ WORDINGS: dict[type[Any], Wording] = {
     ),
     models.Approval: Wording(
         noun="approval",
-        name=lambda a: f"{a.body}, {day(a.date)}",
+        name=lambda a: f"{a.body}, {day(a.date)}" if a.date and a.date_precision == "day" else str(a),
         labels={"body": "approving body"},
         skip=_PART,
     ),
@@ -135,6 +146,22 @@ WORDINGS: dict[type[Any], Wording] = {
             "uploaded_at": "uploaded at",
         },
         skip=frozenset({"partnership", "file"}),
+    ),
+    models.Risk: Wording(
+        noun="risk",
+        name=lambda r: r.description,
+        labels={"review_date": "review date"},
+        skip=_PART,
+    ),
+    models.Signatory: Wording(
+        noun="signatory",
+        name=lambda s: s.name,
+        labels={
+            "partner": "partner signed for",
+            "date": "date signed",
+            "date_precision": "precision of the date",
+        },
+        skip=_PART,
     ),
     models.Membership: Wording(
         noun="role",

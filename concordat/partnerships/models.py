@@ -9,28 +9,64 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from concordat.core.days import PRECISIONS, PartialDate
 from concordat.core.roles import PROVIDER_ROLES, Role
 from concordat.core.years import FinancialYear
 
 from .rules import vocabulary as words
-from .rules.limits import ADDRESS, KEY, LONG, NAME, OPTION_CODE  # the checker refuses longer text
+from .rules.limits import (  # the checker refuses longer text
+    ADDRESS,
+    KEY,
+    LONG,
+    NAME,
+    OPTION_CODE,
+    SOURCE,
+)
+
+
+def precision_of(what: str) -> models.CharField:  # type: ignore[type-arg]
+    """The column beside a date column that says how precise it is (core.days.PartialDate): "day", or
+    "month" when only the month is known (the date column then holds the 1st)."""
+    return models.CharField(
+        max_length=5,
+        choices=list(PRECISIONS.items()),
+        default="day",
+        help_text=f"How precise the {what} is: day, or month (the date holds the 1st) when only the month is known",
+    )
+
+
+def partial_date(row: models.Model, name: str) -> PartialDate | None:
+    """A date column and its `<name>_precision` column read as one core.days.PartialDate (None: no date).
+    (A function, not a mixin: a mixin would be named in the migrations' model bases.)"""
+    return PartialDate.stored(getattr(row, name), getattr(row, f"{name}_precision", "day"))
 
 
 class Partnership(models.Model):
     slug = models.SlugField(max_length=63, unique=True)
     name = models.CharField(max_length=NAME)
+    demo = models.BooleanField(default=False, help_text="Demonstration data, not a real partnership")
     client_group = models.CharField(max_length=32, choices=words.CLIENT_GROUPS)
     area = models.JSONField(default=list, help_text="ONS GSS codes of the local authority areas served")
     flexibilities = models.JSONField(default=list)
     agreement_date = models.DateField(null=True, blank=True)
+    agreement_date_precision = precision_of("agreement date")
     start_date = models.DateField(null=True, blank=True)
+    start_date_precision = precision_of("start date")
     review_date = models.DateField(null=True, blank=True)
+    review_date_precision = precision_of("review date")
     responsible_officer = models.CharField(max_length=LONG, blank=True)
     host_partner = models.ForeignKey(
         "Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     lead_commissioner = models.ForeignKey(
         "Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A lead commissioner that is not a partner (a Drug Action Team): its name and the partners it acts for.
+    commissioning_body = models.CharField(
+        max_length=NAME, blank=True, help_text="The lead commissioner when it is not a partner"
+    )
+    commissioning_body_acts_for = models.JSONField(
+        default=list, blank=True, help_text="Codes of the partners the commissioning body acts for"
     )
     overspend_rule = models.CharField(max_length=16, choices=words.OVERSPEND_RULES, default="proportional")
     underspend_rule = models.CharField(max_length=16, choices=words.UNDERSPEND_RULES, default="proportional")
@@ -64,15 +100,38 @@ class Partnership(models.Model):
     def get_additional_data(self) -> dict[str, str]:
         return {"partnership": self.slug}
 
+    def partial_date(self, name: str) -> PartialDate | None:
+        return partial_date(self, name)
+
+    @property
+    def lead_commissioner_name(self) -> str:
+        """Who leads the commissioning, as pages print it: the commissioning body, else the partner."""
+        if self.commissioning_body:
+            return self.commissioning_body
+        return self.lead_commissioner.name if self.lead_commissioner_id else ""
+
 
 class PartnershipPart(models.Model):
     """Something that belongs to one partnership; its audit entries are filed under that partnership.
 
-    `changed_at` and `changed_by` say who last changed the row, for the message a stale edit gets."""
+    `changed_at` and `changed_by` say who last changed the row, for the message a stale edit gets.
+    `source` is where the entry comes from: a citation in words, or `invented` (words.INVENTED)."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     changed_at = models.DateTimeField(null=True, blank=True)
     changed_by = models.CharField(max_length=150, blank=True)
+    source = models.CharField(
+        max_length=SOURCE,
+        blank=True,
+        help_text="Where this comes from: a citation in words, or 'invented' for demonstration values",
+    )
+
+    @property
+    def invented(self) -> bool:
+        return self.source == words.INVENTED
+
+    def partial_date(self, name: str) -> PartialDate | None:
+        return partial_date(self, name)
 
     class Meta:
         abstract = True
@@ -159,7 +218,15 @@ class StatedTotal(KeyedPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="stated_totals")
     year = models.PositiveSmallIntegerField(help_text="Financial year by its first calendar year")
     amount_pence = models.BigIntegerField(help_text="The total as stated, in pence")
-    source = models.CharField(max_length=LONG, blank=True)
+    to_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For a total over several years: the last financial year it covers"
+    )
+    relation = models.CharField(
+        max_length=8,
+        choices=words.STATED_TOTAL_RELATIONS,
+        default="exact",
+        help_text="How the contributions should compare with the stated total",
+    )
 
     class Meta:
         ordering = ["position"]
@@ -170,8 +237,19 @@ class StatedTotal(KeyedPart):
     def financial_year(self) -> FinancialYear:
         return FinancialYear(self.year)
 
+    @property
+    def last_financial_year(self) -> FinancialYear:
+        return FinancialYear(self.to_year if self.to_year is not None else self.year)
+
+    @property
+    def years(self) -> str:
+        """ "2004-05", or "2004-05 to 2010-11" for a total over several years."""
+        if self.to_year is None:
+            return str(self.financial_year)
+        return f"{self.financial_year} to {self.last_financial_year}"
+
     def __str__(self) -> str:
-        return f"Stated total {self.financial_year}"
+        return f"Stated total {self.years}"
 
 
 class Provider(PartnershipPart):
@@ -238,7 +316,8 @@ class Outcome(Statement):
 class Milestone(KeyedPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="milestones")
     text = models.TextField()
-    due = models.DateField()
+    due = models.DateField(null=True, blank=True, help_text="None: no date set (never overdue)")
+    due_precision = precision_of("due date")
     status = models.CharField(max_length=16, choices=words.MILESTONE_STATUSES, default="open")
 
     class Meta:
@@ -259,6 +338,7 @@ class GovernanceItem(PartnershipPart):
     evidence = models.TextField(blank=True)
     signed_off_by = models.CharField(max_length=NAME, blank=True)
     signed_off_on = models.DateField(null=True, blank=True)
+    signed_off_on_precision = precision_of("sign-off date")
 
     class Meta:
         ordering = ["id"]
@@ -271,8 +351,16 @@ class GovernanceItem(PartnershipPart):
 class Approval(KeyedPart):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="approvals")
     body = models.CharField(max_length=LONG)
-    date = models.DateField()
-    decision = models.CharField(max_length=LONG)
+    date = models.DateField(null=True, blank=True, help_text="May be None only for a requested approval")
+    date_precision = precision_of("date")
+    state = models.CharField(
+        max_length=16,
+        choices=words.APPROVAL_STATES,
+        blank=True,
+        help_text="requested, approved, endorsed, refused or deferred; blank: a decision in words only",
+    )
+    decision = models.CharField(max_length=LONG, blank=True)
+    reference = models.CharField(max_length=LONG, blank=True, help_text="For example, forward plan ref E645")
 
     class Meta:
         ordering = ["position"]
@@ -280,7 +368,8 @@ class Approval(KeyedPart):
         indexes = [models.Index(fields=["partnership", "position"], name="approval_position")]
 
     def __str__(self) -> str:
-        return f"{self.body}, {self.date:%d %B %Y}"
+        when = self.partial_date("date")
+        return f"{self.body}, {when.as_written}" if when else self.body
 
 
 class ConsultationEntry(KeyedPart):
@@ -288,6 +377,7 @@ class ConsultationEntry(KeyedPart):
     who = models.CharField(max_length=32, choices=words.CONSULTEE_GROUPS)
     how = models.TextField()
     date = models.DateField(null=True, blank=True)
+    date_precision = precision_of("date")
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -337,6 +427,61 @@ class OptionsAppraisal(KeyedPart):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Risk(KeyedPart):
+    """One risk of the register: likelihood and impact are each scored 1 (low) to 5 (high)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
+    description = models.TextField()
+    cause = models.TextField(blank=True)
+    likelihood = models.PositiveSmallIntegerField(help_text="1 (rare) to 5 (almost certain)")
+    impact = models.PositiveSmallIntegerField(help_text="1 (negligible) to 5 (severe)")
+    owner = models.CharField(max_length=NAME, blank=True)
+    mitigation = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=words.RISK_STATUSES, default="open")
+    review_date = models.DateField(null=True, blank=True)
+    review_date_precision = precision_of("review date")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "key"], name="risk_key_unique"),
+            models.CheckConstraint(
+                condition=models.Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
+                name="risk_scores_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "position"], name="risk_position")]
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class Signatory(KeyedPart):
+    """Who signed the agreement, for which partner (none: for the partnership as a whole), and when."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="signatories")
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=NAME)
+    role = models.CharField(
+        max_length=NAME, blank=True, help_text="Their title, as the signature block prints it"
+    )
+    date = models.DateField(null=True, blank=True)
+    date_precision = precision_of("date signed")
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name_plural = "signatories"
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="signatory_key_unique")]
+        indexes = [models.Index(fields=["partnership", "position"], name="signatory_position")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RetiredKey(models.Model):

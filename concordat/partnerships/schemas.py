@@ -13,7 +13,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import ConfigDict, model_validator
 
-Day = date | str  # "2003-04-01"; the checker reads and reports it
+Day = date | str  # "2003-04-01", or "2003-04" when only the month is known; the checker reads and reports it
 Money = str | int  # "1200000.00" or whole pounds
 
 
@@ -23,7 +23,13 @@ class Entry(Schema):
     model_config = ConfigDict(extra="allow", from_attributes=True)
 
 
-class PartnerIn(Entry):
+class Sourced(Entry):
+    """An entry of a list: it may say where it comes from."""
+
+    source: str | None = None  # a citation in words, or "invented"
+
+
+class PartnerIn(Sourced):
     code: str
     name: str
     kind: str
@@ -31,24 +37,25 @@ class PartnerIn(Entry):
     address: str | None = None
 
 
-class FundingStreamIn(Entry):
+class FundingStreamIn(Sourced):
     code: str
     name: str
     partner: str
     ring_fenced: str | None = None
 
 
-class ContributionIn(Entry):
+class ContributionIn(Sourced):
     stream: str
     year: str
     amount: Money
 
 
-class StatedTotalIn(Entry):
+class StatedTotalIn(Sourced):
     key: str | None = None
     year: str
+    to_year: str | None = None  # a total over several years: the last one
     amount: Money
-    source: str | None = None
+    relation: str | None = None  # exact (default), over, under, about
 
 
 class RiskShareIn(Entry):
@@ -64,21 +71,21 @@ class EligibilityIn(Entry):
     description: str | None = None
 
 
-class ModalityIn(Entry):
+class ModalityIn(Sourced):
     code: str
     name: str
     tier: int
     structured: bool | None = None
 
 
-class MilestoneIn(Entry):
+class MilestoneIn(Sourced):
     key: str | None = None
     text: str
-    due: Day
+    due: Day | None = None
     status: str | None = None
 
 
-class GovernanceItemIn(Entry):
+class GovernanceItemIn(Sourced):
     item: str
     status: str
     evidence: str | None = None
@@ -86,20 +93,22 @@ class GovernanceItemIn(Entry):
     signed_off_on: Day | None = None
 
 
-class ApprovalIn(Entry):
+class ApprovalIn(Sourced):
     key: str | None = None
     body: str
-    date: Day
-    decision: str
+    date: Day | None = None  # may be left out while the approval is requested
+    state: str | None = None  # requested, approved, endorsed, refused, deferred
+    decision: str | None = None  # required when there is no state
+    reference: str | None = None
 
 
-class ProviderIn(Entry):
+class ProviderIn(Sourced):
     code: str
     name: str
     tiers: list[int] | None = None
 
 
-class ConsultationIn(Entry):
+class ConsultationIn(Sourced):
     key: str | None = None
     who: str
     how: str
@@ -107,7 +116,7 @@ class ConsultationIn(Entry):
     notes: str | None = None
 
 
-class BoardMemberIn(Entry):
+class BoardMemberIn(Sourced):
     key: str | None = None
     name: str
     role: str | None = None
@@ -115,12 +124,12 @@ class BoardMemberIn(Entry):
     represents: str | None = None
 
 
-class CriterionIn(Entry):
+class CriterionIn(Sourced):
     name: str
     weight: int
 
 
-class OptionIn(Entry):
+class OptionIn(Sourced):
     key: str | None = None
     code: str
     name: str
@@ -134,7 +143,7 @@ class DecisionIn(Entry):
     text: str | None = None
 
 
-class OptionsAppraisalIn(Entry):
+class OptionsAppraisalIn(Sourced):
     key: str | None = None
     title: str
     question: str | None = None
@@ -143,6 +152,33 @@ class OptionsAppraisalIn(Entry):
     preferred: str | None = None
     reasons: list[str] | None = None
     decision: DecisionIn | None = None
+
+
+class RiskIn(Sourced):
+    key: str | None = None
+    description: str
+    cause: str | None = None
+    likelihood: int
+    impact: int
+    owner: str | None = None
+    mitigation: str | None = None
+    status: str | None = None
+    review_date: Day | None = None
+
+
+class SignatoryIn(Sourced):
+    key: str | None = None
+    partner: str | None = None
+    name: str
+    role: str | None = None
+    date: Day | None = None
+
+
+class CommissioningBodyIn(Entry):
+    """A lead commissioner that is not a partner."""
+
+    name: str
+    acts_for: list[str] | None = None
 
 
 class AgreementDocument(Entry):
@@ -159,6 +195,7 @@ class AgreementDocument(Entry):
         return value
 
     slug: str
+    demo: bool | None = None
     name: str
     client_group: str
     area: list[str]
@@ -168,7 +205,7 @@ class AgreementDocument(Entry):
     review_date: Day | None = None
     responsible_officer: str | None = None
     host_partner: str | None = None
-    lead_commissioner: str | None = None
+    lead_commissioner: str | CommissioningBodyIn | None = None
     partners: list[PartnerIn]
     funding_streams: list[FundingStreamIn] | None = None
     contributions: list[ContributionIn] | None = None
@@ -190,6 +227,8 @@ class AgreementDocument(Entry):
     consultation: list[ConsultationIn] | None = None
     board: list[BoardMemberIn] | None = None
     options_appraisals: list[OptionsAppraisalIn] | None = None
+    risks: list[RiskIn] | None = None
+    signatories: list[SignatoryIn] | None = None
 
 
 def as_document(body: AgreementDocument) -> dict[str, object]:

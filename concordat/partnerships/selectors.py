@@ -11,13 +11,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from concordat.core.days import PartialDate
 from concordat.core.money import shares_percent
 from concordat.core.years import FinancialYear
 
 from . import models
 from .rules import vocabulary as words
 from .rules.agreement import milestone_overdue
-from .rules.reconcile import contributions_by_year, mismatch_message
+from .rules.reconcile import contributions_by_year, stated_total_result
+from .rules.risks import Matrix, risk_matrix
 
 
 def partnerships_of(user: Any) -> Any:
@@ -62,6 +64,10 @@ class StatedTotalCheck:
     stated_pence: int
     summed_pence: int
     message: str
+    relation: str = "exact"
+    years: str = ""  # "2004-05", or "2004-05 to 2010-11" for a total over several years
+    met: bool = False
+    invented: bool = False
 
     @property
     def difference_pence(self) -> int:
@@ -74,7 +80,8 @@ class YearOfContributions:
     lines: list[ContributionLine] = field(default_factory=list)
     partner_totals: list[PartnerTotal] = field(default_factory=list)
     total_pence: int = 0
-    mismatches: list[StatedTotalCheck] = field(default_factory=list)
+    mismatches: list[StatedTotalCheck] = field(default_factory=list)  # the stated totals not met
+    stated: list[StatedTotalCheck] = field(default_factory=list)  # every stated total, met or not
 
 
 def contributions(partnership: models.Partnership) -> list[YearOfContributions]:
@@ -88,18 +95,33 @@ def contributions(partnership: models.Partnership) -> list[YearOfContributions]:
     summed = contributions_by_year(
         {"year": line.financial_year, "amount_pence": line.amount_pence} for line in lines
     )
+    # A total over several years is shown with its first year.
     for stated in partnership.stated_totals.all():
         year = years.setdefault(stated.financial_year, YearOfContributions(stated.financial_year))
-        total = summed.get(stated.financial_year, 0)
-        if stated.amount_pence != total:
-            year.mismatches.append(
-                StatedTotalCheck(
-                    stated.source,
-                    stated.amount_pence,
-                    total,
-                    mismatch_message(stated.financial_year, stated.amount_pence, total, stated.source),
-                )
-            )
+        result = stated_total_result(
+            {
+                "year": stated.financial_year,
+                "to_year": stated.last_financial_year if stated.to_year is not None else None,
+                "amount_pence": stated.amount_pence,
+                "relation": stated.relation,
+                "source": "" if stated.invented else stated.source,
+            },
+            summed,
+        )
+        assert result is not None
+        check = StatedTotalCheck(
+            stated.source,
+            stated.amount_pence,
+            result.summed,
+            result.message,
+            stated.relation,
+            stated.years,
+            result.met,
+            stated.invented,
+        )
+        year.stated.append(check)
+        if not result.met:
+            year.mismatches.append(check)
     for year in years.values():
         year.total_pence = summed.get(year.year, 0)
         by_partner: dict[int, PartnerTotal] = {}
@@ -125,7 +147,8 @@ class MilestoneRow:
 def milestones(partnership: models.Partnership, *, today: date) -> list[MilestoneRow]:
     """The milestones in agreement order, each marked overdue or not by the file's own rule."""
     return [
-        MilestoneRow(m, milestone_overdue(m.due, m.status, today=today)) for m in partnership.milestones.all()
+        MilestoneRow(m, milestone_overdue(m.partial_date("due"), m.status, today=today))
+        for m in partnership.milestones.all()
     ]
 
 
@@ -136,7 +159,8 @@ class GovernanceRow:
     status: str
     evidence: str = ""
     signed_off_by: str = ""
-    signed_off_on: date | None = None
+    signed_off_on: PartialDate | None = None  # print with the written_date filter
+    source: str = ""
 
     @property
     def confirmed(self) -> bool:
@@ -155,7 +179,13 @@ def governance_checklist(partnership: models.Partnership) -> list[GovernanceRow]
         else:
             rows.append(
                 GovernanceRow(
-                    item, label, entry.status, entry.evidence, entry.signed_off_by, entry.signed_off_on
+                    item,
+                    label,
+                    entry.status,
+                    entry.evidence,
+                    entry.signed_off_by,
+                    entry.partial_date("signed_off_on"),
+                    entry.source,
                 )
             )
     return rows
@@ -171,3 +201,20 @@ def consultation(partnership: models.Partnership) -> list[models.ConsultationEnt
 
 def board(partnership: models.Partnership) -> list[models.BoardMember]:
     return list(partnership.board.select_related("represents"))
+
+
+def risks(partnership: models.Partnership) -> list[models.Risk]:
+    """The register in agreement order."""
+    return list(partnership.risks.all())
+
+
+def risk_register(partnership: models.Partnership) -> tuple[list[models.Risk], Matrix[models.Risk]]:
+    """The register and its 5×5 likelihood × impact matrix of the open risks (closed ones are listed, not
+    plotted), in one query."""
+    rows = risks(partnership)
+    return rows, risk_matrix((r.likelihood, r.impact, r) for r in rows if r.status != "closed")
+
+
+def signatories(partnership: models.Partnership) -> list[models.Signatory]:
+    """Who signed, in agreement order, with the partner each signed for (None: for the partnership)."""
+    return list(partnership.signatories.select_related("partner"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from concordat.core.days import PartialDate
 from concordat.core.money import pence_to_str
 from concordat.core.years import FinancialYear
 
@@ -36,7 +37,18 @@ def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
 
 
 def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+    return value.isoformat() if isinstance(value, date | PartialDate) else value
+
+
+def _date_columns(name: str, value: PartialDate | None) -> dict[str, Any]:
+    """A checked date as its two columns: the first day it covers, and its precision (core.days)."""
+    return {name: value.first if value else None, f"{name}_precision": value.precision if value else "day"}
+
+
+def _written(row: Any, name: str) -> date | str | None:
+    """A date as the file writes it: a date for a day, "YYYY-MM" for a month, None for none."""
+    value = row.partial_date(name)
+    return value.for_file() if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,18 @@ class Collection:
     label: Callable[[Any], str] = str
 
     @property
+    def sourced(self) -> bool:
+        """Entries may carry `source:` (all but the plain-text lists)."""
+        return not self.scalar
+
+    def values(self, entry: Any, refs: Refs, existing: Any) -> dict[str, Any]:
+        """The row's values for a checked entry: `to_row`, and the entry's source."""
+        values = self.to_row(entry, refs, existing)
+        if self.sourced:
+            values["source"] = entry.get("source") or ""
+        return values
+
+    @property
     def keyed(self) -> bool:
         """Entries carry a generated key (the file may carry it as `key`)."""
         return self.natural_key is None
@@ -70,6 +94,8 @@ class Collection:
         entries = []
         for row in self.rows(partnership):
             entry = self.to_entry(row, refs)
+            if self.sourced and row.source:
+                entry["source"] = row.source
             if self.keyed and not self.scalar:
                 entry = {"key": row.key, **entry}
             entries.append(entry)
@@ -195,11 +221,17 @@ COLLECTIONS: list[Collection] = [
         models.StatedTotal,
         to_row=lambda t, refs, _: {
             "year": t["year"].start_year,
+            "to_year": t["to_year"].start_year if t["to_year"] else None,
             "amount_pence": t["amount_pence"],
-            "source": t["source"],
+            "relation": t["relation"],
         },
         to_entry=lambda t, refs: _drop_empty(
-            {"year": str(FinancialYear(t.year)), "amount": pence_to_str(t.amount_pence), "source": t.source}
+            {
+                "year": str(FinancialYear(t.year)),
+                "to_year": str(FinancialYear(t.to_year)) if t.to_year is not None else None,
+                "amount": pence_to_str(t.amount_pence),
+                "relation": t.relation if t.relation != "exact" else None,  # the default is left out
+            }
         ),
         label=lambda x: f"stated total {x}",
     ),
@@ -245,8 +277,12 @@ COLLECTIONS: list[Collection] = [
         "milestones",
         "milestone",
         models.Milestone,
-        to_row=lambda m, refs, _: {"text": m["text"], "due": m["due"], "status": m["status"]},
-        to_entry=lambda m, refs: {"text": m.text, "due": m.due, "status": m.status},
+        to_row=lambda m, refs, _: {
+            "text": m["text"],
+            **_date_columns("due", m["due"]),
+            "status": m["status"],
+        },
+        to_entry=lambda m, refs: _drop_empty({"text": m.text, "due": _written(m, "due"), "status": m.status}),
         label=lambda x: f"milestone {x}",
     ),
     Collection(
@@ -254,7 +290,8 @@ COLLECTIONS: list[Collection] = [
         "governance item",
         models.GovernanceItem,
         to_row=lambda g, refs, _: {
-            k: g[k] for k in ("item", "status", "evidence", "signed_off_by", "signed_off_on")
+            **{k: g[k] for k in ("item", "status", "evidence", "signed_off_by")},
+            **_date_columns("signed_off_on", g["signed_off_on"]),
         },
         to_entry=lambda g, refs: _drop_empty(
             {
@@ -262,7 +299,7 @@ COLLECTIONS: list[Collection] = [
                 "status": g.status,
                 "evidence": g.evidence,
                 "signed_off_by": g.signed_off_by,
-                "signed_off_on": g.signed_off_on,
+                "signed_off_on": _written(g, "signed_off_on"),
             }
         ),
         natural_key=lambda g: str(g.get("item", "")),
@@ -273,16 +310,35 @@ COLLECTIONS: list[Collection] = [
         "approvals",
         "approval",
         models.Approval,
-        to_row=lambda a, refs, _: {"body": a["body"], "date": a["date"], "decision": a["decision"]},
-        to_entry=lambda a, refs: {"body": a.body, "date": a.date, "decision": a.decision},
+        to_row=lambda a, refs, _: {
+            "body": a["body"],
+            **_date_columns("date", a["date"]),
+            "state": a["state"],
+            "decision": a["decision"],
+            "reference": a["reference"],
+        },
+        to_entry=lambda a, refs: _drop_empty(
+            {
+                "body": a.body,
+                "date": _written(a, "date"),
+                "state": a.state,
+                "decision": a.decision,
+                "reference": a.reference,
+            }
+        ),
         label=lambda x: f"approval {x}",
     ),
     Collection(
         "consultation",
         "consultation entry",
         models.ConsultationEntry,
-        to_row=lambda c, refs, _: {k: c[k] for k in ("who", "how", "date", "notes")},
-        to_entry=lambda c, refs: _drop_empty({"who": c.who, "how": c.how, "date": c.date, "notes": c.notes}),
+        to_row=lambda c, refs, _: {
+            **{k: c[k] for k in ("who", "how", "notes")},
+            **_date_columns("date", c["date"]),
+        },
+        to_entry=lambda c, refs: _drop_empty(
+            {"who": c.who, "how": c.how, "date": _written(c, "date"), "notes": c.notes}
+        ),
         label=lambda x: f"consultation entry {x}",
     ),
     Collection(
@@ -308,6 +364,49 @@ COLLECTIONS: list[Collection] = [
         to_entry=_appraisal_entry,
         label=lambda x: f"options appraisal {x}",
     ),
+    Collection(
+        "risks",
+        "risk",
+        models.Risk,
+        to_row=lambda r, refs, _: {
+            **{k: r[k] for k in ("description", "cause", "likelihood", "impact", "owner", "mitigation")},
+            "status": r["status"],
+            **_date_columns("review_date", r["review_date"]),
+        },
+        to_entry=lambda r, refs: _drop_empty(
+            {
+                "description": r.description,
+                "cause": r.cause,
+                "likelihood": r.likelihood,
+                "impact": r.impact,
+                "owner": r.owner,
+                "mitigation": r.mitigation,
+                "status": r.status if r.status != "open" else None,  # the default is left out
+                "review_date": _written(r, "review_date"),
+            }
+        ),
+        label=lambda x: f"risk {x}",
+    ),
+    Collection(
+        "signatories",
+        "signatory",
+        models.Signatory,
+        to_row=lambda x, refs, _: {
+            "partner": refs.partners.get(x["partner"] or ""),
+            "name": x["name"],
+            "role": x["role"],
+            **_date_columns("date", x["date"]),
+        },
+        to_entry=lambda x, refs: _drop_empty(
+            {
+                "partner": refs.partner_code(x.partner_id),
+                "name": x.name,
+                "role": x.role,
+                "date": _written(x, "date"),
+            }
+        ),
+        label=lambda x: f"signatory {x}",
+    ),
 ]
 BY_NAME = {collection.name: collection for collection in COLLECTIONS}
 
@@ -332,15 +431,20 @@ NARRATIVE = ("improvements", "health_outcomes", "joint_working", "staff_movement
 
 def partnership_fields(a: dict[str, Any]) -> dict[str, Any]:
     """The partnership row's fields from a checked agreement (partner references apart: they need rows)."""
+    lead = a["lead_commissioner"]
+    body = lead if isinstance(lead, dict) else {"name": "", "acts_for": []}
     return {
         "name": a["name"],
+        "demo": a["demo"],
         "client_group": a["client_group"],
         "area": a["area"],
         "flexibilities": a["flexibilities"],
-        "agreement_date": a["agreement_date"],
-        "start_date": a["start_date"],
-        "review_date": a["review_date"],
+        **_date_columns("agreement_date", a["agreement_date"]),
+        **_date_columns("start_date", a["start_date"]),
+        **_date_columns("review_date", a["review_date"]),
         "responsible_officer": a["responsible_officer"],
+        "commissioning_body": body["name"] or "",
+        "commissioning_body_acts_for": body["acts_for"],
         "overspend_rule": a["risk_share"]["overspend"],
         "underspend_rule": a["risk_share"]["underspend"],
         "fixed_shares": a["risk_share"]["fixed_shares"],
@@ -352,18 +456,22 @@ def partnership_fields(a: dict[str, Any]) -> dict[str, Any]:
 
 def partnership_entry(p: models.Partnership, refs: Refs) -> dict[str, Any]:
     """The partnership's own fields as the file writes them."""
+    lead: str | dict[str, Any] | None = refs.partner_code(p.lead_commissioner_id)
+    if p.commissioning_body:
+        lead = _drop_empty({"name": p.commissioning_body, "acts_for": list(p.commissioning_body_acts_for)})
     return {
         "slug": p.slug,
+        "demo": True if p.demo else None,  # written only when true
         "name": p.name,
         "client_group": p.client_group,
         "area": list(p.area),
         "flexibilities": list(p.flexibilities),
-        "agreement_date": p.agreement_date,
-        "start_date": p.start_date,
-        "review_date": p.review_date,
+        "agreement_date": _written(p, "agreement_date"),
+        "start_date": _written(p, "start_date"),
+        "review_date": _written(p, "review_date"),
         "responsible_officer": p.responsible_officer,
         "host_partner": refs.partner_code(p.host_partner_id),
-        "lead_commissioner": refs.partner_code(p.lead_commissioner_id),
+        "lead_commissioner": lead,
         "risk_share": {
             "overspend": p.overspend_rule,
             "underspend": p.underspend_rule,
@@ -380,11 +488,11 @@ def partnership_entry(p: models.Partnership, refs: Refs) -> dict[str, Any]:
 ALWAYS = ("slug", "name", "client_group", "area", "partners")
 # The document's keys in the file's order: the partnership's fields, then each collection's list.
 ORDER = [
-    "slug", "name", "client_group", "area", "flexibilities", "agreement_date", "start_date", "review_date",
+    "slug", "demo", "name", "client_group", "area", "flexibilities", "agreement_date", "start_date", "review_date",
     "responsible_officer", "host_partner", "lead_commissioner", "partners", "funding_streams", "contributions",
     "stated_totals", "risk_share", "eligibility", "targets", "modalities", "aims", "outcomes",
     *NARRATIVE, "milestones", "governance", "approvals", "providers", "consultation", "board",
-    "options_appraisals",
+    "options_appraisals", "risks", "signatories",
 ]  # fmt: skip
 
 

@@ -78,7 +78,7 @@ def _match(
     for index, entry in enumerate(entries):  # same content, key or not
         if index in matched or (not collection.scalar and entry.get("key")):
             continue
-        wanted = collection.to_row(entry, refs, None)
+        wanted = collection.values(entry, refs, None)
         same = next(
             (
                 row
@@ -132,7 +132,7 @@ def sync_collection(
     )
     seen: set[int] = set()
     for position, (entry, row, key) in enumerate(_match(collection, entries, rows, refs, retired)):
-        values = collection.to_row(entry, refs, row)
+        values = collection.values(entry, refs, row)
         label = collection.label(key if not collection.keyed else _describe(collection, entry))
         values_with_place = {**values, "position": position} if collection.keyed else values
         if row is None:
@@ -168,6 +168,7 @@ def _describe(collection: Collection, entry: Any) -> str:
             or entry.get("text")
             or entry.get("name")
             or entry.get("how")
+            or entry.get("description")
             or entry.get("year")
             or ""
         )
@@ -256,9 +257,10 @@ def sync(
 
 
 def _partner_roles(partnership: models.Partnership, a: dict[str, Any], refs: Refs, changes: Changes) -> None:
+    lead = a["lead_commissioner"]  # a partner's code, or a commissioning body (partnership_fields holds it)
     roles = {
         "host_partner": refs.partners.get(a["host_partner"] or ""),
-        "lead_commissioner": refs.partners.get(a["lead_commissioner"] or ""),
+        "lead_commissioner": refs.partners.get(lead) if isinstance(lead, str) else None,
     }
     if _differs(partnership, roles):
         for name, value in roles.items():

@@ -55,6 +55,15 @@ urlpatterns = [
     path("<slug:slug>/board/add/", edit.BoardMemberForm.as_view(), name="add-board-member"),
     path("<slug:slug>/board/<str:key>/", edit.BoardMemberForm.as_view(), name="edit-board-member"),
     path("<slug:slug>/board/<str:key>/remove/", edit.RemoveBoardMember.as_view(), name="remove-board-member"),
+    path("<slug:slug>/risks/", pages.RisksPage.as_view(), name="risks"),
+    path("<slug:slug>/risks/add/", edit.RiskForm.as_view(), name="add-risk"),
+    path("<slug:slug>/risks/<str:key>/", edit.RiskForm.as_view(), name="edit-risk"),
+    path("<slug:slug>/risks/<str:key>/remove/", edit.RemoveRisk.as_view(), name="remove-risk"),
+    path("<slug:slug>/signatories/add/", edit.SignatoryForm.as_view(), name="add-signatory"),
+    path("<slug:slug>/signatories/<str:key>/", edit.SignatoryForm.as_view(), name="edit-signatory"),
+    path(
+        "<slug:slug>/signatories/<str:key>/remove/", edit.RemoveSignatory.as_view(), name="remove-signatory"
+    ),
     path("<slug:slug>/appraisals/", appraisals.AppraisalListPage.as_view(), name="appraisals"),
     path("<slug:slug>/appraisals/add/", appraisals.AppraisalForm.as_view(), name="add-appraisal"),
     path("<slug:slug>/appraisals/<str:key>/", appraisals.AppraisalPage.as_view(), name="appraisal"),

@@ -275,7 +275,7 @@ def test_a_decimal_number_where_text_belongs_is_refused_not_rewritten(db: None) 
 def test_a_key_the_format_does_not_know_is_a_warning_at_its_path(db: None) -> None:
     document = agreement_document()
     document["partners"][0]["contact"] = "Jo Bloggs"
-    document["risks"] = [{"description": "Prevalence"}]
+    document["contacts"] = [{"name": "Jo Bloggs"}]
     outcome = services.partnership_load(document=document)
     assert outcome.report.valid
     unknown = [(p.path, p.message) for p in outcome.report.warnings if p.code == "unknown-key"]
@@ -283,7 +283,7 @@ def test_a_key_the_format_does_not_know_is_a_warning_at_its_path(db: None) -> No
         "partners[0].contact",
         "partners[0].contact is not a key of a partner; it was not loaded",
     ) in unknown
-    assert "risks" in [path for path, _ in unknown]
+    assert "contacts" in [path for path, _ in unknown]
 
 
 def test_three_equal_partners_have_shares_that_add_up_to_100(db: None) -> None:

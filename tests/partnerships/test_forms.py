@@ -130,6 +130,17 @@ FORMS: list[tuple[str, list[Any], dict[str, Any]]] = [
             "represents": "",
         },
     ),
+    (
+        "add-risk",
+        [],
+        {
+            "description": "Recruitment of specialist staff",
+            "likelihood": "4",
+            "impact": "3",
+            "status": "open",
+        },
+    ),
+    ("add-signatory", [], {"partner": "SCC", "name": "Ann Signer", "role": "Chief executive"}),
 ]
 FORM_NAMES = [name for name, _, _ in FORMS]
 
@@ -603,9 +614,9 @@ INVALID = [
     pytest.param(
         "add-milestone",
         [],
-        {"text": "Pool in place", "status": "open"},
-        "Enter the due date",
-        id="milestone-without-a-due-date",
+        {"text": "Pool in place", "status": "open", "due_0": "1", "due_1": "", "due_2": "2004"},
+        "must include a month",
+        id="milestone-due-date-without-a-month",
     ),
     pytest.param(
         "edit-details",

@@ -27,6 +27,21 @@ TEXT = (
     .filter(bool)
 )
 DAYS = st.dates(min_value=date(1999, 1, 1), max_value=date(2030, 12, 31))
+# A date as the file writes it: a day (a date), or "YYYY-MM" when only the month is known.
+WRITTEN = st.one_of(DAYS, st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(1999, 2030), st.integers(1, 12)))
+SOURCES = st.one_of(st.just("invented"), TEXT)
+
+
+def sourced(entry: dict[str, Any], draw: Any) -> dict[str, Any]:
+    """The entry, with a source or not."""
+    source = draw(st.one_of(st.none(), SOURCES))
+    return entry if source is None else {**entry, "source": source}
+
+
+def optional(entry: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in entry.items() if value is not None}
+
+
 MONEY = st.integers(min_value=0, max_value=10**11).map(lambda p: f"{p // 100}.{p % 100:02d}")
 YEARS = st.integers(min_value=1999, max_value=2030).map(lambda y: f"{y}-{(y + 1) % 100:02d}")
 
@@ -36,46 +51,149 @@ def documents(draw: Any) -> dict[str, Any]:
     partners = draw(st.lists(CODES, min_size=2, max_size=4, unique=True))
     streams = draw(st.lists(CODES, min_size=0, max_size=3, unique=True))
     contributions = [
-        {"stream": s, "year": y, "amount": draw(MONEY)}
+        sourced({"stream": s, "year": y, "amount": draw(MONEY)}, draw)
         for s in streams
         for y in sorted(draw(st.lists(YEARS, max_size=2, unique=True)))
     ]
     contributions.sort(key=lambda c: c["year"])  # the export lists contributions by year, then as entered
     doc: dict[str, Any] = {
         "slug": "round-trip",
+        "demo": draw(st.sampled_from([True, None])),  # written only when true
         "name": draw(TEXT),
         "client_group": draw(st.sampled_from(list(words.CLIENT_GROUPS))),
         "area": ["E08000006"],
-        "agreement_date": draw(DAYS),
+        "agreement_date": draw(WRITTEN),
+        "start_date": draw(st.one_of(st.none(), WRITTEN)),
+        "lead_commissioner": draw(
+            st.one_of(
+                st.none(),
+                st.sampled_from(partners),
+                st.builds(
+                    lambda name, acts_for: optional({"name": name, "acts_for": acts_for or None}),
+                    TEXT,
+                    st.lists(st.sampled_from(partners), unique=True),
+                ),
+            )
+        ),
         "partners": [
-            {"code": c, "name": draw(TEXT), "kind": draw(st.sampled_from(list(words.PARTNER_KINDS)))}
+            sourced(
+                {"code": c, "name": draw(TEXT), "kind": draw(st.sampled_from(list(words.PARTNER_KINDS)))},
+                draw,
+            )
             for c in partners
         ],
         "funding_streams": [
-            {"code": s, "name": draw(TEXT), "partner": draw(st.sampled_from(partners))} for s in streams
+            sourced({"code": s, "name": draw(TEXT), "partner": draw(st.sampled_from(partners))}, draw)
+            for s in streams
         ],
         "contributions": contributions,
+        "stated_totals": [
+            sourced(
+                optional(
+                    {
+                        "year": year,
+                        "to_year": draw(
+                            st.one_of(
+                                st.none(), st.just(f"{int(year[:4]) + 6}-{(int(year[:4]) + 7) % 100:02d}")
+                            )
+                        ),
+                        "amount": draw(MONEY),
+                        "relation": draw(
+                            st.sampled_from([None, "over", "under", "about"])
+                        ),  # exact: left out
+                    }
+                ),
+                draw,
+            )
+            for year in draw(st.lists(YEARS, max_size=2))
+        ],
         "risk_share": {"overspend": "proportional", "underspend": "proportional", "fixed_shares": {}},
         "eligibility": {"residence_in_area": draw(st.booleans())},  # normalised: the default written out
         "aims": draw(st.lists(TEXT, max_size=3)),
         "milestones": [
-            {
-                "text": draw(TEXT),
-                "due": draw(DAYS),
-                "status": draw(st.sampled_from(list(words.MILESTONE_STATUSES))),
-            }
+            sourced(
+                optional(
+                    {
+                        "text": draw(TEXT),
+                        "due": draw(st.one_of(st.none(), WRITTEN)),
+                        "status": draw(st.sampled_from(list(words.MILESTONE_STATUSES))),
+                    }
+                ),
+                draw,
+            )
             for _ in range(draw(st.integers(0, 3)))
         ],
-        "approvals": [
-            {"body": draw(TEXT), "date": draw(DAYS), "decision": draw(TEXT)}
-            for _ in range(draw(st.integers(0, 3)))
+        "governance": [
+            sourced(
+                optional(
+                    {
+                        "item": item,
+                        "status": "confirmed",
+                        "evidence": draw(TEXT),
+                        "signed_off_by": draw(TEXT),
+                        "signed_off_on": draw(st.one_of(st.none(), WRITTEN)),
+                    }
+                ),
+                draw,
+            )
+            for item in draw(st.lists(st.sampled_from(list(words.GOVERNANCE_ITEMS)), max_size=2, unique=True))
         ],
+        "approvals": [draw(approvals()) for _ in range(draw(st.integers(0, 3)))],
         "board": [
-            {"name": draw(TEXT), "kind": "officer", "represents": draw(st.sampled_from(partners))}
+            sourced(
+                {"name": draw(TEXT), "kind": "officer", "represents": draw(st.sampled_from(partners))}, draw
+            )
             for _ in range(draw(st.integers(0, 2)))
         ],
+        "risks": [
+            sourced(
+                optional(
+                    {
+                        "description": draw(TEXT),
+                        "cause": draw(st.one_of(st.none(), TEXT)),
+                        "likelihood": draw(st.integers(1, 5)),
+                        "impact": draw(st.integers(1, 5)),
+                        "owner": draw(st.one_of(st.none(), TEXT)),
+                        "mitigation": draw(st.one_of(st.none(), TEXT)),
+                        "status": draw(st.sampled_from([None, "closed"])),  # open: left out
+                        "review_date": draw(st.one_of(st.none(), WRITTEN)),
+                    }
+                ),
+                draw,
+            )
+            for _ in range(draw(st.integers(0, 3)))
+        ],
+        "signatories": [
+            sourced(
+                optional(
+                    {
+                        "partner": draw(st.one_of(st.none(), st.sampled_from(partners))),
+                        "name": draw(TEXT),
+                        "role": draw(st.one_of(st.none(), TEXT)),
+                        "date": draw(st.one_of(st.none(), WRITTEN)),
+                    }
+                ),
+                draw,
+            )
+            for _ in range(draw(st.integers(0, 3)))
+        ],
     }
-    return {key: value for key, value in doc.items() if value not in ([], {})}
+    return {key: value for key, value in doc.items() if value not in ([], {}, None)}
+
+
+@st.composite
+def approvals(draw: Any) -> dict[str, Any]:
+    """An approval as recorded before states (a decision in words), or with a state, a reference and,
+    while requested, perhaps no date."""
+    state = draw(st.sampled_from([None, "requested", "approved", "endorsed", "refused", "deferred"]))
+    entry = {
+        "body": draw(TEXT),
+        "date": draw(WRITTEN) if state != "requested" else draw(st.one_of(st.none(), WRITTEN)),
+        "state": state,
+        "decision": draw(TEXT) if state is None else draw(st.one_of(st.none(), TEXT)),
+        "reference": draw(st.one_of(st.none(), TEXT)),
+    }
+    return sourced(optional(entry), draw)
 
 
 def without_keys(document: Any) -> Any:

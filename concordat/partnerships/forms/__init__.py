@@ -11,6 +11,8 @@ from .agreement import (
     GovernanceItemForm,
     MilestoneForm,
     PartnerForm,
+    RiskForm,
+    SignatoryForm,
     StreamForm,
     partner_choices,
 )
@@ -31,6 +33,8 @@ __all__ = [
     "MilestoneForm",
     "MoneyField",
     "PartnerForm",
+    "RiskForm",
+    "SignatoryForm",
     "StreamForm",
     "partner_choices",
     "pence_from_text",

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from concordat.core.codes import GSS, LOCAL_CODE
 
 from ..rules import vocabulary as words
-from ..rules.limits import ADDRESS, COUNTS, LONG, NAME, ORG_CODE, PROSE, STATEMENT
+from ..rules.limits import ADDRESS, COUNTS, LONG, NAME, ORG_CODE, PROSE, SOURCE, STATEMENT
 from ..rules.limits import CODE as CODE_LENGTH
 from .fields import FinancialYearField, GovukDateField, LinesField, MoneyField, state_limits
 
@@ -31,12 +31,25 @@ def partner_choices(document: dict[str, Any], blank: str | None = None) -> list[
 
 
 class AgreementForm(forms.Form):
-    """A form on the agreement: knows the agreement document (for choices) and whether it adds or changes."""
+    """A form on the agreement: knows the agreement document (for choices) and whether it adds or changes.
+
+    `sourced` forms (one entry of a list) end with the entry's `source`, so that editing an entry keeps
+    where it comes from, and a person can say it (or clear "invented" once the value is real)."""
+
+    sourced = False
 
     def __init__(self, *args: Any, document: dict[str, Any], adding: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.document = document
         self.adding = adding
+        if self.sourced:
+            self.fields["source"] = forms.CharField(
+                label="Source (optional)",
+                required=False,
+                max_length=SOURCE,
+                help_text="Where this comes from, for example, Notification form, item 12; "
+                "or invented, for a value made up for a demonstration",
+            )
         self.prepare()
         state_limits(self)
         self.helper = FormHelper()
@@ -44,6 +57,8 @@ class AgreementForm(forms.Form):
         self.helper.disable_csrf = True  # the page template writes the <form> and its token
         layout = self.layout()
         if layout is not None:
+            if self.sourced:
+                layout.fields.append(Field.text("source"))
             self.helper.layout = layout
 
     def prepare(self) -> None:
@@ -84,6 +99,17 @@ class DetailsForm(AgreementForm):
     )
     lead_commissioner = forms.ChoiceField(
         label="Lead commissioner", required=False, help_text="Needed with lead commissioning"
+    )
+    commissioning_body = forms.CharField(
+        label="Lead commissioning body, if it is not a partner (optional)",
+        required=False,
+        max_length=NAME,
+        help_text="For example, Salford Drug Action Team; it replaces the lead commissioner above",
+    )
+    commissioning_body_acts_for = forms.MultipleChoiceField(
+        label="Partners the commissioning body acts for",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     agreement_date = GovukDateField(label="Agreement date", required=False)
     start_date = GovukDateField(label="Start date", required=False)
@@ -131,6 +157,8 @@ class DetailsForm(AgreementForm):
         lead: Any = self.fields["lead_commissioner"]
         host.choices = partner_choices(self.document, "None")
         lead.choices = partner_choices(self.document, "None")
+        acts_for: Any = self.fields["commissioning_body_acts_for"]
+        acts_for.choices = partner_choices(self.document)
 
     def layout(self) -> Layout:
         return Layout(
@@ -140,6 +168,8 @@ class DetailsForm(AgreementForm):
             Field.checkboxes("flexibilities"),
             Field.select("host_partner"),
             Field.select("lead_commissioner"),
+            Field.text("commissioning_body"),
+            Field.checkboxes("commissioning_body_acts_for"),
             "agreement_date",
             "start_date",
             "review_date",
@@ -195,6 +225,7 @@ class DetailsForm(AgreementForm):
 
 
 class PartnerForm(AgreementForm):
+    sourced = True
     code = forms.CharField(
         label="Code",
         max_length=CODE_LENGTH,
@@ -229,6 +260,7 @@ class PartnerForm(AgreementForm):
 
 
 class StreamForm(AgreementForm):
+    sourced = True
     code = forms.CharField(
         label="Code",
         max_length=CODE_LENGTH,
@@ -270,6 +302,7 @@ class StreamForm(AgreementForm):
 
 
 class ContributionForm(AgreementForm):
+    sourced = True
     stream = forms.ChoiceField(
         label="Funding stream",
         error_messages={
@@ -337,13 +370,14 @@ class AimsForm(AgreementForm):
 
 
 class MilestoneForm(AgreementForm):
+    sourced = True
     text = forms.CharField(
         label="Milestone",
         max_length=STATEMENT,
         widget=forms.Textarea,
         error_messages={"required": "Enter what is to be achieved"},
     )
-    due = GovukDateField(label="Due date")
+    due = GovukDateField(label="Due date", required=False)
     status = forms.ChoiceField(
         label="Status", choices=_choices(words.MILESTONE_STATUSES), widget=forms.RadioSelect, initial="open"
     )
@@ -353,6 +387,7 @@ class MilestoneForm(AgreementForm):
 
 
 class GovernanceItemForm(AgreementForm):
+    sourced = True
     status = forms.ChoiceField(
         label="Is this arrangement in place and robust?",
         choices=[("confirmed", "Confirmed"), ("open", "Open")],
@@ -387,25 +422,47 @@ class GovernanceItemForm(AgreementForm):
 
 
 class ApprovalForm(AgreementForm):
+    sourced = True
     body = forms.CharField(
         label="Body",
         max_length=LONG,
         help_text="The board, committee or group that decided",
         error_messages={"required": "Enter the body that decided"},
     )
-    date = GovukDateField(label="Date of the decision")
+    state = forms.ChoiceField(
+        label="Where it stands (optional)",
+        required=False,
+        choices=[("", "Not stated: the decision in words below"), *_choices(words.APPROVAL_STATES)],
+        widget=forms.RadioSelect,
+        help_text="Requested, while the body has been asked and has not yet decided",
+    )
+    date = GovukDateField(
+        label="Date of the decision",
+        required=False,
+        help_text="For example, 15 1 2004. Leave the day empty when only the month is known; "
+        "leave it all empty for a request not yet dated",
+    )
     decision = forms.CharField(
         label="Decision",
+        required=False,
         max_length=LONG,
-        help_text="For example, supported or approved",
-        error_messages={"required": "Enter the decision"},
+        help_text="For example, supported, or what the body was asked to approve; needed when no state is chosen",
+    )
+    reference = forms.CharField(
+        label="Reference (optional)",
+        required=False,
+        max_length=LONG,
+        help_text="For example, forward plan ref E645",
     )
 
     def layout(self) -> Layout:
-        return Layout(Field.text("body"), "date", Field.text("decision"))
+        return Layout(
+            Field.text("body"), Field.radios("state"), "date", Field.text("decision"), Field.text("reference")
+        )
 
 
 class ConsultationForm(AgreementForm):
+    sourced = True
     who = forms.ChoiceField(
         label="Who was consulted or involved",
         choices=_choices(words.CONSULTEE_GROUPS),
@@ -430,6 +487,7 @@ class ConsultationForm(AgreementForm):
 
 
 class BoardMemberForm(AgreementForm):
+    sourced = True
     name = forms.CharField(
         label="Name", max_length=NAME, error_messages={"required": "Enter the member's name"}
     )
@@ -454,3 +512,73 @@ class BoardMemberForm(AgreementForm):
         return Layout(
             Field.text("name"), Field.text("role"), Field.radios("kind"), Field.select("represents")
         )
+
+
+class RiskForm(AgreementForm):
+    sourced = True
+    description = forms.CharField(
+        label="Risk",
+        max_length=STATEMENT,
+        widget=forms.Textarea,
+        error_messages={"required": "Describe the risk"},
+    )
+    cause = forms.CharField(
+        label="Cause (optional)", required=False, max_length=STATEMENT, widget=forms.Textarea
+    )
+    likelihood = forms.TypedChoiceField(
+        label="Likelihood",
+        coerce=int,
+        choices=[(score, f"{score} {text}") for score, text in words.RISK_LIKELIHOOD.items()],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how likely the risk is, from 1 to 5"},
+    )
+    impact = forms.TypedChoiceField(
+        label="Impact",
+        coerce=int,
+        choices=[(score, f"{score} {text}") for score, text in words.RISK_IMPACT.items()],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how great the impact would be, from 1 to 5"},
+    )
+    owner = forms.CharField(label="Owner (optional)", required=False, max_length=NAME)
+    mitigation = forms.CharField(
+        label="Mitigation (optional)", required=False, max_length=PROSE, widget=forms.Textarea
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=_choices(words.RISK_STATUSES), widget=forms.RadioSelect, initial="open"
+    )
+    review_date = GovukDateField(label="Review date", required=False)
+
+    def layout(self) -> Layout:
+        return Layout(
+            Field.textarea("description", rows=3),
+            Field.textarea("cause", rows=3),
+            Field.radios("likelihood"),
+            Field.radios("impact"),
+            Field.text("owner"),
+            Field.textarea("mitigation", rows=4),
+            Field.radios("status"),
+            "review_date",
+        )
+
+
+class SignatoryForm(AgreementForm):
+    sourced = True
+    partner = forms.ChoiceField(
+        label="Signed for (optional)",
+        required=False,
+        error_messages={"invalid_choice": "Select a partner of this agreement: %(value)s is not one"},
+    )
+    name = forms.CharField(
+        label="Name", max_length=NAME, error_messages={"required": "Enter the name of who signed"}
+    )
+    role = forms.CharField(
+        label="Title (optional)", required=False, max_length=NAME, help_text="For example, DAT co-ordinator"
+    )
+    date = GovukDateField(label="Date signed", required=False)
+
+    def prepare(self) -> None:
+        partner: Any = self.fields["partner"]
+        partner.choices = partner_choices(self.document, "The partnership as a whole")
+
+    def layout(self) -> Layout:
+        return Layout(Field.select("partner"), Field.text("name"), Field.text("role"), "date")

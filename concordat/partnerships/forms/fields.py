@@ -8,41 +8,67 @@ from datetime import date
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 
+from concordat.core.days import DateError, PartialDate
 from concordat.core.money import MoneyError, parse_pounds
 from concordat.core.years import FinancialYear, YearError
 
 from ..rules.limits import at_most
 
 
+class PartialDateWidget(DateInputWidget):
+    """The day, month and year boxes, showing a date of the agreement as precise as it is: a month (a
+    core.days.PartialDate, or the file's "2002-03") leaves the day empty."""
+
+    def decompress(self, value: Any) -> tuple[int | None, int | None, int | None]:
+        if value in (None, ""):
+            return None, None, None
+        try:
+            written = PartialDate.parse(value)
+        except DateError:
+            return None, None, None
+        day = written.first.day if written.precision == "day" else None
+        return day, written.first.month, written.first.year
+
+
 class GovukDateField(DateInputField):
-    """A GOV.UK date input (day, month, year) with the Design System's error messages."""
+    """A GOV.UK date input (day, month, year) with the Design System's error messages. The day may be left
+    empty when only the month is known: the value is then a core.days.PartialDate of that month (else a
+    date), as the partnership file's "YYYY-MM"."""
+
+    widget = PartialDateWidget
 
     def __init__(self, *, label: str, required: bool = True, **kwargs: Any) -> None:
         super().__init__(
             label=label,
             required=required,
             require_all_fields=False,
-            help_text=kwargs.pop("help_text", "For example, 1 4 2003"),
+            help_text=kwargs.pop(
+                "help_text", "For example, 1 4 2003. Leave the day empty when only the month is known"
+            ),
             **kwargs,
         )
         what = label[0].lower() + label[1:]
         self.error_messages["required"] = f"Enter the {what}"
-        self.error_messages["incomplete"] = f"The {what} must include a day, month and year"
+        self.error_messages["incomplete"] = f"The {what} must include a month and year"
         for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
             part.error_messages["incomplete"] = f"The {what} must include a {name}"
             part.validators = [lambda value, what=what: _digits(value, what)]
+        self.fields[0].required = False  # a month and year alone are a date of the month
 
-    def compress(self, data_list: list[str]) -> date | None:
-        if not data_list or not all(data_list):
+    def compress(self, data_list: list[str]) -> date | PartialDate | None:
+        if not data_list or not all(data_list[1:]):
             return None
-        day, month, year = (int(part) for part in data_list)
+        month, year = int(data_list[1]), int(data_list[2])
         if not 1000 <= year <= 9999:
             raise ValidationError("The year must include 4 numbers")
         try:
-            return date(year, month, day)
+            if not data_list[0]:
+                return PartialDate.month(year, month)
+            return date(year, month, int(data_list[0]))
         except ValueError:
             raise ValidationError("Enter a real date") from None
 

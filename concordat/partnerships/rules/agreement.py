@@ -12,14 +12,44 @@ from decimal import Decimal
 from typing import Any
 
 from concordat.core.codes import ENTRY_KEY, GSS, LOCAL_CODE, MODALITY, SLUG, is_org_code
+from concordat.core.days import PartialDate
 from concordat.core.problems import Report
 
 from . import vocabulary as words
 from .appraisal import SCORES, WEIGHTS
 from .known_keys import unknown_keys
-from .limits import ADDRESS, CODE, LONG, NAME, OPTION_CODE, ORG_CODE, PROSE, STATEMENT
+from .limits import ADDRESS, CODE, LONG, NAME, OPTION_CODE, ORG_CODE, PROSE, STATEMENT, count_limit
 from .reader import Reader, at, unstorable_text
 from .reconcile import stated_total_mismatches
+
+# The lists whose entries may carry `source:` (every list of mappings; aims and outcomes are plain text).
+SOURCED = (
+    "partners",
+    "funding_streams",
+    "contributions",
+    "stated_totals",
+    "modalities",
+    "milestones",
+    "governance",
+    "approvals",
+    "providers",
+    "consultation",
+    "board",
+    "options_appraisals",
+    "risks",
+    "signatories",
+)
+# The lists whose entries have a generated stable `key`.
+KEYED = (
+    "stated_totals",
+    "milestones",
+    "approvals",
+    "consultation",
+    "board",
+    "options_appraisals",
+    "risks",
+    "signatories",
+)
 
 PURPOSE = MODALITY  # spend purposes are lower-case words with hyphens, like modality codes
 
@@ -49,6 +79,7 @@ def check_agreement(document: object, *, today: date) -> Checked:
     doc: dict[str, Any] = document
     out: dict[str, Any] = {
         "slug": read.take_pattern(doc, "slug", "", SLUG, required=True, code="invalid-slug", what="slug"),
+        "demo": read.take_bool(doc, "demo", "", default=False),
         "name": read.take_text(doc, "name", "", required=True, max_length=NAME),
         "client_group": read.take_choice(doc, "client_group", "", words.CLIENT_GROUPS, required=True),
         "agreement_date": read.take_date(doc, "agreement_date", ""),
@@ -80,17 +111,13 @@ def check_agreement(document: object, *, today: date) -> Checked:
                 role, "flexibility-role-missing", f"{role} is required with the {flexibility} flexibility"
             )
     out["host_partner"] = partner_ref(doc, "host_partner", "")
-    out["lead_commissioner"] = partner_ref(doc, "lead_commissioner", "")
+    out["lead_commissioner"] = _lead_commissioner(read, doc, partner_ref, partner_codes)
 
     out["funding_streams"] = _streams(read, doc, partner_ref)
     stream_codes = {stream["code"] for stream in out["funding_streams"] if stream["code"]}
     out["contributions"] = _contributions(read, doc, stream_codes)
     out["stated_totals"] = [
-        {
-            "year": read.take_year(item, "year", path, required=True),
-            "amount_pence": read.take_money(item, "amount", path, required=True),
-            "source": read.take_text(item, "source", path, max_length=LONG) or "",
-        }
+        _stated_total(read, item, path)
         for path, item in read.items(read.take_list(doc, "stated_totals", ""), "stated_totals")
     ]
     out["risk_share"] = _risk_share(read, doc, partner_codes, has_host=bool(doc.get("host_partner")))
@@ -104,11 +131,7 @@ def check_agreement(document: object, *, today: date) -> Checked:
     out["milestones"] = _milestones(read, doc, today)
     out["governance"] = _governance(read, doc, today, out["start_date"])
     out["approvals"] = [
-        {
-            "body": read.take_text(item, "body", path, required=True, max_length=LONG),
-            "date": read.take_date(item, "date", path, required=True),
-            "decision": read.take_text(item, "decision", path, required=True, max_length=LONG),
-        }
+        _approval(read, item, path)
         for path, item in read.items(read.take_list(doc, "approvals", ""), "approvals")
     ]
     out["providers"] = _providers(read, doc)
@@ -134,14 +157,127 @@ def check_agreement(document: object, *, today: date) -> Checked:
         _appraisal(read, item, path)
         for path, item in read.items(read.take_list(doc, "options_appraisals", ""), "options_appraisals")
     ]
+    out["risks"] = [
+        _risk(read, item, path) for path, item in read.items(read.take_list(doc, "risks", ""), "risks")
+    ]
+    out["signatories"] = [
+        {
+            "partner": partner_ref(item, "partner", path),
+            "name": read.take_text(item, "name", path, required=True, max_length=NAME),
+            "role": read.take_text(item, "role", path, max_length=NAME) or "",
+            "date": read.take_date(item, "date", path),
+        }
+        for path, item in read.items(read.take_list(doc, "signatories", ""), "signatories")
+    ]
 
+    for name in SOURCED:
+        _sources(read, doc, name, out[name])
     for index, problem in stated_total_mismatches(out["stated_totals"], out["contributions"]):
         report.warn(at(at("stated_totals", index), "amount"), "stated-total-mismatch", problem)
     for path, message in unknown_keys(doc):
         report.warn(path, "unknown-key", message)
-    for name in ("stated_totals", "milestones", "approvals", "consultation", "board", "options_appraisals"):
+    for name in KEYED:
         _keys(read, doc, name, out[name])
     return Checked(report, out)
+
+
+def _entries(
+    doc: dict[str, Any], name: str, checked: list[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(path, file entry, checked entry) for each mapping of the list `name` the checker read."""
+    value = doc.get(name)
+    entries: list[Any] = value[: count_limit(name)] if isinstance(value, list) else []
+    dicts = [(at(name, index), item) for index, item in enumerate(entries) if isinstance(item, dict)]
+    return [(path, item, entry) for (path, item), entry in zip(dicts, checked, strict=False)]
+
+
+def _sources(read: Reader, doc: dict[str, Any], name: str, checked: list[dict[str, Any]]) -> None:
+    """Every entry's `source` ("" when it has none): a citation in words, or `invented`."""
+    for path, item, entry in _entries(doc, name, checked):
+        entry["source"] = read.take_source(item, path)
+
+
+def _lead_commissioner(
+    read: Reader, doc: dict[str, Any], partner_ref: Any, partner_codes: set[str]
+) -> str | dict[str, Any] | None:
+    """A partner's code, or a commissioning body that is not a partner: {name, acts_for: [codes]}."""
+    value = doc.get("lead_commissioner")
+    if value is not None and not isinstance(value, str | dict):
+        read.wrong_type(
+            "lead_commissioner",
+            "a partner code, or a mapping {name, acts_for} for a body that is not a partner",
+            value,
+        )
+        return None
+    if not isinstance(value, dict):
+        return partner_ref(doc, "lead_commissioner", "")  # type: ignore[no-any-return]
+    path = "lead_commissioner"
+    name = read.take_text(value, "name", path, required=True, max_length=NAME)
+    acts_for: list[str] = []
+    for index, code in enumerate(read.take_list(value, "acts_for", path)):
+        where = at(at(path, "acts_for"), index)
+        if not isinstance(code, str):
+            read.wrong_type(where, "a partner code (text)", code)
+        elif code not in partner_codes:
+            read.report.error(
+                where, "unknown-partner", f"{where}: no partner with code '{shown_code(code)}' in partners"
+            )
+        elif code in acts_for:
+            read.report.error(where, "duplicate-code", f"{where}: partner '{code}' appears more than once")
+        else:
+            acts_for.append(code)
+    return {"name": name, "acts_for": acts_for}
+
+
+def shown_code(code: str) -> str:
+    return code if len(code) <= 60 else code[:60] + "…"
+
+
+def _stated_total(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
+    """A total as a paper states it: for a year, or a span of years (`to_year`, the last year it covers),
+    with the relation the contributions should bear to it (rules/reconcile.py)."""
+    year = read.take_year(item, "year", path, required=True)
+    to_year = read.take_year(item, "to_year", path)
+    if year is not None and to_year is not None and to_year <= year:
+        read.report.error(
+            at(path, "to_year"),
+            "invalid-span",
+            f"{at(path, 'to_year')}: {to_year} must be a later financial year than year {year}",
+        )
+        to_year = None
+    return {
+        "year": year,
+        "to_year": to_year,
+        "amount_pence": read.take_money(item, "amount", path, required=True),
+        "relation": read.take_choice(item, "relation", path, words.STATED_TOTAL_RELATIONS, default="exact"),
+    }
+
+
+def _approval(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
+    """An approval: a decision in words (as before states existed), or a `state` with the decision's
+    words optional; the date may be left out only while the approval is requested."""
+    state = read.take_choice(item, "state", path, words.APPROVAL_STATES)
+    stated = "state" in item and item["state"] is not None
+    return {
+        "body": read.take_text(item, "body", path, required=True, max_length=LONG),
+        "date": read.take_date(item, "date", path, required=item.get("state") != "requested"),
+        "state": state or "",
+        "decision": read.take_text(item, "decision", path, required=not stated, max_length=LONG) or "",
+        "reference": read.take_text(item, "reference", path, max_length=LONG) or "",
+    }
+
+
+def _risk(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
+    return {
+        "description": read.take_text(item, "description", path, required=True, max_length=STATEMENT),
+        "cause": read.take_text(item, "cause", path, max_length=STATEMENT) or "",
+        "likelihood": read.take_int(item, "likelihood", path, required=True, low=1, high=5),
+        "impact": read.take_int(item, "impact", path, required=True, low=1, high=5),
+        "owner": read.take_text(item, "owner", path, max_length=NAME) or "",
+        "mitigation": read.take_text(item, "mitigation", path, max_length=PROSE) or "",
+        "status": read.take_choice(item, "status", path, words.RISK_STATUSES, default="open"),
+        "review_date": read.take_date(item, "review_date", path),
+    }
 
 
 def _keys(read: Reader, doc: dict[str, Any], name: str, checked: list[dict[str, Any]]) -> None:
@@ -404,35 +540,40 @@ def _targets(read: Reader, doc: dict[str, Any], modality_codes: set[str]) -> dic
     return targets
 
 
-def milestone_overdue(due: date, status: str, *, today: date) -> bool:
-    """A milestone is overdue once its due date has passed and it is not met."""
-    return due < today and status != "met"
+def milestone_overdue(due: PartialDate | None, status: str, *, today: date) -> bool:
+    """A milestone is overdue once every day of its due date has passed (a month: from the 1st of the next
+    month) and it is not met; one with no due date is never overdue."""
+    return due is not None and due.has_passed(today) and status != "met"
 
 
 def _milestones(read: Reader, doc: dict[str, Any], today: date) -> list[dict[str, Any]]:
     milestones = []
     for path, item in read.items(read.take_list(doc, "milestones", ""), "milestones"):
         text = read.take_text(item, "text", path, required=True, max_length=STATEMENT)
-        due = read.take_date(item, "due", path, required=True)
+        due = read.take_date(item, "due", path)
         status = read.take_choice(item, "status", path, words.MILESTONE_STATUSES, default="open")
         if due is not None and status is not None and milestone_overdue(due, status, today=today):
+            when = "on" if due.precision == "day" else "in"
             read.report.warn(
                 at(path, "due"),
                 "milestone-overdue",
-                f"{path}: '{text}' was due on {due.isoformat()} and is not met",
+                f"{path}: '{text}' was due {when} {due.isoformat()} and is not met",
             )
         milestones.append({"text": text, "due": due, "status": status})
     return milestones
 
 
-def _governance(read: Reader, doc: dict[str, Any], today: date, start: date | None) -> list[dict[str, Any]]:
+def _governance(
+    read: Reader, doc: dict[str, Any], today: date, start: PartialDate | None
+) -> list[dict[str, Any]]:
     items = []
     seen: set[str] = set()
     for path, entry in read.items(read.take_list(doc, "governance", ""), "governance"):
         item = read.take_choice(entry, "item", path, words.GOVERNANCE_ITEMS, required=True)
         _duplicate(read, seen, item, at(path, "item"), "governance item")
         status = read.take_choice(entry, "status", path, words.GOVERNANCE_STATUSES, required=True)
-        if status == "open" and start is not None and today > start:
+        # A start date of a month is "after" only once the whole month has passed.
+        if status == "open" and start is not None and start.has_passed(today):
             read.report.warn(
                 at(path, "status"),
                 "governance-open",
@@ -477,12 +618,14 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
     for criterion_path, criterion in read.items(read.take_list(item, "criteria", path), at(path, "criteria")):
         name = read.take_text(criterion, "name", criterion_path, required=True, max_length=NAME)
         _duplicate(read, names, name, at(criterion_path, "name"), "criterion")
+        source = read.take_source(criterion, criterion_path)
         criteria.append(
             {
                 "name": name,
                 "weight": read.take_int(
                     criterion, "weight", criterion_path, required=True, low=min(WEIGHTS), high=max(WEIGHTS)
                 ),
+                **({"source": source} if source else {}),
             }
         )
     options = []
@@ -506,6 +649,7 @@ def _appraisal(read: Reader, item: dict[str, Any], path: str) -> dict[str, Any]:
                 "code": code,
                 "name": read.take_text(option, "name", option_path, required=True, max_length=LONG),
                 "description": read.take_text(option, "description", option_path, max_length=PROSE) or "",
+                "source": read.take_source(option, option_path),
                 "scores": scores,
             }
         )

@@ -34,12 +34,18 @@ def dependants(document: Mapping[str, Any], collection: str, key: str) -> Depend
         ):
             if document.get(role) == key:
                 found.blocking.append(f"the agreement, as {words}")
+        lead = document.get("lead_commissioner")
+        if isinstance(lead, Mapping) and key in (lead.get("acts_for") or []):
+            found.blocking.append("the agreement, as a partner the lead commissioning body acts for")
         streams = [s.get("code", "") for s in document.get("funding_streams", []) if s.get("partner") == key]
         if streams:
             found.blocking.append(f"funding stream{'s' if len(streams) > 1 else ''} {_and(streams)}")
         board = [b.get("name", "") for b in document.get("board", []) if b.get("represents") == key]
         if board:
             found.blocking.append(f"board member{'s' if len(board) > 1 else ''} {_and(board)}")
+        signers = [x.get("name", "") for x in document.get("signatories", []) if x.get("partner") == key]
+        if signers:
+            found.blocking.append(f"signator{'ies' if len(signers) > 1 else 'y'} {_and(signers)}")
         shares = document.get("risk_share", {}).get("fixed_shares", {}) or {}
         if key in shares:
             found.blocking.append("the risk share's fixed shares")

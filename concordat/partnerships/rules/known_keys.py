@@ -15,6 +15,7 @@ KNOWN: dict[str, tuple[str, frozenset[str]]] = {
         frozenset(
             [
                 "slug",
+                "demo",
                 "name",
                 "client_group",
                 "area",
@@ -46,13 +47,22 @@ KNOWN: dict[str, tuple[str, frozenset[str]]] = {
                 "consultation",
                 "board",
                 "options_appraisals",
+                "risks",
+                "signatories",
             ]
         ),
     ),
-    "partners[]": ("a partner", frozenset({"code", "name", "kind", "org_code", "address"})),
-    "funding_streams[]": ("a funding stream", frozenset({"code", "name", "partner", "ring_fenced"})),
-    "contributions[]": ("a contribution", frozenset({"stream", "year", "amount"})),
-    "stated_totals[]": ("a stated total", frozenset({"key", "year", "amount", "source"})),
+    "lead_commissioner": ("a commissioning body", frozenset({"name", "acts_for"})),
+    "partners[]": ("a partner", frozenset({"code", "name", "kind", "org_code", "address", "source"})),
+    "funding_streams[]": (
+        "a funding stream",
+        frozenset({"code", "name", "partner", "ring_fenced", "source"}),
+    ),
+    "contributions[]": ("a contribution", frozenset({"stream", "year", "amount", "source"})),
+    "stated_totals[]": (
+        "a stated total",
+        frozenset({"key", "year", "to_year", "amount", "relation", "source"}),
+    ),
     "risk_share": ("the risk share", frozenset({"overspend", "underspend", "fixed_shares"})),
     "eligibility": ("eligibility", frozenset({"min_age", "max_age", "residence_in_area", "description"})),
     "targets": (
@@ -70,25 +80,51 @@ KNOWN: dict[str, tuple[str, frozenset[str]]] = {
     ),
     "targets.baseline": ("the baseline target", frozenset({"kpi", "year", "value"})),
     "targets.accessing_services": ("the accessing-services target", frozenset({"year", "value"})),
-    "modalities[]": ("a modality", frozenset({"code", "name", "tier", "structured"})),
-    "milestones[]": ("a milestone", frozenset({"key", "text", "due", "status"})),
+    "modalities[]": ("a modality", frozenset({"code", "name", "tier", "structured", "source"})),
+    "milestones[]": ("a milestone", frozenset({"key", "text", "due", "status", "source"})),
     "governance[]": (
         "a governance item",
-        frozenset({"item", "status", "evidence", "signed_off_by", "signed_off_on"}),
+        frozenset({"item", "status", "evidence", "signed_off_by", "signed_off_on", "source"}),
     ),
-    "approvals[]": ("an approval", frozenset({"key", "body", "date", "decision"})),
-    "providers[]": ("a provider", frozenset({"code", "name", "tiers"})),
-    "consultation[]": ("a consultation entry", frozenset({"key", "who", "how", "date", "notes"})),
-    "board[]": ("a board member", frozenset({"key", "name", "role", "kind", "represents"})),
+    "approvals[]": (
+        "an approval",
+        frozenset({"key", "body", "date", "state", "decision", "reference", "source"}),
+    ),
+    "providers[]": ("a provider", frozenset({"code", "name", "tiers", "source"})),
+    "consultation[]": (
+        "a consultation entry",
+        frozenset({"key", "who", "how", "date", "notes", "source"}),
+    ),
+    "board[]": ("a board member", frozenset({"key", "name", "role", "kind", "represents", "source"})),
     "options_appraisals[]": (
         "an options appraisal",
-        frozenset({"key", "title", "question", "criteria", "options", "preferred", "reasons", "decision"}),
+        frozenset(
+            {"key", "title", "question", "criteria", "options", "preferred", "reasons", "decision", "source"}
+        ),
     ),
-    "options_appraisals[].criteria[]": ("a criterion", frozenset({"name", "weight"})),
+    "options_appraisals[].criteria[]": ("a criterion", frozenset({"name", "weight", "source"})),
     "options_appraisals[].options[]": (
         "an option",
-        frozenset({"key", "code", "name", "description", "scores"}),
+        frozenset({"key", "code", "name", "description", "scores", "source"}),
     ),
+    "risks[]": (
+        "a risk",
+        frozenset(
+            {
+                "key",
+                "description",
+                "cause",
+                "likelihood",
+                "impact",
+                "owner",
+                "mitigation",
+                "status",
+                "review_date",
+                "source",
+            }
+        ),
+    ),
+    "signatories[]": ("a signatory", frozenset({"key", "partner", "name", "role", "date", "source"})),
     "options_appraisals[].decision": ("a decision", frozenset({"body", "date", "text"})),
 }
 

@@ -21,6 +21,7 @@ NAME = 200  # a name: partner, stream, provider, modality, board member and role
 LONG = 300  # one line: responsible officer, stated total source, approval body and decision, titles
 ADDRESS = 400  # a partner's address
 STATEMENT = 500  # one entry of a list of sentences: an aim, a milestone, a reason, consultation, evidence
+SOURCE = 300  # where an entry comes from: a citation in words ("Notification form, item 12"), or `invented`
 KEY = 40  # an entry's stable key (core.codes.ENTRY_KEY)
 PROSE = 2_000  # a paragraph: eligibility, staff movement, a question, an option's description, a decision
 
@@ -53,6 +54,9 @@ COUNTS: dict[str, int] = {
     "options_appraisals[].options": 12,
     "options_appraisals[].options[].scores": 12,  # one a criterion
     "options_appraisals[].reasons": 12,
+    "lead_commissioner.acts_for": 10,  # one a partner
+    "risks": 30,
+    "signatories": 20,
 }
 
 _POSITION = re.compile(r"\[[0-9]+\]")

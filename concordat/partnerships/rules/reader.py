@@ -12,13 +12,14 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from concordat.core.days import DateError, PartialDate
 from concordat.core.money import MoneyError, parse_pounds
 from concordat.core.problems import Report
 from concordat.core.years import FinancialYear, YearError
 
-from .limits import count_limit, mapping_limit
+from .limits import SOURCE, count_limit, mapping_limit
+from .vocabulary import INVENTED
 
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 MISSING = object()
 
@@ -126,6 +127,11 @@ class Reader:
             return None
         return text
 
+    def take_source(self, mapping: Mapping[str, Any], path: str) -> str:
+        """An entry's `source`: a citation in words, or `invented` (in any case, stored lower-case)."""
+        text = self.take_text(mapping, "source", path, max_length=SOURCE) or ""
+        return INVENTED if text.casefold() == INVENTED else text
+
     def short_enough(self, text: str, path: str, max_length: int) -> bool:
         if len(text) <= max_length:
             return True
@@ -202,28 +208,33 @@ class Reader:
 
     def take_date(
         self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False
-    ) -> date | None:
+    ) -> PartialDate | None:
         value = self.get(mapping, key, path, required=required)
         if value is MISSING:
             return None
         return self.check_date(value, at(path, key))
 
-    def check_date(self, value: object, path: str) -> date | None:
-        if isinstance(value, datetime):
-            self.report.error(
-                path, "invalid-date", f"{path} must be a date (YYYY-MM-DD), not a date and time"
-            )
+    def check_date(self, value: object, path: str) -> PartialDate | None:
+        """A day (YYYY-MM-DD, or a YAML date) or a month (YYYY-MM) as a core.days.PartialDate."""
+        if isinstance(value, str) and not value.strip():
+            self.report.error(path, "invalid-date", f"{path}: an empty text is not a date")
             return None
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                self.report.error(path, "invalid-date", f"{path}: '{shown(value)}' is not a real date")
-                return None
-        self.report.error(path, "invalid-date", f"{path}: '{shown(value)}' is not a date written YYYY-MM-DD")
-        return None
+        try:
+            return PartialDate.parse(value)
+        except DateError as problem:
+            if isinstance(value, datetime):
+                message = f"{path} {problem}"
+            elif isinstance(value, str) and "real" in str(problem):
+                message = (
+                    f"{path}: '{shown(value)}' is not a real {'month' if 'month' in str(problem) else 'date'}"
+                )
+            else:
+                message = (
+                    f"{path}: '{shown(value)}' is not a date written YYYY-MM-DD, "
+                    "or YYYY-MM when only the month is known"
+                )
+            self.report.error(path, "invalid-date", message)
+            return None
 
     def take_year(
         self, mapping: Mapping[str, Any], key: str, path: str, *, required: bool = False

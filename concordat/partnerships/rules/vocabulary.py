@@ -30,6 +30,27 @@ OVERSPEND_RULES = {
     "fixed": "Fixed percentages",
 }
 UNDERSPEND_RULES = {**OVERSPEND_RULES, "carry-forward": "Carried forward into next year's budget"}
+# The value of `source` that marks an entry as made up for the demonstration, not taken from a paper.
+INVENTED = "invented"
+# How the contributions should compare with a stated total ("over £1.3 million"); see rules/reconcile.py.
+STATED_TOTAL_RELATIONS = {
+    "exact": "Exactly",
+    "over": "Over",
+    "under": "Under",
+    "about": "About (within 5%)",
+}
+# Where an approval stands. No state (blank) is a decision recorded in words only, as before states existed.
+APPROVAL_STATES = {
+    "requested": "Requested",
+    "approved": "Approved",
+    "endorsed": "Endorsed",
+    "refused": "Refused",
+    "deferred": "Deferred",
+}
+RISK_STATUSES = {"open": "Open", "closed": "Closed"}
+# The scales of a risk's likelihood and impact, 1 to 5, in words.
+RISK_LIKELIHOOD = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
+RISK_IMPACT = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}
 MILESTONE_STATUSES = {"open": "Not started", "in-progress": "In progress", "met": "Met", "not-met": "Not met"}
 GOVERNANCE_STATUSES = {"confirmed": "Confirmed", "open": "Open"}
 # Notification form item 13, in the form's order and words.

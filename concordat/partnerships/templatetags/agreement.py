@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
+from concordat.core.days import DateError, PartialDate
 from concordat.core.money import format_pounds
 from concordat.partnerships.rules import vocabulary as words
 
@@ -19,6 +22,9 @@ _VOCABULARIES = {
     "consultee": words.CONSULTEE_GROUPS,
     "board_kind": words.BOARD_MEMBER_KINDS,
     "spend_purpose": words.SPEND_PURPOSES,
+    "approval_state": words.APPROVAL_STATES,
+    "risk_status": words.RISK_STATUSES,
+    "relation": words.STATED_TOTAL_RELATIONS,
 }
 # GOV.UK tag colours for a milestone's status.
 _MILESTONE_COLOURS = {
@@ -46,3 +52,26 @@ def label(code: str | None, vocabulary: str) -> str:
 @register.filter
 def milestone_tag(status: str) -> str:
     return _MILESTONE_COLOURS.get(status, "govuk-tag--grey")
+
+
+@register.filter
+def written_date(value: Any, field: str | None = None) -> str:
+    """A date as precise as its source: "1 March 2002", or "March 2002" when only the month is known;
+    nothing for no date (add |default:"No date set").
+
+    {{ milestone|written_date:"due" }} reads a row's date column with its precision column;
+    {{ value|written_date }} takes a core.days.PartialDate, a date, or the file's text ("2002-03")."""
+    if field:
+        value = value.partial_date(field) if value is not None else None
+    if value is None or value == "":
+        return ""
+    try:
+        return PartialDate.parse(value).as_written
+    except DateError:
+        return str(value)
+
+
+@register.filter
+def invented(source: str | None) -> bool:
+    """Whether an entry's `source` marks it as invented for the demonstration."""
+    return source == words.INVENTED

@@ -102,6 +102,7 @@ class ApprovalsPage(PartnershipPage):
             approvals=selectors.approvals(self.partnership),
             evidence=uploads.evidence_for(self.partnership, "approvals"),
             can_attach=self.request.user.has_perm("partnerships.manage_documents", self.partnership),
+            signatories=selectors.signatories(self.partnership),
             **kwargs,
         )
 
@@ -122,3 +123,16 @@ class BoardPage(PartnershipPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(members=selectors.board(self.partnership), **kwargs)
+
+
+class RisksPage(PartnershipPage):
+    """The risk register: the list, and the 5×5 matrix of likelihood by impact of the open risks, each
+    cell naming its count and its risks (readable without colour)."""
+
+    template_name = "partnerships/risks.html"
+    section = "partnerships:risks"
+    page_title = "Risks"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        risks, matrix = selectors.risk_register(self.partnership)
+        return super().get_context_data(risks=risks, matrix=matrix, **kwargs)

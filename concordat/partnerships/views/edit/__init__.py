@@ -19,6 +19,10 @@ from .records import (
     RemoveApproval,
     RemoveBoardMember,
     RemoveConsultation,
+    RemoveRisk,
+    RemoveSignatory,
+    RiskForm,
+    SignatoryForm,
 )
 
 __all__ = [
@@ -37,6 +41,10 @@ __all__ = [
     "RemoveContribution",
     "RemoveMilestone",
     "RemovePartner",
+    "RemoveRisk",
+    "RemoveSignatory",
     "RemoveStream",
+    "RiskForm",
+    "SignatoryForm",
     "StreamForm",
 ]

@@ -29,6 +29,8 @@ DETAILS_FIELDS = {
             "responsible_officer",
         )
     },
+    "lead_commissioner.name": "commissioning_body",
+    "lead_commissioner.acts_for": "commissioning_body_acts_for",
     "eligibility.min_age": "min_age",
     "eligibility.max_age": "max_age",
     "eligibility.description": "eligibility_description",
@@ -47,6 +49,16 @@ def details_field(path: str) -> str | None:
         ),
         None,
     )
+
+
+def _lead_initial(lead: Any) -> dict[str, Any]:
+    if isinstance(lead, dict):
+        return {
+            "lead_commissioner": "",
+            "commissioning_body": lead.get("name", ""),
+            "commissioning_body_acts_for": list(lead.get("acts_for", [])),
+        }
+    return {"lead_commissioner": lead or "", "commissioning_body": "", "commissioning_body_acts_for": []}
 
 
 class DetailsForm(AgreementFormView):
@@ -68,7 +80,7 @@ class DetailsForm(AgreementFormView):
             "area": ", ".join(d.get("area", [])),
             "flexibilities": d.get("flexibilities", []),
             "host_partner": d.get("host_partner") or "",
-            "lead_commissioner": d.get("lead_commissioner") or "",
+            **_lead_initial(d.get("lead_commissioner")),
             "agreement_date": d.get("agreement_date"),
             "start_date": d.get("start_date"),
             "review_date": d.get("review_date"),
@@ -104,7 +116,11 @@ class DetailsForm(AgreementFormView):
         ):
             document[key] = data[key]
         document["host_partner"] = data["host_partner"] or None
-        document["lead_commissioner"] = data["lead_commissioner"] or None
+        body = data["commissioning_body"].strip()
+        if body:  # a lead commissioner that is not a partner replaces the partner chosen
+            document["lead_commissioner"] = {"name": body, "acts_for": data["commissioning_body_acts_for"]}
+        else:
+            document["lead_commissioner"] = data["lead_commissioner"] or None
         eligibility = dict(current.get("eligibility", {}))
         eligibility.update(
             min_age=data["min_age"],
@@ -204,7 +220,9 @@ class GovernanceItemForm(EntryFormView):
         entry = self.current(self.document)
         if entry is None:
             return {"status": "open"}
-        return {key: entry.get(key) for key in ("status", "evidence", "signed_off_by", "signed_off_on")}
+        return {
+            key: entry.get(key) for key in ("status", "evidence", "signed_off_by", "signed_off_on", "source")
+        }
 
     def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
         entry = without_empty(
@@ -214,6 +232,7 @@ class GovernanceItemForm(EntryFormView):
                 "evidence": data["evidence"].strip(),
                 "signed_off_by": data["signed_off_by"].strip(),
                 "signed_off_on": data["signed_off_on"],
+                "source": (data.get("source") or "").strip(),
             }
         )
         if self.current(self.document) is None and entry == {"item": self.kwargs["item"], "status": "open"}:

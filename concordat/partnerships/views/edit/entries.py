@@ -73,7 +73,9 @@ class EntryFormView(AgreementFormView):
 
     def get_initial(self) -> dict[str, Any]:
         entry = self.current(self.document)
-        return self.defaults() if entry is None else self.initial_from(entry)
+        if entry is None:
+            return self.defaults()
+        return {"source": entry.get("source", ""), **self.initial_from(entry)}
 
     def defaults(self) -> dict[str, Any]:
         return {}
@@ -90,7 +92,7 @@ class EntryFormView(AgreementFormView):
             user=self.request.user,
             collection=self.collection,
             key=self.entry_key(),
-            entry=without_empty(self.entry_from(data)),
+            entry=without_empty({**self.entry_from(data), "source": (data.get("source") or "").strip()}),
             seen=seen,
             new_key=token,
         )
@@ -140,6 +142,7 @@ class RemoveEntryView(TemplateView):
             or entry.get("body")
             or entry.get("text")
             or entry.get("how")
+            or entry.get("description")
         )
         if text is None and "stream" in entry:
             text = f"{entry['stream']} {entry.get('year', '')}"

@@ -1,5 +1,5 @@
-"""Forms for the partnership's records: the approvals trail, the consultation and involvement log and the
-board's membership."""
+"""Forms for the partnership's records: the approvals trail, the consultation and involvement log, the
+board's membership, the risk register and the signatories."""
 
 from __future__ import annotations
 
@@ -16,7 +16,13 @@ class ApprovalForm(EntryFormView):
     remove_url_name = "partnerships:remove-approval"
 
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {"body": data["body"].strip(), "date": data["date"], "decision": data["decision"].strip()}
+        return {
+            "body": data["body"].strip(),
+            "date": data["date"],
+            "state": data["state"],
+            "decision": data["decision"].strip(),
+            "reference": data["reference"].strip(),
+        }
 
 
 class ConsultationForm(EntryFormView):
@@ -53,6 +59,61 @@ class BoardMemberForm(EntryFormView):
             "kind": data["kind"],
             "represents": data["represents"],
         }
+
+
+class RiskForm(EntryFormView):
+    form_class = forms.RiskForm
+    section = "partnerships:risks"
+    collection = "risks"
+    remove_url_name = "partnerships:remove-risk"
+
+    def defaults(self) -> dict[str, Any]:
+        return {"status": "open"}
+
+    def initial_from(self, entry: dict[str, Any]) -> dict[str, Any]:
+        return {"status": "open", **entry}
+
+    def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "description": data["description"].strip(),
+            "cause": data["cause"].strip(),
+            "likelihood": data["likelihood"],
+            "impact": data["impact"],
+            "owner": data["owner"].strip(),
+            "mitigation": data["mitigation"].strip(),
+            "status": data["status"] if data["status"] != "open" else "",
+            "review_date": data["review_date"],
+        }
+
+
+class SignatoryForm(EntryFormView):
+    """Who signed for a partner; the notification form prints them in its signature block."""
+
+    form_class = forms.SignatoryForm
+    section = "partnerships:approvals"
+    collection = "signatories"
+    remove_url_name = "partnerships:remove-signatory"
+
+    def initial_from(self, entry: dict[str, Any]) -> dict[str, Any]:
+        return {"partner": "", **entry}
+
+    def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "partner": data["partner"],
+            "name": data["name"].strip(),
+            "role": data["role"].strip(),
+            "date": data["date"],
+        }
+
+
+class RemoveRisk(RemoveEntryView):
+    collection = "risks"
+    section = "partnerships:risks"
+
+
+class RemoveSignatory(RemoveEntryView):
+    collection = "signatories"
+    section = "partnerships:approvals"
 
 
 class RemoveApproval(RemoveEntryView):
