@@ -198,7 +198,7 @@ class RemoveEntryView(TemplateView):
             )
             return self.get(request, *args, **kwargs)
         if not outcome.report.valid:
-            reason = "; ".join(problem.message for problem in outcome.report.errors)
+            reason = "; ".join(problem.text for problem in outcome.report.errors)
             try:
                 return self.render_to_response(self.get_context_data(refusal=reason), status=409)
             except EntryGone:
