@@ -203,7 +203,7 @@ def place_name(code: str) -> str | None:
 
 
 def place(code: str) -> str:
-    """"Salford (E08000006)"; the code alone where the name is not known."""
+    """ "Salford (E08000006)"; the code alone where the name is not known."""
     name = place_name(code)
     return f"{name} ({code})" if name else code
 

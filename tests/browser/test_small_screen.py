@@ -37,9 +37,7 @@ def pages_of(page: Page, base: str, slug: str) -> list[str]:
     )
     paths = [href for href in hrefs if href.startswith(f"/partnerships/{slug}/")]
     page.goto(f"{base}/partnerships/{slug}/appraisals/")
-    paths += page.eval_on_selector_all(
-        "main table a", "links => links.map(a => a.getAttribute('href'))"
-    )
+    paths += page.eval_on_selector_all("main table a", "links => links.map(a => a.getAttribute('href'))")
     return list(dict.fromkeys(paths))
 
 

@@ -74,7 +74,9 @@ def status(kind: str, value: str | None) -> str:
     govuk-tag--green">Met</strong>. An unknown value is shown as written, in the "waiting" grey."""
     if not value:
         return ""
-    text, meaning = STATUSES.get(kind, {}).get(str(value), (str(value).replace("-", " ").capitalize(), "waiting"))
+    text, meaning = STATUSES.get(kind, {}).get(
+        str(value), (str(value).replace("-", " ").capitalize(), "waiting")
+    )
     return format_html(
         '<strong class="govuk-tag concordat-status {}">{}</strong>', MEANING_COLOURS[meaning], text
     )

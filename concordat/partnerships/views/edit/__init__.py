@@ -7,18 +7,28 @@ from .agreement import (
     DetailsForm,
     GovernanceItemForm,
     MilestoneForm,
+    NarrativeForm,
     PartnerForm,
     RemoveMilestone,
     RemovePartner,
 )
-from .contributions import ContributionForm, RemoveContribution, RemoveStream, StreamForm
+from .contributions import (
+    ContributionForm,
+    RemoveContribution,
+    RemoveStatedTotal,
+    RemoveStream,
+    StatedTotalForm,
+    StreamForm,
+)
 from .records import (
     ApprovalForm,
     BoardMemberForm,
     ConsultationForm,
+    ProviderForm,
     RemoveApproval,
     RemoveBoardMember,
     RemoveConsultation,
+    RemoveProvider,
 )
 
 __all__ = [
@@ -30,13 +40,18 @@ __all__ = [
     "DetailsForm",
     "GovernanceItemForm",
     "MilestoneForm",
+    "NarrativeForm",
     "PartnerForm",
+    "ProviderForm",
     "RemoveApproval",
     "RemoveBoardMember",
     "RemoveConsultation",
     "RemoveContribution",
     "RemoveMilestone",
     "RemovePartner",
+    "RemoveProvider",
+    "RemoveStatedTotal",
     "RemoveStream",
+    "StatedTotalForm",
     "StreamForm",
 ]

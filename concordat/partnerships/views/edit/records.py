@@ -1,5 +1,5 @@
-"""Forms for the partnership's records: the approvals trail, the consultation and involvement log and the
-board's membership."""
+"""Forms for the partnership's records: the providers it commissions, the approvals trail, the consultation
+and involvement log and the board's membership."""
 
 from __future__ import annotations
 
@@ -53,6 +53,31 @@ class BoardMemberForm(EntryFormView):
             "kind": data["kind"],
             "represents": data["represents"],
         }
+
+
+class ProviderForm(EntryFormView):
+    """A provider the partnership commissions, known by its code (provider roles act for one)."""
+
+    form_class = forms.ProviderForm
+    section = "partnerships:overview"
+    collection = "providers"
+    remove_url_name = "partnerships:remove-provider"
+
+    def initial_from(self, entry: dict[str, Any]) -> dict[str, Any]:
+        return {"code": entry["code"], "name": entry.get("name", ""), "tiers": entry.get("tiers", [])}
+
+    def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **self.kept_from_current("code", "name", "tiers"),
+            "code": data["code"],
+            "name": data["name"].strip(),
+            "tiers": sorted(data["tiers"]),
+        }
+
+
+class RemoveProvider(RemoveEntryView):
+    collection = "providers"
+    section = "partnerships:overview"
 
 
 class RemoveApproval(RemoveEntryView):
