@@ -51,6 +51,7 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
         "deferred": ("Deferred", "attention"),
     },
     "option": {"preferred": ("Preferred", "done"), "not-top-ranked": ("Not top-ranked", "attention")},
+    "document": {"draft": ("Draft", "attention")},
 }
 
 

@@ -15,7 +15,7 @@ from concordat.core.audit import record_access, record_event
 from concordat.core.models import Kind
 from concordat.documents.pdf import pdf_response
 
-from .. import selectors
+from .. import notification, selectors
 from ..document import dump_yaml, export_agreement
 from ..models import Partnership
 from .base import PartnershipPage, partnership_for
@@ -36,6 +36,10 @@ def notification_form_context(partnership: Partnership, *, today: date | None = 
     p = partnership
     eligibility = p.eligibility or {}
     partners = selectors.partners(p)
+    governance = selectors.governance_checklist(p)
+    # Recorded signatories fill the signature block (notification.signature_lines): each with the
+    # partner's code, name, role and date. None are recorded yet: every partner gets blank lines to sign.
+    signatories: list[Any] = []
     return {
         "partners": partners,
         "host_partner": next((row.partner for row in partners if row.is_host), None),
@@ -52,8 +56,13 @@ def notification_form_context(partnership: Partnership, *, today: date | None = 
         "residence_in_area": eligibility.get("residence_in_area"),
         "eligibility_description": eligibility.get("description", ""),
         "years": selectors.contributions(p),
-        "governance": selectors.governance_checklist(p),
+        "governance": governance,
         "generated_at": timezone.localtime(),
+        "recipient": notification.recipient(),
+        "draft_reasons": notification.draft_reasons(p, governance, today=today),
+        "signatories": signatories,
+        "signature_lines": notification.signature_lines(partners, signatories),
+        "demo": getattr(p, "demo", False),
     }
 
 
