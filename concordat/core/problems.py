@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 # A path into a document as the checker writes it: "funding_streams[0].partner", "risk_share.overspend",
 # "host_partner". People at a form field never see one; the file, the command line and the API do.
 _PATH = re.compile(r"\b[a-z][a-z0-9_]*(?:\[[0-9]+\]|\.[a-z][a-z0-9_]*)+|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_LEADING_PATH = re.compile(r"([a-z][a-z0-9_]*(?:\[[0-9]+\]|\.[a-z][a-z0-9_]*)*)(?::\s|\s)")
 # The checker's wording of a reference to nothing, said the way a form says it.
 _NO_SUCH = re.compile(r"\bno ([a-z ]+?) with (?:code|name) '([^']*)'(?: in [a-z_]+)?", re.IGNORECASE)
 
@@ -30,11 +31,11 @@ class Problem:
         or "<path> "), with no other path or key of the file in it, capitalised. "funding_streams[0].partner:
         no partner with code 'LBC' in partners" reads "No partner has the code LBC"."""
         text = self.message
-        if self.path:
-            for prefix in (f"{self.path}: ", f"{self.path} "):
-                if text.startswith(prefix):
-                    text = text[len(prefix) :]
-                    break
+        lead = _LEADING_PATH.match(text)
+        # The message starts with the path, or with the entry the path is in ("milestones[3]: " at
+        # "milestones[3].due").
+        if self.path and lead and self.path.startswith(lead.group(1)):
+            text = text[lead.end() :]
         text = _NO_SUCH.sub(lambda m: f"no {m.group(1)} has the {_code_or_name(m)} {m.group(2)}", text)
         text = _PATH.sub(lambda m: _words_for(m.group(0)), text)
         if text == "is required":
