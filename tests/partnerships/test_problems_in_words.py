@@ -166,10 +166,10 @@ def test_a_removal_refused_by_the_checker_says_why_in_words(client: Any, lead: A
             ),
             "'X1' is neither an ONS GSS code nor an NHS ODS code",
         ),
-        (Problem("name", "required", "name is required"), "This is required"),
+        (Problem("name", "required", "name is required"), "Name is required"),
         (
             Problem("aims[2]", "too-long", "aims[2] must be at most 500 characters, not 600"),
-            "Must be at most 500 characters, not 600",
+            "Aims must be at most 500 characters, not 600",
         ),
         (
             Problem(
@@ -177,7 +177,7 @@ def test_a_removal_refused_by_the_checker_says_why_in_words(client: Any, lead: A
                 "flexibility-role-missing",
                 "risk_share.overspend is host, but the file names no host_partner",
             ),
-            "Is host, but the file names no host partner",
+            "Overspend is host, but the file names no host partner",
         ),
         (Problem("", "type", "the file must hold a mapping"), "The file must hold a mapping"),
     ],
