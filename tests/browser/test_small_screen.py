@@ -61,7 +61,7 @@ def test_every_partnership_page_fits_a_375_pixel_screen(
 
 
 def test_a_stacked_table_names_each_value_on_a_small_screen(
-    demo_page: Callable[[str], Page], live_server: Any
+    demo_page: Callable[[str], Page], live_server: Any, axe_check: Any
 ) -> None:
     """The amount of a contribution is on the screen, with its column's name beside it."""
     page = demo_page("lead")
@@ -72,3 +72,4 @@ def test_a_stacked_table_names_each_value_on_a_small_screen(
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
     label = amount.evaluate("cell => getComputedStyle(cell, '::before').content")
     assert label == '"Amount"'
+    assert axe_check(page) == []
