@@ -29,9 +29,19 @@ DEMO_USERS = [
 
 
 @dataclass
+class DemoLogin:
+    """A demo user as `make demo` lists it: the role it holds and where."""
+
+    username: str
+    role: str  # the role's words, "Lead commissioner"
+    partnerships: list[str]  # "Salford Drug Action Team (salford-dat)", by name
+    acts_for: list[str]  # for a provider role: the provider in each partnership, "Name (partnership slug)"
+
+
+@dataclass
 class DemoResult:
     files: list[tuple[str, partnership_services.Outcome]]
-    users: list[tuple[str, str]]
+    users: list[DemoLogin]
 
 
 def demo_load() -> DemoResult:
@@ -56,7 +66,7 @@ def demo_load() -> DemoResult:
     return DemoResult(results, users)
 
 
-def _demo_users() -> list[tuple[str, str]]:
+def _demo_users() -> list[DemoLogin]:
     User = get_user_model()
     logins = []
     for username, full_name, role in DEMO_USERS:
@@ -76,5 +86,17 @@ def _demo_users() -> list[tuple[str, str]]:
             Membership.objects.get_or_create(
                 user=user, partnership=partnership, role=role, defaults={"provider": provider}
             )
-        logins.append((username, role.label))
+        memberships = (
+            Membership.objects.filter(user=user, role=role)
+            .select_related("partnership", "provider")
+            .order_by("partnership__name")
+        )
+        logins.append(
+            DemoLogin(
+                username=username,
+                role=str(role.label),
+                partnerships=[f"{m.partnership.name} ({m.partnership.slug})" for m in memberships],
+                acts_for=[f"{m.provider.name} ({m.partnership.slug})" for m in memberships if m.provider],
+            )
+        )
     return logins

@@ -8,7 +8,12 @@ from disk: it never opens a network connection or an arbitrary local file, whate
 Use `render_pdf` for the bytes (a command, an email attachment) and `pdf_response` for a download. A
 template's `h1` and `.govuk-caption-*` become the running header; an element with the class
 `concordat-document-footer` the running footer; `concordat-no-print` hides, `concordat-keep-together`
-keeps a block on one page.
+keeps a block on one page; an element with the class `concordat-document-marker` ("Draft",
+"Demonstration data") is printed at the top of every page.
+
+The PDFs are tagged PDF/UA-1 (ISO 14289): headings, lists and tables are marked up for screen readers and
+the text reads in the order of the page. Visually hidden text (a table's caption for screen readers, the
+rest of a "Change" link) is left out of the PDF: on paper it would be stray words between the lines.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PRINT_STYLESHEETS = ("documents/print.css",)
+# Tagged, accessible PDF (WeasyPrint's PDF/UA-1 variant: PDF 1.7 with structure tags and UA metadata).
+PDF_VARIANT = "pdf/ua-1"
 # Where relative links resolve when there is no request (a command or a background job).
 OFFLINE_BASE_URL = "https://concordat.invalid/"
 
@@ -79,7 +86,9 @@ def render_pdf(
     base_url = request.build_absolute_uri("/") if request is not None else OFFLINE_BASE_URL
     fetcher = StaticFilesOnly(base_url)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher, media_type="print")
-    pdf: bytes = document.write_pdf(stylesheets=[_stylesheet(name, fetcher) for name in stylesheets])
+    pdf: bytes = document.write_pdf(
+        stylesheets=[_stylesheet(name, fetcher) for name in stylesheets], pdf_variant=PDF_VARIANT
+    )
     return pdf
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "entry_remove",
     "entry_save",
     "fingerprint",
+    "narrative_save",
     "partnership_load",
     "statements_save",
 ]
@@ -240,6 +241,50 @@ def statements_save(
 def statements_seen(partnership: models.Partnership) -> str:
     document = export_agreement(partnership)
     return fingerprint({"aims": document.get("aims", []), "outcomes": document.get("outcomes", [])})
+
+
+# Notification form items 7, 9 and 10 (lists of sentences) and the movement of staff (item 8): the
+# partnership's own fields, edited together on one form.
+NARRATIVE_KEYS = ("improvements", "health_outcomes", "joint_working", "staff_movement")
+
+
+def narrative_of(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: document.get(key) or ("" if key == "staff_movement" else []) for key in NARRATIVE_KEYS}
+
+
+def narrative_save(
+    *,
+    partnership: models.Partnership,
+    user: Any,
+    improvements: list[str],
+    health_outcomes: list[str],
+    joint_working: list[str],
+    staff_movement: str,
+    seen: str | None,
+) -> Outcome:
+    """Replace the notification form's narrative: items 7 (improvements), 9 (health outcomes), 10 (joint
+    working), each a list of sentences, and the movement of staff; checked by the file's rules."""
+    values = {
+        "improvements": improvements,
+        "health_outcomes": health_outcomes,
+        "joint_working": joint_working,
+        "staff_movement": staff_movement,
+    }
+
+    def change(document: dict[str, Any]) -> None:
+        document.update(values)
+
+    return _edit(
+        partnership=partnership,
+        user=user,
+        change=change,
+        precheck=_seen_check(Part(narrative_of, _partnership_stamp), seen, change),
+        only=frozenset(),
+    )
+
+
+def narrative_seen(partnership: models.Partnership) -> str:
+    return fingerprint(narrative_of(export_agreement(partnership)))
 
 
 # --- one entry of a collection ------------------------------------------------------------------------

@@ -29,6 +29,16 @@ urlpatterns = [
         edit.RemoveContribution.as_view(),
         name="remove-contribution",
     ),
+    path("<slug:slug>/stated-totals/add/", edit.StatedTotalForm.as_view(), name="add-stated-total"),
+    path("<slug:slug>/stated-totals/<str:key>/", edit.StatedTotalForm.as_view(), name="edit-stated-total"),
+    path(
+        "<slug:slug>/stated-totals/<str:key>/remove/",
+        edit.RemoveStatedTotal.as_view(),
+        name="remove-stated-total",
+    ),
+    path("<slug:slug>/providers/add/", edit.ProviderForm.as_view(), name="add-provider"),
+    path("<slug:slug>/providers/<str:key>/", edit.ProviderForm.as_view(), name="edit-provider"),
+    path("<slug:slug>/providers/<str:key>/remove/", edit.RemoveProvider.as_view(), name="remove-provider"),
     path("<slug:slug>/streams/add/", edit.StreamForm.as_view(), name="add-stream"),
     path("<slug:slug>/streams/<str:key>/", edit.StreamForm.as_view(), name="edit-stream"),
     path("<slug:slug>/streams/<str:key>/remove/", edit.RemoveStream.as_view(), name="remove-stream"),
@@ -93,6 +103,7 @@ urlpatterns = [
     path(
         "<slug:slug>/notification-form/", documents.NotificationFormPage.as_view(), name="notification-form"
     ),
+    path("<slug:slug>/notification-form/statements/", edit.NarrativeForm.as_view(), name="edit-narrative"),
     path("<slug:slug>/notification-form.pdf", documents.notification_form_pdf, name="notification-form-pdf"),
     path("<slug:slug>/partnership.yaml", documents.agreement_yaml, name="export-yaml"),
     path("<slug:slug>/documents/", uploads.DocumentsPage.as_view(), name="documents"),

@@ -61,6 +61,11 @@ CASES = {
     ),
     "remove-refused": Case(f"{SALFORD}/partners/PCT/remove/", "You cannot remove the partner"),
     "notification-form": Case(f"{SALFORD}/notification-form/", "Section 31 notification form"),
+    "notification-form-statements": Case(
+        f"{SALFORD}/notification-form/statements/", "Change the notification form's statements"
+    ),
+    "add-stated-total": Case(f"{SALFORD}/stated-totals/add/", "Add a stated total"),
+    "add-provider": Case(f"{SALFORD}/providers/add/", "Add a provider"),
     "audit-trail": Case(f"{SALFORD}/audit/", "Audit trail", user="auditor"),
     "members": Case(f"{SALFORD}/members/", "Members and roles"),
     "not-found": Case("/partnerships/no-such-partnership/", "Page not found", status=404),

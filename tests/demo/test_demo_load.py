@@ -102,3 +102,33 @@ def test_salford_dat_contributions_are_the_notification_forms(loaded: str) -> No
         ("SOCIAL-SERVICES", 20_400_000),
     }
     assert salford.host_partner.code == "SCC"
+
+
+def test_demo_load_prints_each_warning_with_its_path(loaded: str) -> None:
+    result = demo_load()
+    for name, outcome in result.files:
+        line = next(line for line in loaded.splitlines() if line.startswith(f"{name}:"))
+        count = len(outcome.report.warnings)
+        assert line.endswith(f"{count} warning{'' if count == 1 else 's'}")
+        for problem in outcome.report.warnings:
+            assert any(
+                text.startswith("  warning: ")
+                and problem.message in text
+                and problem.path.split(".")[0] in text
+                for text in loaded.splitlines()
+            ), problem
+
+
+def test_demo_load_prints_each_logins_role_and_partnerships(loaded: str) -> None:
+    lines = loaded.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("Demo logins")))
+    listing = "\n".join(lines[start:])
+    for username, _, role in DEMO_USERS:
+        count = Membership.objects.filter(user__username=username).count()
+        assert f"  {username:<10} {role.label}, in {count} partnerships:" in listing
+    for partnership in Partnership.objects.all():
+        assert f"    {partnership.name} ({partnership.slug})" in listing
+    # Provider roles are members only where there is a provider to act for, and say which.
+    provider_block = listing[listing.index("  provider ") : listing.index("  keyworker ")]
+    assert "acting for" in provider_block
+    assert "salford-ld" not in provider_block

@@ -655,7 +655,8 @@ def test_problem_found_by_the_agreement_checker_is_shown_on_its_field(as_lead: A
 def test_details_problem_found_by_the_checker_is_shown_on_its_field(as_lead: Any) -> None:
     before, logged = state(), entries()
     response = as_lead.post(url("edit-details"), DETAILS | {"host_partner": ""})
-    assert_rejected(response, "host_partner is required with the pooled-fund flexibility", before, logged)
+    # In words at the field: the form does not show the file's key (the file and the API keep it).
+    assert_rejected(response, "Host partner is required with the pooled-fund flexibility", before, logged)
     assert response.context["form"].errors["host_partner"]
 
 

@@ -210,7 +210,7 @@ def test_milestone_past_due_and_not_met_is_marked_overdue(client: Any, db: None,
     user = member(load_partnership(document), Role.AUDITOR)
     html = page(client, user, "aims").content.decode()
     assert html.count("concordat-overdue") == 1
-    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in html
+    assert '<strong class="govuk-tag concordat-status govuk-tag--red">Overdue</strong>' in html
 
 
 def test_met_milestones_are_not_overdue(client: Any, lead: Any, fixed_today: Any) -> None:
@@ -229,7 +229,7 @@ def test_governance_lists_all_ten_items_in_the_notification_forms_order(client: 
 
 def test_governance_shows_items_the_agreement_does_not_mention_as_open(client: Any, lead: Any) -> None:
     html = page(client, lead, "governance").content.decode()
-    assert html.count('<strong class="govuk-tag govuk-tag--blue">Open</strong>') == 7
+    assert html.count('<strong class="govuk-tag concordat-status govuk-tag--grey">Open</strong>') == 7
     assert "3 of 10" in html
 
 

@@ -582,3 +582,100 @@ class SignatoryForm(AgreementForm):
 
     def layout(self) -> Layout:
         return Layout(Field.select("partner"), Field.text("name"), Field.text("role"), "date")
+
+
+class NarrativeForm(AgreementForm):
+    """Notification form items 7, 9 and 10, one sentence a line, and the movement of staff (item 8)."""
+
+    improvements = LinesField(
+        label="7. How the partnership will lead to improvement in services",
+        required=False,
+        help_text="As defined by the strategies in the Health Improvement Programme. One statement a line",
+        entry="statement",
+        max_entries=COUNTS["improvements"],
+        max_length=STATEMENT,
+    )
+    staff_movement = forms.CharField(
+        label="8. Movement of staff",
+        required=False,
+        max_length=PROSE,
+        widget=forms.Textarea,
+        help_text="If staff are to move, whether they and their unions have been consulted",
+    )
+    health_outcomes = LinesField(
+        label="9. How the local authority functions will contribute to a health outcome",
+        required=False,
+        help_text="One statement a line",
+        entry="statement",
+        max_entries=COUNTS["health_outcomes"],
+        max_length=STATEMENT,
+    )
+    joint_working = LinesField(
+        label="10. How this promotes existing local joint working",
+        required=False,
+        help_text="One statement a line",
+        entry="statement",
+        max_entries=COUNTS["joint_working"],
+        max_length=STATEMENT,
+    )
+
+    def layout(self) -> Layout:
+        return Layout(
+            Field.textarea("improvements", rows=6),
+            Field.textarea("staff_movement", rows=4),
+            Field.textarea("health_outcomes", rows=6),
+            Field.textarea("joint_working", rows=6),
+        )
+
+
+class StatedTotalForm(AgreementForm):
+    """A total as a source paper states it, kept to reconcile with the contribution lines."""
+
+    year = FinancialYearField(label="Financial year")
+    amount = MoneyField(
+        label="Total as stated",
+        help_text="In pounds, as the paper writes it, for example, 2,984,360.00",
+        error_messages={"required": "Enter the total as stated"},
+    )
+    source = forms.CharField(
+        label="Where it is stated (optional)",
+        required=False,
+        max_length=LONG,
+        help_text="For example, Notification form, item 12",
+    )
+
+    def layout(self) -> Layout:
+        return Layout(
+            Field.text("year", field_width=Fixed.FIVE),
+            Field.text("amount", field_width=Fixed.TEN),
+            Field.text("source"),
+        )
+
+
+class ProviderForm(AgreementForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=CODE_LENGTH,
+        help_text="A short code, for example, SMHT; it cannot be changed later",
+    )
+    name = forms.CharField(
+        label="Name", max_length=NAME, error_messages={"required": "Enter the provider's name"}
+    )
+    tiers = forms.TypedMultipleChoiceField(
+        label="Models of Care tiers it works in",
+        required=False,
+        coerce=int,
+        choices=[(tier, f"Tier {tier}") for tier in (1, 2, 3, 4)],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def prepare(self) -> None:
+        self.fields["code"].disabled = not self.adding
+
+    def layout(self) -> Layout:
+        return Layout(
+            Field.text("code", field_width=Fixed.TEN), Field.text("name"), Field.checkboxes("tiers")
+        )
+
+    def clean_code(self) -> str:
+        return self.new_code("providers", "provider")

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0004_sources_partial_dates_risks_signatories'),
+        ("partnerships", "0004_sources_partial_dates_risks_signatories"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='source',
-            field=models.CharField(blank=True, help_text="Where this comes from: a citation in words, or 'invented' for demonstration values", max_length=300),
+            model_name="document",
+            name="source",
+            field=models.CharField(
+                blank=True,
+                help_text="Where this comes from: a citation in words, or 'invented' for demonstration values",
+                max_length=300,
+            ),
         ),
     ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
+from concordat.core import places as areas
 from concordat.core.days import DateError, PartialDate
 from concordat.core.money import format_pounds
 from concordat.partnerships.rules import vocabulary as words
@@ -26,12 +28,34 @@ _VOCABULARIES = {
     "risk_status": words.RISK_STATUSES,
     "relation": words.STATED_TOTAL_RELATIONS,
 }
-# GOV.UK tag colours for a milestone's status.
-_MILESTONE_COLOURS = {
-    "open": "govuk-tag--grey",
-    "in-progress": "govuk-tag--blue",
-    "met": "govuk-tag--green",
-    "not-met": "govuk-tag--orange",
+# One style of status tag on every page and in the PDF: one colour per meaning, whatever is tagged. A status
+# is never told by colour alone: the tag's words say it.
+MEANING_COLOURS = {
+    "done": "govuk-tag--green",  # met, confirmed, approved, endorsed, preferred
+    "in-progress": "govuk-tag--blue",  # under way
+    "waiting": "govuk-tag--grey",  # not started, open, requested: nothing has gone wrong yet
+    "attention": "govuk-tag--orange",  # not met, deferred, not top-ranked: someone should look
+    "late": "govuk-tag--red",  # overdue, refused
+}
+# (kind of status, value) -> (words, meaning). Approval states come with the approvals' `state`.
+STATUSES: dict[str, dict[str, tuple[str, str]]] = {
+    "milestone": {
+        "open": (words.MILESTONE_STATUSES["open"], "waiting"),
+        "in-progress": (words.MILESTONE_STATUSES["in-progress"], "in-progress"),
+        "met": (words.MILESTONE_STATUSES["met"], "done"),
+        "not-met": (words.MILESTONE_STATUSES["not-met"], "attention"),
+        "overdue": ("Overdue", "late"),
+    },
+    "governance": {"confirmed": ("Confirmed", "done"), "open": ("Open", "waiting")},
+    "approval": {
+        "requested": ("Requested", "waiting"),
+        "approved": ("Approved", "done"),
+        "endorsed": ("Endorsed", "done"),
+        "refused": ("Refused", "late"),
+        "deferred": ("Deferred", "attention"),
+    },
+    "option": {"preferred": ("Preferred", "done"), "not-top-ranked": ("Not top-ranked", "attention")},
+    "document": {"draft": ("Draft", "attention")},
 }
 
 
@@ -49,9 +73,18 @@ def label(code: str | None, vocabulary: str) -> str:
     return _VOCABULARIES[vocabulary].get(code, code)
 
 
-@register.filter
-def milestone_tag(status: str) -> str:
-    return _MILESTONE_COLOURS.get(status, "govuk-tag--grey")
+@register.simple_tag
+def status(kind: str, value: str | None) -> str:
+    """The one status tag: {% status "milestone" row.milestone.status %} -> <strong class="govuk-tag
+    govuk-tag--green">Met</strong>. An unknown value is shown as written, in the "waiting" grey."""
+    if not value:
+        return ""
+    text, meaning = STATUSES.get(kind, {}).get(
+        str(value), (str(value).replace("-", " ").capitalize(), "waiting")
+    )
+    return format_html(
+        '<strong class="govuk-tag concordat-status {}">{}</strong>', MEANING_COLOURS[meaning], text
+    )
 
 
 @register.filter
@@ -75,3 +108,22 @@ def written_date(value: Any, field: str | None = None) -> str:
 def invented(source: str | None) -> bool:
     """Whether an entry's `source` marks it as invented for the demonstration."""
     return source == words.INVENTED
+
+
+@register.filter
+def place(code: str | None) -> str:
+    """A GSS code with its area's name: "Salford (E08000006)"; the code alone where the name is not known
+    (an NHS ODS code, a district the table leaves out)."""
+    return areas.place(code) if code else ""
+
+
+@register.filter
+def places(codes: list[str] | None) -> str:
+    """Areas with their names, separated by commas."""
+    return areas.places(codes or [])
+
+
+@register.filter
+def beside(values: list[Any], labels: list[Any]) -> list[tuple[Any, Any]]:
+    """Each value with the label of its column: {% for criterion, score in scores|beside:criteria %}."""
+    return list(zip(labels, values, strict=False))

@@ -79,10 +79,11 @@ class PartnershipPage(LoginRequiredMixin, TemplateView):
 
 def apply_problems(form: forms.Form, report: Report, field_for: Callable[[str], str | None]) -> None:
     """Put the checker's errors on the form: each on the field `field_for(path)` names, or on the form as a
-    whole when it names none, so the error summary shows every one."""
+    whole when it names none, so the error summary shows every one. A form shows a problem in words
+    (Problem.text), never with its path into the file: the file, the command line and the API keep paths."""
     for problem in report.errors:
         name = field_for(problem.path)
-        form.add_error(name if name in form.fields else None, problem.message)
+        form.add_error(name if name in form.fields else None, problem.text)
 
 
 def field_under(prefix: str) -> Callable[[str], str | None]:

@@ -17,7 +17,7 @@ from concordat.core.models import Kind
 from concordat.documents.cache import cached_document, document_key, sources_digest, warm_in_background
 from concordat.documents.pdf import PRINT_STYLESHEETS, render_pdf
 
-from .. import selectors
+from .. import notification, selectors
 from ..document import dump_yaml, export_agreement
 from ..models import Partnership
 from .base import PartnershipPage, partnership_for
@@ -38,6 +38,10 @@ def notification_form_context(partnership: Partnership, *, today: date | None = 
     p = partnership
     eligibility = p.eligibility or {}
     partners = selectors.partners(p)
+    governance = selectors.governance_checklist(p)
+    # Recorded signatories fill the signature block (notification.signature_lines): each with the
+    # partner's code, name, role and date. None are recorded yet: every partner gets blank lines to sign.
+    signatories: list[Any] = []
     return {
         "partners": partners,
         "host_partner": next((row.partner for row in partners if row.is_host), None),
@@ -54,8 +58,13 @@ def notification_form_context(partnership: Partnership, *, today: date | None = 
         "residence_in_area": eligibility.get("residence_in_area"),
         "eligibility_description": eligibility.get("description", ""),
         "years": selectors.contributions(p),
-        "governance": selectors.governance_checklist(p),
+        "governance": governance,
         "generated_at": timezone.localtime(),
+        "recipient": notification.recipient(),
+        "draft_reasons": notification.draft_reasons(p, governance, today=today),
+        "signatories": signatories,
+        "signature_lines": notification.signature_lines(partners, signatories),
+        "demo": getattr(p, "demo", False),
     }
 
 

@@ -44,6 +44,7 @@ class OverviewPage(PartnershipPage):
             host_partner=p.host_partner,
             lead_commissioner=p.lead_commissioner,
             eligibility=p.eligibility,
+            providers=p.providers.all(),
         )
         return context
 
@@ -56,7 +57,11 @@ class ContributionsPage(PartnershipPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         p = self.partnership
-        context.update(years=selectors.contributions(p), streams=p.funding_streams.select_related("partner"))
+        context.update(
+            years=selectors.contributions(p),
+            streams=p.funding_streams.select_related("partner"),
+            stated_totals=p.stated_totals.all(),
+        )
         return context
 
 

@@ -174,6 +174,40 @@ class AimsForm(AgreementFormView):
         return path.split("[")[0] if path.startswith(("aims", "outcomes")) else None
 
 
+class NarrativeForm(AgreementFormView):
+    """Notification form items 7, 9 and 10 and the movement of staff, checked by the file's rules."""
+
+    form_class = forms.NarrativeForm
+    page_title = "Change the notification form's statements"
+    section = "partnerships:notification-form"
+    success_message = "Notification form statements saved"
+    intro = "Items 7 to 10 of the Section 31 notification form, in the agreement's own words."
+
+    def current(self, document: dict[str, Any]) -> Any:
+        return services.narrative_of(document)
+
+    def get_initial(self) -> dict[str, Any]:
+        return dict(self.current(self.document))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "intro": self.intro}
+
+    def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
+        return services.narrative_save(
+            partnership=self.partnership,
+            user=self.request.user,
+            improvements=data["improvements"],
+            health_outcomes=data["health_outcomes"],
+            joint_working=data["joint_working"],
+            staff_movement=data["staff_movement"].strip(),
+            seen=seen,
+        )
+
+    def field_for_problem(self, path: str, outcome: services.Outcome) -> str | None:
+        name = path.split("[")[0].split(".")[0]
+        return name if name in services.NARRATIVE_KEYS else None
+
+
 class MilestoneForm(EntryFormView):
     form_class = forms.MilestoneForm
     section = "partnerships:aims"

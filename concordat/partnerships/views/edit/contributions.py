@@ -61,3 +61,34 @@ class ContributionForm(EntryFormView):
 
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
         return {"stream": data["stream"], "year": str(data["year"]), "amount": pence_to_str(data["amount"])}
+
+
+class StatedTotalForm(EntryFormView):
+    """A total as a source paper states it (notification form item 12); the pages warn where the
+    contribution lines do not add up to it."""
+
+    form_class = forms.StatedTotalForm
+    permission = "partnerships.change_contributions"
+    section = "partnerships:contributions"
+    collection = "stated_totals"
+    remove_url_name = "partnerships:remove-stated-total"
+
+    def initial_from(self, entry: dict[str, Any]) -> dict[str, Any]:
+        return {key: entry.get(key, "") for key in ("year", "amount", "source")}
+
+    def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **self.kept_from_current("year", "amount", "source"),
+            "year": str(data["year"]),
+            "amount": pence_to_str(data["amount"]),
+            "source": data["source"].strip(),
+        }
+
+
+class RemoveStatedTotal(RemoveEntryView):
+    collection = "stated_totals"
+    permission = "partnerships.change_contributions"
+    section = "partnerships:contributions"
+
+    def describe(self, entry: dict[str, Any]) -> str:
+        return f"the {self.noun} for {entry.get('year', '')}"

@@ -86,6 +86,12 @@ class EntryFormView(AgreementFormView):
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
+    def kept_from_current(self, *fields: str) -> dict[str, Any]:
+        """The current entry's keys this form does not edit (its key apart), kept as they are when it is
+        saved: a key of the file the form has no field for is not lost by changing the entry on the web."""
+        entry = self.current(self.document) or {}
+        return {key: value for key, value in entry.items() if key not in (*fields, "key")}
+
     def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
         return services.entry_save(
             partnership=self.partnership,
@@ -201,7 +207,7 @@ class RemoveEntryView(TemplateView):
             )
             return self.get(request, *args, **kwargs)
         if not outcome.report.valid:
-            reason = "; ".join(problem.message for problem in outcome.report.errors)
+            reason = "; ".join(problem.text for problem in outcome.report.errors)
             try:
                 return self.render_to_response(self.get_context_data(refusal=reason), status=409)
             except EntryGone:

@@ -1,5 +1,5 @@
-"""Forms for the partnership's records: the approvals trail, the consultation and involvement log, the
-board's membership, the risk register and the signatories."""
+"""Forms for the partnership's records: the providers it commissions, the approvals trail, the consultation
+and involvement log, the board's membership, the risk register and the signatories."""
 
 from __future__ import annotations
 
@@ -114,6 +114,31 @@ class RemoveRisk(RemoveEntryView):
 class RemoveSignatory(RemoveEntryView):
     collection = "signatories"
     section = "partnerships:approvals"
+
+
+class ProviderForm(EntryFormView):
+    """A provider the partnership commissions, known by its code (provider roles act for one)."""
+
+    form_class = forms.ProviderForm
+    section = "partnerships:overview"
+    collection = "providers"
+    remove_url_name = "partnerships:remove-provider"
+
+    def initial_from(self, entry: dict[str, Any]) -> dict[str, Any]:
+        return {"code": entry["code"], "name": entry.get("name", ""), "tiers": entry.get("tiers", [])}
+
+    def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **self.kept_from_current("code", "name", "tiers"),
+            "code": data["code"],
+            "name": data["name"].strip(),
+            "tiers": sorted(data["tiers"]),
+        }
+
+
+class RemoveProvider(RemoveEntryView):
+    collection = "providers"
+    section = "partnerships:overview"
 
 
 class RemoveApproval(RemoveEntryView):
