@@ -125,10 +125,9 @@ def test_one_open_governance_item_makes_it_a_draft(db: None, fixed_today: Any) -
 # --- demonstration data -----------------------------------------------------------------------------------
 
 
-def test_a_demo_partnership_says_so_on_every_page_and_every_pdf_page(
-    client: Any, ready: Partnership, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(Partnership, "demo", True, raising=False)
+def test_a_demo_partnership_says_so_on_every_page_and_every_pdf_page(client: Any, ready: Partnership) -> None:
+    Partnership.objects.filter(pk=ready.pk).update(demo=True)
+    ready.refresh_from_db()
     lead = member(ready, Role.LEAD_COMMISSIONER, username="lead")
     client.force_login(lead)
     for name in ("overview", "contributions", "aims", "governance", "approvals", "notification-form"):

@@ -44,6 +44,12 @@ EVERY_FORM: list[tuple[str, Any, dict[str, Any]]] = [
     ("add-provider", [], {"code": "P2", "name": "Another service", "tiers": ["2"]}),
     ("edit-provider", ["P1"], {"name": "A service", "tiers": ["2"]}),
     ("edit-consultation", [Nth("consultation")], {"who": "carers", "how": "A forum", "notes": ""}),
+    (
+        "edit-risk",
+        [Nth("risks")],
+        {"description": "Recruitment", "likelihood": "3", "impact": "4", "status": "open"},
+    ),
+    ("edit-signatory", [Nth("signatories")], {"partner": "SCC", "name": "Ann Signer", "role": ""}),
     ("edit-board-member", [Nth("board")], {"name": "Sam", "role": "", "kind": "officer", "represents": ""}),
     ("add-appraisal", [], {"title": "Who hosts the pool", "question": ""}),
     ("edit-appraisal", [appraisal], {"title": "Model", "question": ""}),
@@ -108,6 +114,8 @@ def test_a_form_shows_the_checkers_problems_without_their_paths(
             options_appraisals=[APPRAISAL],
             consultation=[{"who": "carers", "how": "Carers' forum"}],
             board=[{"name": "Sam Smith", "kind": "officer"}],
+            risks=[{"description": "Prevalence may not support the targets", "likelihood": 3, "impact": 4}],
+            signatories=[{"partner": "SCC", "name": "Don Richards"}],
         )
     )
     client.force_login(member(partnership, Role.LEAD_COMMISSIONER, username="lead"))
