@@ -26,6 +26,7 @@ Not a dictionary in memory: each worker would render its own copy, and keep ever
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import threading
@@ -47,6 +48,18 @@ KEEP_SECONDS = 60 * 60 * 36  # a key names its day: after a day and a half no on
 LOCK_SECONDS = 120  # a render that takes longer than this has failed; its lock lapses
 WAIT_SECONDS = 15.0  # how long a request waits for another's render before rendering itself
 POLL_SECONDS = 0.05
+# Locks this process holds: a process that ends mid-render (a command's background warm-up, a worker being
+# stopped) lets them go at exit, so no one waits WAIT_SECONDS for a render that will never come.
+_HELD: dict[tuple[int, str], Any] = {}  # (id of the cache, lock) -> the cache
+
+
+@atexit.register
+def _release_held_locks() -> None:
+    for (_, lock), cache in list(_HELD.items()):
+        try:
+            cache.delete(lock)
+        except Exception:  # the cache may be gone at exit; the lock then lapses after LOCK_SECONDS
+            log.debug("could not release %s at exit", lock)
 
 
 @cache
@@ -86,6 +99,7 @@ def cached_document(key: str, render: Callable[[], bytes], *, cache: Any = None)
         # `add` stores only if the key is absent: atomic on Redis, memcached and the database cache; on the
         # file cache two processes may, rarely, both win and both render. Either way the bytes are right.
         if cache.add(lock, 1, timeout=LOCK_SECONDS):
+            _HELD[(id(cache), lock)] = cache
             try:
                 found = cache.get(key)  # rendered by the lock's previous holder
                 if found is None:
@@ -94,6 +108,7 @@ def cached_document(key: str, render: Callable[[], bytes], *, cache: Any = None)
                 return found
             finally:
                 cache.delete(lock)
+                _HELD.pop((id(cache), lock), None)
         time.sleep(POLL_SECONDS)
         found = cache.get(key)
         if found is not None:

@@ -222,3 +222,33 @@ def test_warming_in_the_background_runs_off_the_request_and_survives_a_failure(
     assert thread is not threading.current_thread()
     thread.join(5)
     assert done.is_set()
+
+
+def test_a_process_that_ends_mid_render_lets_its_lock_go(tmp_path: Any) -> None:
+    """`concordat demo load` warms documents in background threads and then ends: its locks must not make
+    the next request wait for a render that died with it."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    script = textwrap.dedent(
+        f"""
+        import os, threading, time
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+        import django
+        django.setup()
+        from django.core.cache.backends.filebased import FileBasedCache
+        from concordat.documents.cache import cached_document
+        cache = FileBasedCache({str(tmp_path)!r}, {{}})
+        threading.Thread(
+            target=lambda: cached_document("k", lambda: time.sleep(30) or b"x", cache=cache), daemon=True
+        ).start()
+        time.sleep(1)
+        assert cache.get("k:rendering") == 1, "the render holds its lock while it runs"
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert FileBasedCache(str(tmp_path), {}).get("k:rendering") is None
