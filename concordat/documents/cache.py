@@ -55,9 +55,9 @@ _HELD: dict[tuple[int, str], Any] = {}  # (id of the cache, lock) -> the cache
 
 @atexit.register
 def _release_held_locks() -> None:
-    for (_, lock), cache in list(_HELD.items()):
+    for (_, lock), holder in list(_HELD.items()):
         try:
-            cache.delete(lock)
+            holder.delete(lock)
         except Exception:  # the cache may be gone at exit; the lock then lapses after LOCK_SECONDS
             log.debug("could not release %s at exit", lock)
 
