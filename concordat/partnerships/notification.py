@@ -53,10 +53,10 @@ def _count(n: int, noun: str) -> str:
 class SignatureLine:
     """One partner's line of the signature block: blank lines to sign on, or who signed and when."""
 
-    partner: models.Partner
+    partner: models.Partner | None  # None: signed for the partnership as a whole
     name: str = ""
     role: str = ""
-    signed_on: date | None = None
+    signed_on: Any = None  # a date or a core.days.PartialDate (a month where only the month is known)
 
     @property
     def signed(self) -> bool:
@@ -67,6 +67,13 @@ def _field(signatory: Any, name: str) -> Any:
     return signatory.get(name) if isinstance(signatory, Mapping) else getattr(signatory, name, None)
 
 
+def _signed_on(signatory: Any) -> Any:
+    """The date signed, as precise as recorded (a row's date with its precision)."""
+    if hasattr(signatory, "partial_date"):
+        return signatory.partial_date("date")
+    return _field(signatory, "date") or _field(signatory, "signed_on")
+
+
 def _partner_code(value: Any) -> str:
     return str(getattr(value, "code", value) or "")
 
@@ -75,8 +82,13 @@ def signature_lines(partners: Iterable[PartnerRow], signatories: Iterable[Any]) 
     """A line for each partner, in the agreement's order. `signatories` are the recorded signatures, each
     a mapping or an object with `partner` (a Partner or its code), `name`, `role` and `date` (or
     `signed_on`): a partner with one has its line filled in, the others keep blank lines to sign on."""
+    signatories = list(signatories)
     by_partner = {_partner_code(_field(s, "partner")): s for s in signatories}
-    lines = []
+    lines = [
+        SignatureLine(None, str(_field(s, "name") or ""), str(_field(s, "role") or ""), _signed_on(s))
+        for s in signatories
+        if not _partner_code(_field(s, "partner"))
+    ]
     for row in partners:
         signed = by_partner.get(row.partner.code)
         if signed is None:
@@ -87,7 +99,7 @@ def signature_lines(partners: Iterable[PartnerRow], signatories: Iterable[Any]) 
                 row.partner,
                 str(_field(signed, "name") or ""),
                 str(_field(signed, "role") or ""),
-                _field(signed, "date") or _field(signed, "signed_on"),
+                _signed_on(signed),
             )
         )
     return lines

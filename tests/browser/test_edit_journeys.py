@@ -68,7 +68,9 @@ def test_a_change_made_meanwhile_in_another_browser_is_shown_not_overwritten(
     first.get_by_role("button", name="Save").click()
     expect(first.locator(".govuk-error-summary")).to_contain_text("This was changed by Olive Other")
     expect(first.locator("#current-values")).to_contain_text("approved")
-    expect(first.get_by_role("textbox", name="Decision", exact=True)).to_have_value("deferred")  # their own change is kept in the form
+    expect(first.get_by_role("textbox", name="Decision", exact=True)).to_have_value(
+        "deferred"
+    )  # their own change is kept in the form
     assert Approval.objects.get(body=PCT_GROUP).decision == "approved"
 
     first.get_by_role("button", name="Save").click()  # having seen theirs, save theirs over it on purpose

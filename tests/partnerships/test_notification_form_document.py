@@ -14,9 +14,10 @@ from django.urls import reverse
 
 from concordat.core.roles import Role
 from concordat.documents.pdf import render_pdf
-from concordat.partnerships import notification, selectors
+from concordat.partnerships import notification, selectors, services
 from concordat.partnerships.models import Partnership
 from concordat.partnerships.rules import vocabulary as words
+from concordat.partnerships.shape import export_agreement
 from concordat.partnerships.views.documents import notification_form_context
 from tests.factories import agreement_document, load_partnership, member
 
@@ -172,3 +173,19 @@ def test_the_pdf_text_reads_in_the_forms_order(partnership: Any) -> None:
     places = [text.index(f"{n}. ") for n in range(1, 14)]
     assert places == sorted(places)
     assert text.index("Department of Health") < places[0] < text.index("Signatures")
+
+
+def test_recorded_signatories_fill_the_signature_block_as_precisely_as_recorded(
+    client: Any, partnership: Partnership
+) -> None:
+    document = export_agreement(partnership)
+    document["signatories"] = [
+        {"partner": "SCC", "name": "Don Richards", "role": "DAT Co-ordinator", "date": "2004-02"},
+        {"name": "Anne Williams", "role": "Chair of the DAT", "date": "2004-03-01"},
+    ]
+    outcome = services.partnership_load(document=document)
+    assert outcome.report.valid, [p.as_dict() for p in outcome.report.errors]
+    pages = pdf_pages_text(pdf_of(Partnership.objects.get(pk=partnership.pk)))
+    text = " ".join(" ".join(pages).split())  # table cells wrap names across lines
+    assert "Don Richards" in text and "February 2004" in text and "1 February 2004" not in text
+    assert "Anne Williams" in text and "1 March 2004" in text

@@ -39,9 +39,9 @@ def notification_form_context(partnership: Partnership, *, today: date | None = 
     eligibility = p.eligibility or {}
     partners = selectors.partners(p)
     governance = selectors.governance_checklist(p)
-    # Recorded signatories fill the signature block (notification.signature_lines): each with the
-    # partner's code, name, role and date. None are recorded yet: every partner gets blank lines to sign.
-    signatories: list[Any] = []
+    # Recorded signatories fill the signature block (notification.signature_lines); a partner nobody has
+    # signed for gets blank lines to sign on.
+    signatories = selectors.signatories(p)
     return {
         "partners": partners,
         "host_partner": next((row.partner for row in partners if row.is_host), None),
