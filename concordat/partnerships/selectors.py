@@ -49,6 +49,7 @@ class ContributionLine:
     stream: models.FundingStream
     year: FinancialYear
     amount_pence: int
+    source: str = ""
 
 
 @dataclass
@@ -91,7 +92,7 @@ def contributions(partnership: models.Partnership) -> list[YearOfContributions]:
     years: dict[FinancialYear, YearOfContributions] = {}
     for line in lines:
         year = years.setdefault(line.financial_year, YearOfContributions(line.financial_year))
-        year.lines.append(ContributionLine(line.stream, line.financial_year, line.amount_pence))
+        year.lines.append(ContributionLine(line.stream, line.financial_year, line.amount_pence, line.source))
     summed = contributions_by_year(
         {"year": line.financial_year, "amount_pence": line.amount_pence} for line in lines
     )

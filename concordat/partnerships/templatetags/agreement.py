@@ -56,6 +56,7 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "option": {"preferred": ("Preferred", "done"), "not-top-ranked": ("Not top-ranked", "attention")},
     "document": {"draft": ("Draft", "attention")},
+    "source": {"invented": ("Invented for the demonstration", "attention")},
 }
 
 
@@ -127,3 +128,14 @@ def places(codes: list[str] | None) -> str:
 def beside(values: list[Any], labels: list[Any]) -> list[tuple[Any, Any]]:
     """Each value with the label of its column: {% for criterion, score in scores|beside:criteria %}."""
     return list(zip(labels, values, strict=False))
+
+
+@register.simple_tag
+def source(value: str | None) -> str:
+    """Where an entry comes from, beside it: the tag "Invented for the demonstration" for `invented`, else
+    the citation in small print ("Source: Notification form, item 12"); nothing when none is recorded."""
+    if not value:
+        return ""
+    if value == words.INVENTED:
+        return status("source", "invented")
+    return format_html('<span class="govuk-body-s concordat-source">Source: {}</span>', value)
