@@ -256,6 +256,10 @@ def _setup(var_dir: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "concordat.settings")
     os.environ["DEBUG"] = "1"  # a development secret, so that a session can be signed
     os.environ.pop("DATABASE_URL", None)
+    # Time the render itself: with the document cache (documents/cache.py) every download after the
+    # first would be served from it.
+    os.environ["CACHE_URL"] = "dummycache://"
+    os.environ["DOCUMENTS_WARM_AFTER_WRITE"] = "0"
     import django
 
     django.setup()

@@ -20,7 +20,7 @@ ORG_CODE = 16  # an ONS GSS or NHS ODS code
 NAME = 200  # a name: partner, stream, provider, modality, board member and role, criterion, signer
 LONG = 300  # one line: responsible officer, stated total source, approval body and decision, titles
 ADDRESS = 400  # a partner's address
-STATEMENT = 500  # one entry of a list of sentences: an aim, a milestone, a reason, consultation, evidence
+STATEMENT = 400  # one entry of a list of sentences: an aim, a milestone, a reason, consultation, evidence
 SOURCE = 300  # where an entry comes from: a citation in words ("Notification form, item 12"), or `invented`
 KEY = 40  # an entry's stable key (core.codes.ENTRY_KEY)
 PROSE = 2_000  # a paragraph: eligibility, staff movement, a question, an option's description, a decision
@@ -31,7 +31,7 @@ COUNTS: dict[str, int] = {
     "flexibilities": 3,
     "partners": 10,
     "funding_streams": 10,
-    "contributions": 60,  # 10 streams over 6 years
+    "contributions": 30,  # 10 streams over 3 years, or 5 over 6 (a whole term is a stated total with to_year)
     "stated_totals": 6,
     "risk_share.fixed_shares": 10,  # one a partner
     "modalities": 12,
@@ -40,7 +40,7 @@ COUNTS: dict[str, int] = {
     "aims": 10,
     "outcomes": 10,
     "improvements": 10,
-    "health_outcomes": 12,
+    "health_outcomes": 10,
     "joint_working": 10,
     "milestones": 12,
     "governance": 10,  # the ten items of notification form item 13, each at most once
