@@ -53,6 +53,14 @@ FORM_PDF = ("notification form PDF", "notification-form.pdf", 1)
 YAML = ("partnership file YAML", "partnership.yaml", 1)
 AUDIT = ("audit trail", "audit/", 2)
 MEMBERS = ("members", "members/", 1)
+RISKS = ("risks", "risks/", 1)
+DOCUMENTS = ("documents", "documents/", 1)
+# A small real PDF for the lead's uploads (the type is checked by its bytes).
+SIGNED_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+TOKEN = re.compile(r'name="token" value="([^"]*)"')
 
 # Milestones handed out one per lead-commissioner user, so two simulated leads never edit the same one.
 _milestone_turn = itertools.count()
@@ -152,6 +160,8 @@ class LeadCommissioner(Person):
         YAML,
         AUDIT,
         MEMBERS,
+        RISKS,
+        DOCUMENTS,
     )
 
     def on_start(self) -> None:
@@ -161,6 +171,35 @@ class LeadCommissioner(Person):
             page = self.client.get(f"/partnerships/{slug}/{AIMS[1]}", name=AIMS[0]).text
             found.extend(m for m in dict.fromkeys(MILESTONE_LINK.findall(page)) if m[1] != "add")
         self.milestone = found[next(_milestone_turn) % len(found)] if found else None
+
+    @task(1)
+    def upload_a_document(self) -> None:
+        """Upload a board paper through the GOV.UK upload form (multipart, its CSRF and one-time token)."""
+        slug = self.slugs[0]
+        path = f"/partnerships/{slug}/documents/upload/"
+        page = self.client.get(path, name="upload form").text
+        token, once = CSRF.search(page), TOKEN.search(page)
+        if not token:
+            return
+        data = {
+            "csrfmiddlewaretoken": token.group(1),
+            "token": once.group(1) if once else "",
+            "title": "Board paper",
+            "kind": "board-paper",
+        }
+        with self.client.post(
+            path,
+            data=data,
+            files={"file": ("board-paper.pdf", SIGNED_PDF, "application/pdf")},
+            headers=self.referer(path),
+            name="document upload",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                response.success()
+            else:
+                response.failure(f"document upload: {response.status_code}, not a redirect")
 
     @task(3)
     def change_a_milestone(self) -> None:
@@ -197,6 +236,8 @@ class PoolManager(Person):
         APPROVALS,
         FORM_HTML,
         FORM_PDF,
+        RISKS,
+        DOCUMENTS,
     )
 
 
@@ -214,6 +255,8 @@ class PartnerRepresentative(Person):
         BOARD,
         FORM_HTML,
         FORM_PDF,
+        RISKS,
+        DOCUMENTS,
     )
 
 
@@ -230,6 +273,8 @@ class BoardMember(Person):
         GOVERNANCE,
         FORM_HTML,
         FORM_PDF,
+        RISKS,
+        DOCUMENTS,
     )
 
 
@@ -248,6 +293,8 @@ class Auditor(Person):
         FORM_HTML,
         FORM_PDF,
         (YAML[0], YAML[1], 2),
+        RISKS,
+        DOCUMENTS,
     )
 
 
