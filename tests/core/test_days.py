@@ -7,7 +7,7 @@ import calendar
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from concordat.core.days import DateError, PartialDate, partial_date
@@ -26,6 +26,7 @@ def test_a_date_is_read_back_exactly_as_it_is_written(value: PartialDate) -> Non
 
 @given(MONTHS, DAYS)
 def test_a_month_has_passed_only_from_the_first_of_the_next_month(month: PartialDate, today: date) -> None:
+    assume(month.last < date.max)  # the test's own arithmetic needs a next day
     next_month = month.last + timedelta(days=1)
     assert month.has_passed(today) == (today >= next_month)
 
@@ -37,6 +38,7 @@ def test_a_day_has_passed_from_the_next_day(day: date, today: date) -> None:
 
 @given(MONTHS)
 def test_a_month_covers_every_day_of_it_and_no_other(month: PartialDate) -> None:
+    assume(month.last < date.max)  # the test's own arithmetic needs a next day
     days = calendar.monthrange(month.first.year, month.first.month)[1]
     assert month.last == month.first.replace(day=days)
     assert month.covers(month.first) and month.covers(month.last)

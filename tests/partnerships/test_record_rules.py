@@ -140,7 +140,7 @@ def test_a_milestone_due_in_a_month_is_overdue_only_once_the_month_is_over() -> 
     [warning] = [
         w for w in check(document, date(2004, 2, 1)).report.warnings if w.code == "milestone-overdue"
     ]
-    assert "was due in 2004-01" in warning.message
+    assert "was due in January 2004 (2004-01)" in warning.message
 
 
 def test_a_governance_item_is_open_after_a_start_month_only_once_the_month_is_over() -> None:

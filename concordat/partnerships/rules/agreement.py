@@ -553,11 +553,14 @@ def _milestones(read: Reader, doc: dict[str, Any], today: date) -> list[dict[str
         due = read.take_date(item, "due", path)
         status = read.take_choice(item, "status", path, words.MILESTONE_STATUSES, default="open")
         if due is not None and status is not None and milestone_overdue(due, status, today=today):
-            when = "on" if due.precision == "day" else "in"
+            # A month is named as people write it: "2003-04" alone reads like a financial year.
+            when = (
+                f"on {due.isoformat()}"
+                if due.precision == "day"
+                else f"in {due.as_written} ({due.isoformat()})"
+            )
             read.report.warn(
-                at(path, "due"),
-                "milestone-overdue",
-                f"{path}: '{text}' was due {when} {due.isoformat()} and is not met",
+                at(path, "due"), "milestone-overdue", f"{path}: '{text}' was due {when} and is not met"
             )
         milestones.append({"text": text, "due": due, "status": status})
     return milestones
