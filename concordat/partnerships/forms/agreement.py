@@ -21,6 +21,18 @@ from ..rules.limits import CODE as CODE_LENGTH
 from .fields import FinancialYearField, GovukDateField, LinesField, MoneyField, state_limits
 
 
+def statements(key: str, label: str, help_text: str, entry: str = "statement") -> LinesField:
+    """A list of the agreement's sentences, one a line, with the file's limits for `key` (rules/limits.py)."""
+    return LinesField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        entry=entry,
+        max_entries=COUNTS[key],
+        max_length=STATEMENT,
+    )
+
+
 def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
     return list(mapping.items())
 
@@ -348,22 +360,8 @@ class ContributionForm(AgreementForm):
 
 
 class AimsForm(AgreementForm):
-    aims = LinesField(
-        label="Aims",
-        required=False,
-        help_text="One aim a line",
-        entry="aim",
-        max_entries=COUNTS["aims"],
-        max_length=STATEMENT,
-    )
-    outcomes = LinesField(
-        label="Outcomes",
-        required=False,
-        help_text="One outcome a line",
-        entry="outcome",
-        max_entries=COUNTS["outcomes"],
-        max_length=STATEMENT,
-    )
+    aims = statements("aims", "Aims", "One aim a line", entry="aim")
+    outcomes = statements("outcomes", "Outcomes", "One outcome a line", entry="outcome")
 
     def layout(self) -> Layout:
         return Layout(Field.textarea("aims", rows=8), Field.textarea("outcomes", rows=8))
@@ -587,13 +585,10 @@ class SignatoryForm(AgreementForm):
 class NarrativeForm(AgreementForm):
     """Notification form items 7, 9 and 10, one sentence a line, and the movement of staff (item 8)."""
 
-    improvements = LinesField(
-        label="7. How the partnership will lead to improvement in services",
-        required=False,
-        help_text="As defined by the strategies in the Health Improvement Programme. One statement a line",
-        entry="statement",
-        max_entries=COUNTS["improvements"],
-        max_length=STATEMENT,
+    improvements = statements(
+        "improvements",
+        "7. How the partnership will lead to improvement in services",
+        "As defined by the strategies in the Health Improvement Programme. One statement a line",
     )
     staff_movement = forms.CharField(
         label="8. Movement of staff",
@@ -602,21 +597,13 @@ class NarrativeForm(AgreementForm):
         widget=forms.Textarea,
         help_text="If staff are to move, whether they and their unions have been consulted",
     )
-    health_outcomes = LinesField(
-        label="9. How the local authority functions will contribute to a health outcome",
-        required=False,
-        help_text="One statement a line",
-        entry="statement",
-        max_entries=COUNTS["health_outcomes"],
-        max_length=STATEMENT,
+    health_outcomes = statements(
+        "health_outcomes",
+        "9. How the local authority functions will contribute to a health outcome",
+        "One statement a line",
     )
-    joint_working = LinesField(
-        label="10. How this promotes existing local joint working",
-        required=False,
-        help_text="One statement a line",
-        entry="statement",
-        max_entries=COUNTS["joint_working"],
-        max_length=STATEMENT,
+    joint_working = statements(
+        "joint_working", "10. How this promotes existing local joint working", "One statement a line"
     )
 
     def layout(self) -> Layout:
