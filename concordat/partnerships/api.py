@@ -93,16 +93,8 @@ def agreement_replace(
 ) -> Any:
     document = as_document(body)
     partnership = partnership_for(request.user, slug, "partnerships.change_agreement")
-    wanted = request.headers.get("If-Match", "").strip()
-    if not wanted:
-        raise ProblemError(
-            428,
-            "If-Match is required",
-            "Send the ETag of the agreement you read (GET …/agreement) in an If-Match header, so that a "
-            "change made since is not overwritten. Nothing was changed.",
-        )
-    if wanted.removeprefix("W/") != etag(partnership.version):
-        raise _stale(partnership.changed_by, partnership.changed_at, partnership.version)
+    if _if_match(request, "the agreement you read (GET …/agreement)") != etag(partnership.version):
+        raise _stale(partnership.changed_by, partnership.changed_at)
     if document.get("slug") != partnership.slug:
         raise ProblemError(
             422,
@@ -115,7 +107,7 @@ def agreement_replace(
             partnership=partnership, document=document, version=partnership.version, user=request.user
         )
     except StaleEdit as stale:
-        raise _stale(stale.changed_by, stale.changed_at, None) from None
+        raise _stale(stale.changed_by, stale.changed_at) from None
     if not outcome.report.valid:
         raise ProblemError(422, "The agreement is not valid", "Nothing was changed.", outcome.report.errors)
     saved = outcome.partnership or partnership
@@ -129,7 +121,7 @@ def agreement_replace(
     }
 
 
-def _stale(changed_by: str, changed_at: Any, version: int | None) -> ProblemError:
+def _stale(changed_by: str, changed_at: Any) -> ProblemError:
     when = f" at {changed_at:%H:%M on %-d %B %Y}" if changed_at else ""
     return ProblemError(
         412,
@@ -164,15 +156,17 @@ def _entry_etag(entry: Any) -> str:
     return f'"{services.fingerprint(entry)}"'
 
 
-def _if_match(request: HttpRequest) -> str:
+def _if_match(request: HttpRequest, what: str) -> str:
+    """The ETag the client read, from If-Match (a weak one's "W/" dropped); 428 when there is none."""
     wanted = request.headers.get("If-Match", "").strip().removeprefix("W/")
     if not wanted:
         raise ProblemError(
             428,
             "If-Match is required",
-            "Send the ETag of the entry you read in an If-Match header. Nothing was changed.",
+            f"Send the ETag of {what} in an If-Match header, so that a change made since is not "
+            "overwritten. Nothing was changed.",
         )
-    return wanted.strip('"')
+    return wanted
 
 
 def _written(outcome: services.Outcome, collection: str, response: HttpResponse) -> dict[str, Any]:
@@ -191,7 +185,7 @@ def _refusals(call: Any) -> Any:
     except EntryGone as gone:
         raise ProblemError(404, "Not found", str(gone)) from None
     except StaleEdit as stale:
-        raise _stale(stale.changed_by, stale.changed_at, None) from None
+        raise _stale(stale.changed_by, stale.changed_at) from None
     except AlreadySaved as saved:
         raise ProblemError(409, "Already saved", f"{saved}; nothing was changed.") from None
 
@@ -252,7 +246,7 @@ def entry_change(
     body: dict[str, Any] = Body(...),
 ) -> Any:
     partnership = partnership_for(request.user, slug, _change_permission(collection))
-    seen = _if_match(request)
+    seen = _if_match(request, "the entry you read").strip('"')
     outcome = _refusals(
         lambda: services.entry_save(
             partnership=partnership,
@@ -273,7 +267,7 @@ def entry_change(
 )
 def entry_delete(request: HttpRequest, slug: str, collection: CollectionName, key: str) -> Any:
     partnership = partnership_for(request.user, slug, _change_permission(collection))
-    seen = _if_match(request)
+    seen = _if_match(request, "the entry you read").strip('"')
     outcome = _refusals(
         lambda: services.entry_remove(
             partnership=partnership, user=request.user, collection=collection, key=key, seen=seen

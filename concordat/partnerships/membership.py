@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import transaction
 
-from concordat.core.audit import acting_as
+from concordat.core.audit import acting_as, person_name
 from concordat.core.problems import Report
 from concordat.core.roles import PROVIDER_ROLES, Role
 
@@ -35,10 +35,6 @@ AUDITOR_EXCLUDES = frozenset(
         Role.BOARD_MEMBER,
     }
 )
-
-
-def name_of(user: Any) -> str:
-    return user.get_full_name() or user.username
 
 
 def _label(role: str) -> str:
@@ -107,7 +103,9 @@ def membership_add(
         )
         problem = separation_problem(role, held - {role})
         if problem:
-            report.error("role", "separation-of-duties", f"{name_of(user)} is not given this role: {problem}")
+            report.error(
+                "role", "separation-of-duties", f"{person_name(user)} is not given this role: {problem}"
+            )
             return report
         models.Membership.objects.get_or_create(
             user=user, partnership=partnership, role=role, defaults={"provider": provider}
@@ -130,7 +128,7 @@ def removal_problems(membership: models.Membership) -> Report:
             report.error(
                 "role",
                 "last-lead-commissioner",
-                f"{name_of(membership.user)} is the partnership's only lead commissioner: give someone else "
+                f"{person_name(membership.user)} is the partnership's only lead commissioner: give someone else "
                 "the role first, so that someone can still manage the partnership",
             )
     return report
@@ -152,7 +150,7 @@ def membership_remove(*, partnership: models.Partnership, user: Any, role: str, 
             report.warn(
                 "role",
                 "already-removed",
-                f"{name_of(user)} does not hold the role of {_label(role) if role in Role.values else role}: "
+                f"{person_name(user)} does not hold the role of {_label(role) if role in Role.values else role}: "
                 "nothing was changed",
             )
             return report

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from concordat.core import clock
-from concordat.core.audit import acting_as, record_event
+from concordat.core.audit import acting_as, person_name, record_event
 from concordat.core.codes import ENTRY_KEY
 from concordat.core.models import Kind
 from concordat.core.problems import Report
@@ -74,7 +74,7 @@ def writer_name(user: Any) -> str:
     """How the rows a user writes name them: full name, else username; the command line when no user."""
     if user is None or not getattr(user, "is_authenticated", False):
         return "the command line"
-    return str(user.get_full_name() or user.get_username())
+    return str(person_name(user))
 
 
 def partnership_load(*, document: Any, user: Any = None) -> Outcome:
@@ -182,7 +182,8 @@ def _edit(
         return Outcome(refusal.report, partnership=partnership)
 
 
-def _scalars(document: dict[str, Any]) -> dict[str, Any]:
+def scalars(document: dict[str, Any]) -> dict[str, Any]:
+    """The partnership's own fields of a document: what the details form shows and edits."""
     return {key: value for key, value in document.items() if key not in COLLECTION_NAMES}
 
 
@@ -198,7 +199,7 @@ def details_save(
     def change(document: dict[str, Any]) -> None:
         document.update(values)
 
-    part = Part(_scalars, _partnership_stamp)
+    part = Part(scalars, _partnership_stamp)
     return _edit(
         partnership=partnership,
         user=user,
@@ -206,10 +207,6 @@ def details_save(
         precheck=_seen_check(part, seen, change),
         only=frozenset(),
     )
-
-
-def details_seen(partnership: models.Partnership) -> str:
-    return fingerprint(_scalars(export_agreement(partnership)))
 
 
 def statements_save(
@@ -236,11 +233,6 @@ def statements_save(
         only=frozenset({"aims", "outcomes"}),
         fields_too=False,
     )
-
-
-def statements_seen(partnership: models.Partnership) -> str:
-    document = export_agreement(partnership)
-    return fingerprint({"aims": document.get("aims", []), "outcomes": document.get("outcomes", [])})
 
 
 # Notification form items 7, 9 and 10 (lists of sentences) and the movement of staff (item 8): the
@@ -283,10 +275,6 @@ def narrative_save(
     )
 
 
-def narrative_seen(partnership: models.Partnership) -> str:
-    return fingerprint(narrative_of(export_agreement(partnership)))
-
-
 # --- one entry of a collection ------------------------------------------------------------------------
 
 
@@ -323,10 +311,6 @@ def was_removed(partnership: models.Partnership, collection_name: str, key: str)
     return models.RetiredKey.objects.filter(
         partnership=partnership, collection=collection_name, key=key
     ).exists()
-
-
-def entry_seen(partnership: models.Partnership, collection_name: str, key: str) -> str:
-    return fingerprint(entry_in(export_agreement(partnership), collection_name, key))
 
 
 def _entry_stamp(

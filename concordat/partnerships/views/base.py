@@ -138,7 +138,7 @@ class AgreementFormView(LoginRequiredMixin, FormView):
 
     def current(self, document: dict[str, Any]) -> Any:
         """The part of the agreement this form edits (raise Http404 when it names nothing)."""
-        return _scalars(document)
+        return services.scalars(document)
 
     def save(self, data: dict[str, Any], *, seen: str | None, token: str | None) -> services.Outcome:
         raise NotImplementedError
@@ -212,7 +212,3 @@ class AgreementFormView(LoginRequiredMixin, FormView):
         self.outcome = outcome
         messages.success(self.request, self.success_message if outcome.changes.any else "No changes to save")
         return redirect(self.get_success_url())
-
-
-def _scalars(document: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in document.items() if key not in services.COLLECTION_NAMES}

@@ -14,10 +14,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from concordat.core.audit import person_name
 from concordat.core.roles import Role
 
 from .. import services
-from ..membership import name_of, removal_problems
+from ..membership import removal_problems
 from ..models import Membership
 from .base import PartnershipPage, apply_problems, field_under, navigation, partnership_for
 
@@ -106,7 +107,7 @@ class AddMemberForm(LoginRequiredMixin, FormView):
             apply_problems(form, report, field_under(""))
             return self.form_invalid(form)
         messages.success(
-            self.request, f"{name_of(data['username'])} is now {Role(data['role']).label.lower()}"
+            self.request, f"{person_name(data['username'])} is now {Role(data['role']).label.lower()}"
         )
         return redirect("partnerships:members", self.partnership.slug)
 
@@ -137,9 +138,9 @@ class RemoveMemberPage(LoginRequiredMixin, TemplateView):
         context.update(
             partnership=self.partnership,
             membership=membership,
-            person=name_of(membership.user),
+            person=person_name(membership.user),
             role=membership.get_role_display().lower(),
-            page_title=f"Are you sure you want to remove {name_of(membership.user)}'s role of "
+            page_title=f"Are you sure you want to remove {person_name(membership.user)}'s role of "
             f"{membership.get_role_display().lower()}?",
             navigation=navigation(self.request, self.partnership, "partnerships:members"),
             cancel_url=reverse("partnerships:members", args=[self.partnership.slug]),
@@ -159,7 +160,7 @@ class RemoveMemberPage(LoginRequiredMixin, TemplateView):
         else:
             messages.success(
                 request,
-                f"Removed {name_of(membership.user)}'s role of {membership.get_role_display().lower()}",
+                f"Removed {person_name(membership.user)}'s role of {membership.get_role_display().lower()}",
             )
         return redirect("partnerships:members", self.partnership.slug)
 
