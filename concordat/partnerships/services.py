@@ -331,6 +331,11 @@ def _entry_stamp(
     return stamp
 
 
+def _content(entry: dict[str, Any]) -> str:
+    """What an entry says, whatever its key and however its values are typed (a date or its text)."""
+    return fingerprint({name: value for name, value in entry.items() if name != "key"})
+
+
 def entry_save(
     *,
     partnership: models.Partnership,
@@ -345,8 +350,8 @@ def entry_save(
     """Add an entry (`key` None) or change the entry with `key`, writing that entry alone.
 
     Adding: `new_key` (a form's one-time token) becomes the entry's key, so a second submission of the same
-    form finds it taken and raises AlreadySaved instead of adding the entry twice. An entry with a natural
-    key that already exists with the same values is AlreadySaved too. Changing: raises EntryGone when the
+    form finds it taken and raises AlreadySaved instead of adding the entry twice; an entry the same in
+    every value as one already there is AlreadySaved too (Back fetches the form with a new token). Changing: raises EntryGone when the
     entry is not there (unless `create_missing`, for the governance checklist's ten fixed items), StaleEdit
     when it changed since the editor saw `seen`.
     """
@@ -357,10 +362,13 @@ def entry_save(
         entries = document.setdefault(collection, [])
         if key is None or (create_missing and entry_index(document, collection, key) is None):
             added = dict(entry({}) if callable(entry) else entry)
+            # The same entry again is a second submission (a double click; Back, which fetches the form
+            # again with a new token, then Save), not a second entry.
+            same = next((e for e in entries if _content(e) == _content(added)), None)
+            if same is not None:
+                raise AlreadySaved(declared.noun, key_of(collection, same))
             if declared.keyed:
                 added = {"key": place["key"], **added}
-            elif any(key_of(collection, e) == key_of(collection, added) and e == added for e in entries):
-                raise AlreadySaved(declared.noun, key_of(collection, added))
             entries.append(added)
             place["index"] = len(entries) - 1
         else:

@@ -302,3 +302,14 @@ def test_three_equal_partners_have_shares_that_add_up_to_100(db: None) -> None:
     shares = [row.share_pct for row in year.partner_totals]
     assert sum(shares) == Decimal("100.00")
     assert sorted(shares) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+
+
+def test_back_then_save_again_adds_one_entry(signed_in: Any, three_approvals: Any) -> None:
+    # Pages are no-store, so Back fetches the add form again, with a new token, and the browser puts the
+    # typed values back: the second save carries the same values under another token.
+    url = reverse("partnerships:add-approval", args=[SLUG])
+    data = approval_form("2004-03-01", body="Board of the PCT")
+    assert signed_in.post(url, {**data, "token": hidden(signed_in.get(url), "token")}).status_code == 302
+    again = signed_in.post(url, {**data, "token": hidden(signed_in.get(url), "token")}, follow=True)
+    assert "already saved" in again.content.decode()
+    assert three_approvals.approvals.filter(body="Board of the PCT").count() == 1
