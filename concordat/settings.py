@@ -77,6 +77,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost, so every response gets them, those the middleware below answer early included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "concordat.core.middleware.NoStore",  # outside ApiProblems, which may replace a response
     "concordat.core.middleware.ApiProblems",  # outside the rest, so it sees their error responses too
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: answered here, before any session
@@ -89,8 +92,6 @@ MIDDLEWARE = [
     "concordat.core.middleware.PageMethods",
     "concordat.core.middleware.SessionTimeouts",
     "concordat.core.middleware.ServicePages",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -173,3 +173,19 @@ def test_in_development_the_api_still_answers_not_found_with_a_problem_body(
         response = client.get(path)
         assert response.status_code == 404
         assert response["Content-Type"] == "application/problem+json", path
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/no-such-page/"), ("put", "/partnerships/salford-dat/aims/edit/"), ("get", "/api/v1/nothing")],
+)
+def test_responses_answered_early_carry_the_security_headers(
+    client: Any, lead: Any, method: str, path: str
+) -> None:
+    """A 404 the service's own page answers, a refused method and an API problem: each answered by a
+    middleware before any view, and each still framed by the Content-Security-Policy and X-Frame-Options."""
+    client.force_login(lead)
+    response = getattr(client, method)(path)
+    assert response.status_code in (404, 405)
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
