@@ -21,12 +21,12 @@ from django.db import transaction
 
 from concordat.core import clock
 from concordat.core.audit import acting_as, person_name, record_event
-from concordat.core.codes import ENTRY_KEY
 from concordat.core.models import Kind
 from concordat.core.problems import Report
 
 from . import models
 from .errors import AlreadySaved, EntryGone, Refused, StaleEdit
+from .keys import claim, retired_keys
 from .rules import appraisal as appraisal_rules
 from .rules.agreement import check_agreement
 from .rules.dependants import dependants
@@ -384,20 +384,10 @@ def entry_save(
 
     def precheck(locked: models.Partnership, document: dict[str, Any]) -> None:
         if key is None and declared.keyed:
-            retired = set(
-                models.RetiredKey.objects.filter(partnership=locked, collection=collection).values_list(
-                    "key", flat=True
-                )
+            taken = {str(e.get("key")) for e in document.get(collection, [])} | retired_keys(
+                locked, collection
             )
-            taken = {str(e.get("key")) for e in document.get(collection, [])} | retired
-            if new_key and ENTRY_KEY.fullmatch(new_key):
-                if new_key in taken:
-                    raise AlreadySaved(declared.noun, new_key)
-                place["key"] = new_key
-            else:
-                from .keys import new_key as draw
-
-                place["key"] = draw(taken)
+            place["key"] = claim(new_key, taken, declared.noun)
             return
         if key is not None and not create_missing:
             entry_in(document, collection, key)  # EntryGone before anything else
@@ -485,15 +475,12 @@ def appraisal_option_save(
 ) -> Outcome:
     """Add an option (`option_key` None; `token` becomes its key, so a second submission adds nothing) or
     change one; changing the preferred option's code keeps it preferred."""
-    from .keys import new_key
 
     def change(appraisal: dict[str, Any]) -> dict[str, Any]:
         keys = {str(o.get("key")) for o in appraisal.get("options", [])}
-        if option_key is None and token and token in keys:
-            raise AlreadySaved("option", token)
         if option_key is not None and option_key not in keys:
             raise EntryGone("option", option_key)
-        chosen = option_key or (token if token and ENTRY_KEY.fullmatch(token) else new_key(keys))
+        chosen = option_key or claim(token, keys, "option")
         return appraisal_rules.with_option(appraisal, chosen, option)
 
     return entry_save(

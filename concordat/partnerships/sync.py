@@ -20,7 +20,7 @@ from concordat.core.problems import Report
 
 from . import models
 from .errors import Refused
-from .keys import new_key
+from .keys import new_key, retired_keys
 from .shape import COLLECTIONS, Collection, Refs, partnership_fields, refs_for
 from .signals import agreement_changed
 
@@ -121,15 +121,7 @@ def sync_collection(
     """Create and update rows to match `entries`; return the rows no entry matched (label, row), for
     `remove` once nothing depends on them."""
     rows = list(collection.rows(partnership))
-    retired = (
-        set(
-            models.RetiredKey.objects.filter(partnership=partnership, collection=collection.name).values_list(
-                "key", flat=True
-            )
-        )
-        if collection.keyed
-        else set()
-    )
+    retired = retired_keys(partnership, collection.name) if collection.keyed else set()
     seen: set[int] = set()
     for position, (entry, row, key) in enumerate(_match(collection, entries, rows, refs, retired)):
         values = collection.values(entry, refs, row)

@@ -22,15 +22,14 @@ from django.db import transaction
 
 from concordat.core import clock
 from concordat.core.audit import acting_as, record_event
-from concordat.core.codes import ENTRY_KEY
 from concordat.core.models import Kind
 from concordat.core.problems import Report
 from concordat.documents.files import readable_size, safe_name
 from concordat.documents.filetypes import FileType, Refused, detect
 
 from . import models
-from .errors import AlreadySaved, EntryGone
-from .keys import new_key
+from .errors import EntryGone
+from .keys import claim, retired_keys
 from .rules.limits import LONG, at_most
 from .services import writer_name
 from .shape import BY_NAME
@@ -177,16 +176,10 @@ def document_upload(
                     )
                     return Uploaded(report)
             taken = set(models.Document.objects.filter(partnership=locked).values_list("key", flat=True))
-            taken |= set(
-                models.RetiredKey.objects.filter(partnership=locked, collection=RETIRED).values_list(
-                    "key", flat=True
-                )
-            )
-            if token is not None and token in taken:
-                raise AlreadySaved("document", token)
+            taken |= retired_keys(locked, RETIRED)
             document = models.Document(
                 partnership=locked,
-                key=token if token is not None and ENTRY_KEY.match(token) else new_key(taken),
+                key=claim(token, taken, "document"),
                 title=title,
                 kind=kind,
                 reference=reference,

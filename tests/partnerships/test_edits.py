@@ -313,3 +313,14 @@ def test_back_then_save_again_adds_one_entry(signed_in: Any, three_approvals: An
     again = signed_in.post(url, {**data, "token": hidden(signed_in.get(url), "token")}, follow=True)
     assert "already saved" in again.content.decode()
     assert three_approvals.approvals.filter(body="Board of the PCT").count() == 1
+
+
+def test_a_token_that_is_not_a_key_is_never_used_as_one() -> None:
+    from concordat.partnerships.keys import claim
+
+    # A trailing newline passes a "$"-anchored pattern with match(); a key must match whole.
+    drawn = claim("abcdefghij\n", set(), "document")
+    assert drawn != "abcdefghij\n" and "\n" not in drawn
+    assert claim("abcdefghij", set(), "document") == "abcdefghij"
+    with pytest.raises(services.AlreadySaved):
+        claim("abcdefghij", {"abcdefghij"}, "document")
