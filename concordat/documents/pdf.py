@@ -5,7 +5,7 @@ stylesheet in place of the page's screen CSS (A4, running header and footer, "Pa
 chrome hidden). WeasyPrint reads stylesheets and images only from Concordat's own static files, straight
 from disk: it never opens a network connection or an arbitrary local file, whatever a template links to.
 
-Use `render_pdf` for the bytes (a command, an email attachment) and `pdf_response` for a download. A
+Use `render_pdf` for the bytes (a command, a cache) and `pdf_download` to send them. A
 template's `h1` and `.govuk-caption-*` become the running header; an element with the class
 `concordat-document-footer` the running footer; `concordat-no-print` hides, `concordat-keep-together`
 keeps a block on one page; an element with the class `concordat-document-marker` ("Draft",
@@ -92,17 +92,8 @@ def render_pdf(
     return pdf
 
 
-def pdf_response(
-    request: HttpRequest,
-    template_name: str,
-    context: Mapping[str, Any],
-    *,
-    filename: str,
-    stylesheets: Sequence[str] = PRINT_STYLESHEETS,
-) -> HttpResponse:
-    """The PDF as a download named `filename`."""
-    response = HttpResponse(
-        render_pdf(request, template_name, context, stylesheets=stylesheets), content_type="application/pdf"
-    )
+def pdf_download(content: bytes, *, filename: str) -> HttpResponse:
+    """A PDF's bytes as a download named `filename`."""
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -106,12 +106,6 @@ def written_date(value: Any, field: str | None = None) -> str:
 
 
 @register.filter
-def invented(source: str | None) -> bool:
-    """Whether an entry's `source` marks it as invented for the demonstration."""
-    return source == words.INVENTED
-
-
-@register.filter
 def place(code: str | None) -> str:
     """A GSS code with its area's name: "Salford (E08000006)"; the code alone where the name is not known
     (an NHS ODS code, a district the table leaves out)."""

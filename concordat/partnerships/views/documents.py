@@ -15,7 +15,7 @@ from concordat.core import clock
 from concordat.core.audit import record_access, record_event
 from concordat.core.models import Kind
 from concordat.documents.cache import cached_document, document_key, sources_digest, warm_in_background
-from concordat.documents.pdf import PRINT_STYLESHEETS, render_pdf
+from concordat.documents.pdf import PRINT_STYLESHEETS, pdf_download, render_pdf
 
 from .. import notification, selectors
 from ..document import dump_yaml, export_agreement
@@ -137,11 +137,10 @@ class NotificationFormPdf(PartnershipPage):
             summary="downloaded the Section 31 notification form as a PDF",
             obj=self.partnership,
         )
-        response = HttpResponse(notification_form_pdf_bytes(self.partnership), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{self.partnership.slug}-notification-form.pdf"'
+        return pdf_download(
+            notification_form_pdf_bytes(self.partnership),
+            filename=f"{self.partnership.slug}-notification-form.pdf",
         )
-        return response
 
 
 notification_form_pdf = NotificationFormPdf.as_view()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -118,7 +119,7 @@ class EntryFormView(AgreementFormView):
         return context
 
 
-class RemoveEntryView(TemplateView):
+class RemoveEntryView(LoginRequiredMixin, TemplateView):
     """ "Are you sure you want to remove …": GET shows what goes and what goes with it (or why it cannot go);
     POST removes it. Removing what is already gone changes nothing and says so."""
 
@@ -129,7 +130,7 @@ class RemoveEntryView(TemplateView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('core:sign-in')}?next={request.path}")
+            return self.handle_no_permission()
         self.partnership = partnership_for(request, kwargs["slug"], self.permission)
         return super().dispatch(request, *args, **kwargs)
 
