@@ -189,3 +189,12 @@ def test_responses_answered_early_carry_the_security_headers(
     assert response.status_code in (404, 405)
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    "path", ["/partnerships/salford-dat/members/add/", "/partnerships/salford-dat/documents/upload/"]
+)
+def test_a_form_carries_one_csrf_token(client: Any, lead: Any, path: str) -> None:
+    client.force_login(lead)
+    main = client.get(path).content.decode().split("<main", 1)[1]  # the header's sign-out form has its own
+    assert main.count('name="csrfmiddlewaretoken"') == 1

@@ -64,6 +64,7 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page template writes the <form> and its token
 
     def clean_username(self) -> Any:
         user = get_user_model().objects.filter(username=self.cleaned_data["username"].strip()).first()

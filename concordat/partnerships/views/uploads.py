@@ -97,6 +97,7 @@ class DocumentForm(forms.Form):
         self.fields["attach_to"].choices = [("", "The partnership as a whole"), *grouped.items()]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page template writes the <form> and its token
         self.helper.layout = Layout(
             "file",
             Field.text("title"),
