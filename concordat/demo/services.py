@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -63,7 +67,20 @@ def demo_load() -> DemoResult:
                 )
             results.append((path.name, outcome))
         users = _demo_users()
+        for load in _app_demos():
+            load()
     return DemoResult(results, users)
+
+
+def _app_demos() -> list[Callable[[], None]]:
+    """Each app's own demo data (the pool's postings, the treatment record, contracts): a `demo_data`
+    module with a `load()` that is idempotent, run after the partnerships and users in the order of
+    INSTALLED_APPS, so the demo grows without this module knowing the apps."""
+    loads = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("concordat.") and importlib.util.find_spec(f"{config.name}.demo_data"):
+            loads.append(importlib.import_module(f"{config.name}.demo_data").load)
+    return loads
 
 
 def _demo_users() -> list[DemoLogin]:
