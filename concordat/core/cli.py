@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, OutputWrapper
 
+from .csvfile import RowReport
 from .problems import Problem, Report
 
 INVALID = 2
@@ -49,3 +50,31 @@ def emit(
             stdout.write(line)
     if not report.valid:
         raise CommandError("not valid: nothing was written", returncode=INVALID)
+
+
+def emit_rows(
+    stdout: OutputWrapper,
+    report: RowReport,
+    *,
+    as_json: bool,
+    extra: dict[str, Any] | None = None,
+    summary: list[str] | None = None,
+) -> None:
+    """The same for a file of rows: {"accepted", "rows", "errors", "warnings"} (each problem with its row
+    and column) and exit 2 when the file was not accepted."""
+    if as_json:
+        stdout.write(
+            json.dumps({**report.as_dict(), **(extra or {})}, indent=2, default=str, ensure_ascii=False)
+        )
+    else:
+        for title, problems in (("error", report.errors), ("warning", report.warnings)):
+            if problems:
+                stdout.write(f"{len(problems)} {title}{'s' if len(problems) != 1 else ''}:")
+                for problem in problems:
+                    stdout.write(f"  {problem.where}: {problem.message} [{problem.code}]")
+        for line in summary or []:
+            stdout.write(line)
+    if not report.accepted:
+        raise CommandError(
+            f"not accepted: nothing was written ({len(report.errors)} errors)", returncode=INVALID
+        )

@@ -1,0 +1,197 @@
+"""Files of rows people and systems submit (treatment records, pool transactions): read as a stream, with
+every problem at its row and column, never the first exception.
+
+Rows are numbered as in the file, the header being row 1; a quoted value over several lines is still one
+row. The standard `csv` module reads the dialect (RFC 4180: commas, double quotes, CRLF or LF); this
+module says what people need told: a byte-order mark, another encoding, a bad byte, a short row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+# Excel's "CSV UTF-8" starts the file with one; harmless, but a system that writes it may write other
+# surprises, so it is said (as a warning) rather than passed over.
+_UTF8_BOM = codecs.BOM_UTF8
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# A value bigger than this is not a value of any column we read; csv refuses it by raising.
+FIELD_LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as in the file: the header is row 1; 0 for the file as a whole
+    column: str  # the column's name from the header; "" for the whole row
+    code: str  # stable, machine-readable: "bad-date"
+    message: str  # for a person
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+    @property
+    def where(self) -> str:
+        if not self.row:
+            return "the file"
+        return f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
+
+
+@dataclass
+class RowReport:
+    """Everything wrong with a file (errors block it, warnings don't) and how many data rows it had."""
+
+    rows: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+    def error(self, row: int, column: str, code: str, message: str) -> None:
+        self.errors.append(RowProblem(row, column, code, message))
+
+    def warn(self, row: int, column: str, code: str, message: str) -> None:
+        self.warnings.append(RowProblem(row, column, code, message))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The contract's report: {"accepted", "rows", "errors", "warnings"}."""
+        return {
+            "accepted": self.accepted,
+            "rows": self.rows,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
+
+
+def read_rows(
+    binary: IO[bytes],
+    *,
+    columns: Sequence[str],
+    required: Sequence[str],
+    report: RowReport,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (row number, {column: value}) for each well-formed data row of a UTF-8 CSV, counting them
+    in `report.rows`; put every problem of the file's form in `report`.
+
+    `columns` are those the format knows (others are warned about and left out of the dicts); `required`
+    must be in the header. A row with a bad byte or the wrong number of values is reported and not yielded,
+    so the caller checks only rows it can read, and reports about those too.
+    """
+    start = binary.read(4)
+    if start[:2] in _UTF16_BOMS:
+        report.error(1, "", "encoding", "The file is UTF-16 text: save it as CSV UTF-8")
+        return
+    if start.startswith(_UTF8_BOM):
+        report.warn(1, "", "byte-order-mark", "The file starts with a byte-order mark; it was read as UTF-8")
+        start = start[len(_UTF8_BOM) :]
+    # surrogateescape keeps going past a bad byte, so the row and column it is in can be named.
+    text = io.TextIOWrapper(_Prefixed(start, binary), encoding="utf-8", errors="surrogateescape", newline="")
+    csv.field_size_limit(FIELD_LIMIT)
+    reader = csv.reader(text, strict=True)
+    row = 0
+    try:
+        header = next(reader, None)
+        row = 1
+        if header is None:
+            report.error(1, "", "empty-file", "The file is empty: it needs a header row")
+            return
+        if not _readable(header, row, header, report):
+            return
+        names = _header(header, columns, required, report)
+        if names is None:
+            return
+        width = len(header)
+        for values in reader:
+            row += 1
+            if not values:  # a blank line
+                continue
+            report.rows += 1
+            if len(values) != width:
+                report.error(
+                    row,
+                    "",
+                    "wrong-number-of-values",
+                    f"Row {row} has {len(values)} values; the header has {width}",
+                )
+                continue
+            if not _readable(values, row, header, report):
+                continue
+            yield row, {name: values[i] for i, name in names}
+    except csv.Error as error:
+        report.error(row + 1, "", "unreadable-row", f"Row {row + 1} cannot be read as CSV: {error}")
+
+
+def _readable(values: list[str], row: int, header: list[str], report: RowReport) -> bool:
+    """False (and an error at the column) when a value has a byte that is not UTF-8."""
+    joined = "".join(values)
+    if joined.isascii():
+        return True
+    try:
+        joined.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        pass
+    for i, value in enumerate(values):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = value[error.start].encode("utf-8", "surrogateescape")
+            column = header[i] if i < len(header) and header[i].isascii() else f"column {i + 1}"
+            report.error(
+                row,
+                column,
+                "encoding",
+                f"Byte 0x{bad.hex()} is not UTF-8: save the file as CSV UTF-8",
+            )
+            return False
+    return False
+
+
+def _header(
+    header: list[str], columns: Sequence[str], required: Sequence[str], report: RowReport
+) -> list[tuple[int, str]] | None:
+    """The known columns' places, or None when the header cannot be used."""
+    known = set(columns)
+    seen: dict[str, int] = {}
+    usable = True
+    for i, raw in enumerate(header):
+        name = raw.strip()
+        if name in seen:
+            report.error(1, name, "duplicate-column", f"Column {name} appears twice in the header")
+            usable = False
+        seen[name] = i
+        if name not in known:
+            report.warn(1, name or f"column {i + 1}", "unknown-column", f"Column {name!r} is not read")
+    for name in required:
+        if name not in seen:
+            report.error(1, name, "missing-column", f"The header has no column {name}")
+            usable = False
+    if not usable:
+        return None
+    return [(i, name) for name, i in seen.items() if name in known]
+
+
+class _Prefixed(io.RawIOBase):
+    """The stream with the bytes already read for the byte-order mark put back in front."""
+
+    def __init__(self, prefix: bytes, rest: IO[bytes]) -> None:
+        self._prefix = prefix
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)

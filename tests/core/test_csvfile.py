@@ -1,0 +1,87 @@
+"""Reading submitted CSV files: every problem of the file's form at its row and column."""
+
+from __future__ import annotations
+
+import io
+
+from concordat.core.csvfile import RowReport, read_rows
+
+COLUMNS = ["ref", "date", "amount"]
+
+
+def read(data: bytes, required=COLUMNS) -> tuple[list[tuple[int, dict[str, str]]], RowReport]:
+    report = RowReport()
+    rows = list(read_rows(io.BytesIO(data), columns=COLUMNS, required=required, report=report))
+    return rows, report
+
+
+def test_rows_are_numbered_as_in_the_file_with_the_header_as_row_1_and_crlf_read():
+    rows, report = read(b'ref,date,amount\r\nA,2003-04-01,1.00\r\nB,"2003-04-02",2.00\r\n')
+    assert rows == [
+        (2, {"ref": "A", "date": "2003-04-01", "amount": "1.00"}),
+        (3, {"ref": "B", "date": "2003-04-02", "amount": "2.00"}),
+    ]
+    assert report.accepted and report.rows == 2 and not report.warnings
+
+
+def test_a_value_over_two_lines_is_one_row():
+    rows, _ = read(b'ref,date,amount\nA,"2003-\n04-01",1.00\nB,2003-04-02,2.00\n')
+    assert [r for r, _ in rows] == [2, 3]
+
+
+def test_a_byte_order_mark_is_a_warning_and_the_file_is_read():
+    rows, report = read(b"\xef\xbb\xbfref,date,amount\nA,2003-04-01,1.00\n")
+    assert rows[0][1]["ref"] == "A"
+    assert [(w.row, w.code) for w in report.warnings] == [(1, "byte-order-mark")]
+    assert report.accepted
+
+
+def test_utf16_is_refused_with_what_to_do():
+    _, report = read("ref,date,amount\n".encode("utf-16"))
+    assert [(e.row, e.code) for e in report.errors] == [(1, "encoding")]
+    assert "UTF-8" in report.errors[0].message
+
+
+def test_a_bad_byte_is_named_at_its_row_and_column_and_later_rows_still_read():
+    rows, report = read(b"ref,date,amount\nA,2003-04-01,1.00\nB\xe9,2003-04-02,2.00\nC,2003-04-03,3.00\n")
+    assert [(e.row, e.column, e.code) for e in report.errors] == [(3, "ref", "encoding")]
+    assert "0xe9" in report.errors[0].message
+    assert [r for r, _ in rows] == [2, 4]
+    assert report.rows == 3
+
+
+def test_short_rows_missing_and_duplicate_columns_and_unknown_columns():
+    _, report = read(b"ref,date,amount,colour\nA,2003-04-01\n")
+    assert [(e.row, e.code) for e in report.errors] == [(2, "wrong-number-of-values")]
+    assert [(w.column, w.code) for w in report.warnings] == [("colour", "unknown-column")]
+    _, report = read(b"ref,ref,date\n")
+    assert {(e.column, e.code) for e in report.errors} == {
+        ("ref", "duplicate-column"),
+        ("amount", "missing-column"),
+    }
+
+
+def test_an_empty_file_and_an_unreadable_row():
+    _, report = read(b"")
+    assert [(e.row, e.code) for e in report.errors] == [(1, "empty-file")]
+    _, report = read(b'ref,date,amount\nA,"2003-04-01"x,1.00\n')
+    assert [(e.row, e.code) for e in report.errors] == [(2, "unreadable-row")]
+    _, report = read(b"ref,date,amount\n" + b"A," + b"x" * 70_000 + b",1\n")
+    assert [(e.row, e.code) for e in report.errors] == [(2, "unreadable-row")]
+
+
+def test_the_report_is_the_contracts_shape():
+    _, report = read(b"ref,date,amount\nA,2003-04-01\n")
+    assert report.as_dict() == {
+        "accepted": False,
+        "rows": 1,
+        "errors": [
+            {
+                "row": 2,
+                "column": "",
+                "code": "wrong-number-of-values",
+                "message": "Row 2 has 2 values; the header has 3",
+            }
+        ],
+        "warnings": [],
+    }
