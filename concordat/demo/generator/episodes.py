@@ -20,6 +20,7 @@ from datetime import date
 from math import exp, log
 
 from . import figures
+from .draws import Weighted
 from .people import Person, PersonDrawer, Population, age_at
 
 # The built-in modalities of treatment-data.md: code -> (tier, structured).
@@ -50,22 +51,14 @@ LATER_MODALITY = {
 }  # fmt: skip
 # How many modalities an episode has: about 2.3 on average, with the episodes that never reach one, for
 # the spec's national scale (8 million rows for 3 million people).
-MODALITY_COUNTS = ([1, 2, 3, 4], [0.25, 0.37, 0.25, 0.13])
+MODALITY_COUNTS = Weighted([(1, 0.25), (2, 0.37), (3, 0.25), (4, 0.13)])
 
-REFERRAL_SOURCES = (
-    [
-        "self",
-        "gp",
-        "criminal-justice",
-        "hospital",
-        "social-care",
-        "other-treatment-provider",
-        "family",
-        "other",
-    ],
-    [0.38, 0.10, 0.20, 0.05, 0.05, 0.07, 0.05, 0.10],
-)
-EXIT_NAMES, EXIT_WEIGHTS = list(figures.EXIT_REASONS), list(figures.EXIT_REASONS.values())
+# Where referrals come from: our choice, self-referral and criminal justice the largest, as in NDTMS years.
+REFERRAL_SOURCES = Weighted.of(
+    {"self": 0.38, "gp": 0.10, "criminal-justice": 0.20, "hospital": 0.05, "social-care": 0.05,
+     "other-treatment-provider": 0.07, "family": 0.05, "other": 0.10}
+)  # fmt: skip
+EXITS = Weighted.of(figures.EXIT_REASONS)
 # An unsuccessful exit comes before 12 weeks of treatment this often, so that with the exit shares above
 # about 92% of treatment starts are retained (1 - 0.34 x 0.235 = 0.92).
 _UNSUCCESSFUL_SHARE = sum(figures.EXIT_REASONS[r] for r in figures.UNSUCCESSFUL) / (
@@ -172,7 +165,14 @@ class Journeys:
     def __init__(self, plan: Plan, rng: random.Random, emit: Callable[[Person, Episode], None]) -> None:
         self.plan, self.rng, self.emit = plan, rng, emit
         self.people = PersonDrawer(rng, plan.population)
-        self.provider_weights = [p.weight for p in plan.providers]
+        self._providers = Weighted((p, p.weight) for p in plan.providers)
+        self._others = {
+            p.code: Weighted((q, q.weight) for q in plan.providers if q is not p)
+            for p in plan.providers
+            if len(plan.providers) > 1
+        }
+        # (provider, substance, first or later) -> the modality families it offers, and their codes there
+        self._menus: dict[tuple[str, str, bool], tuple[Weighted[str] | None, dict[str, list[str]]]] = {}
         # Per year: (share within the threshold, mean of a wait within it, for the truncated exponential)
         self._waits: dict[int, tuple[float, float, float]] = {}
         self.first_year = (plan.span_start, min(plan.period_end, plan.span_start + 364))
@@ -234,12 +234,11 @@ class Journeys:
         """One whole episode, from referral to discharge, before it is cut at the period end."""
         rng = self.rng
         if source is None:
-            source = rng.choices(*REFERRAL_SOURCES)[0]
+            source = REFERRAL_SOURCES.draw(rng)
         substance = who.substance
         if rng.random() < 0.15:  # a later episode may be for another substance
-            names, weights = self.people.substances, self.people.substance_weights
-            substance = rng.choices(names, weights)[0]
-        outcome = rng.choices(EXIT_NAMES, EXIT_WEIGHTS)[0]
+            substance = self.people.substances.draw(rng)
+        outcome = EXITS.draw(rng)
         triage = None if rng.random() < 0.06 else referral + int(rng.expovariate(1 / 3.0))
         seen = triage if triage is not None else referral
         episode = Episode(provider, referral, source, substance, triage, [], None, None)
@@ -272,7 +271,7 @@ class Journeys:
         else:
             length = 84 + int(rng.lognormvariate(log(160.0), 0.8))
         discharge = start + length
-        count = rng.choices(*MODALITY_COUNTS)[0]
+        count = MODALITY_COUNTS.draw(rng)
         used: list[str] = []
         code = self._code(provider, substance, FIRST_MODALITY, used)
         used.append(code)
@@ -375,13 +374,9 @@ class Journeys:
         return False
 
     def _provider(self, other_than: ProviderPlan | None) -> ProviderPlan:
-        providers = self.plan.providers
-        if other_than is None or len(providers) == 1:
-            return self.rng.choices(providers, self.provider_weights)[0]
-        choices = [
-            (p, w) for p, w in zip(providers, self.provider_weights, strict=True) if p is not other_than
-        ]
-        return self.rng.choices([p for p, _ in choices], [w for _, w in choices])[0]
+        if other_than is None or len(self.plan.providers) == 1:
+            return self._providers.draw(self.rng)
+        return self._others[other_than.code].draw(self.rng)
 
     def _code(
         self,
@@ -391,21 +386,25 @@ class Journeys:
         used: list[str] | tuple[str, ...],
     ) -> str:
         """A modality the provider offers, of a family likely for the substance (a partnership's own
-        modality of that family as often as the built-in one)."""
-        rng, families = self.rng, self.plan.families
-        weights = table.get(substance, table["*"])
-        offered = [
-            (family, w)
-            for family, w in weights.items()
-            if any(c in provider.modalities for c in families.get(family, ()))
-        ]
-        if offered:
-            family = rng.choices([f for f, _ in offered], [w for _, w in offered])[0]
-            codes = [c for c in families[family] if c in provider.modalities]
-        else:
-            codes = list(provider.modalities)
-        fresh = [c for c in codes if c not in used]
-        return rng.choice(fresh or codes)
+        modality of that family as often as the built-in one), not one the episode has when it can."""
+        key = (provider.code, substance, table is FIRST_MODALITY)
+        menu = self._menus.get(key)
+        if menu is None:
+            menu = self._menus[key] = self._menu(provider, table.get(substance, table["*"]))
+        families, codes_of = menu
+        codes = codes_of[families.draw(self.rng)] if families is not None else list(provider.modalities)
+        fresh = [c for c in codes if c not in used] if used else codes
+        return self.rng.choice(fresh or codes)
+
+    def _menu(
+        self, provider: ProviderPlan, weights: dict[str, float]
+    ) -> tuple[Weighted[str] | None, dict[str, list[str]]]:
+        codes_of = {
+            family: [c for c in self.plan.families.get(family, ()) if c in provider.modalities]
+            for family in weights
+        }
+        offered = [(family, w) for family, w in weights.items() if codes_of[family]]
+        return (Weighted(offered) if offered else None), codes_of
 
     def _completed(self, substance: str) -> str:
         if substance == "alcohol":

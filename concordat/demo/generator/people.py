@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import figures
+from .draws import Weighted
 
 LETTERS = string.ascii_uppercase
 DAYS_A_YEAR = 365.2425
@@ -43,9 +44,8 @@ class Population:
     substances: tuple[str, ...] = tuple(figures.SUBSTANCE)
     outside_area: tuple[str, ...] = ()  # codes of neighbouring areas, when residence is not required
 
-    def substance_weights(self) -> tuple[list[str], list[float]]:
-        names = [name for name in figures.SUBSTANCE if name in self.substances]
-        return names, [figures.SUBSTANCE[name] for name in names]
+    def substance_draw(self) -> Weighted[str]:
+        return Weighted((name, share) for name, share in figures.SUBSTANCE.items() if name in self.substances)
 
 
 def age_at(date_of_birth: int, day: int) -> int:
@@ -60,15 +60,15 @@ class PersonDrawer:
     def __init__(self, rng: random.Random, population: Population) -> None:
         self.rng = rng
         self.population = population
-        self.sexes, self.sex_weights = list(figures.SEX), list(figures.SEX.values())
-        self.substances, self.substance_weights = population.substance_weights()
+        self.sexes = Weighted.of(figures.SEX)
+        self.substances = population.substance_draw()
         self.seen: set[tuple[str, int, str, str]] = set()
 
     def draw(self, referral: int) -> Person:
         """A new person first referred on day `referral`, of an age inside the partnership's eligibility."""
         rng = self.rng
-        sex = rng.choices(self.sexes, self.sex_weights)[0]
-        substance = rng.choices(self.substances, self.substance_weights)[0]
+        sex = self.sexes.draw(rng)
+        substance = self.substances.draw(rng)
         area = self._area()
         while True:
             initials = rng.choice(LETTERS) + rng.choice(LETTERS)
