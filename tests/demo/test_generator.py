@@ -495,7 +495,7 @@ def test_the_mean_wait_in_2020_is_of_the_published_order(tmp_path: Path) -> None
 
 
 # ---------------------------------------------------------------- existing partnerships (the demo's)
-@pytest.mark.parametrize("slug", ["bnes-dat", "salford-dat"])
+@pytest.mark.parametrize("slug", ["bnes-dat", "salford-dat", "croydon-dat"])
 def test_an_existing_partnership_gets_valid_submissions_for_its_providers(slug: str, tmp_path: Path) -> None:
     report = Report()
     spec = read_file(FILES / f"{slug}.yaml", report)
@@ -531,6 +531,26 @@ def test_an_existing_partnership_gets_valid_submissions_for_its_providers(slug: 
     if slug == "salford-dat":
         assert manifest["span_start"] == "2003-04-01" and manifest["period_end"] == "2005-03-31"
         assert "alcohol" not in {r for r in _substances(tmp_path, entry)}  # a drugs partnership
+
+
+def test_a_partnership_without_providers_is_refused_with_the_reason(tmp_path: Path) -> None:
+    spec = read_file(FILES / "salford-ld.yaml", Report())
+    with pytest.raises(ValueError, match="salford-ld has no providers"):
+        generate_for_partnership(spec, years=1, seed=1, out_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_is_shown_on_a_terminal_only(tmp_path: Path) -> None:
+    class Terminal(StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal, pipe = Terminal(), StringIO()
+    generate(partnerships=2, years=1, seed=1, out=tmp_path / "a", start_year=2010, jobs=1, progress=terminal)
+    generate(partnerships=2, years=1, seed=1, out=tmp_path / "b", start_year=2010, jobs=1, progress=pipe)
+    assert "\rGenerating: 2/2 partnerships" in terminal.getvalue()
+    assert "rows/s" in terminal.getvalue()
+    assert pipe.getvalue() == ""
 
 
 def _substances(folder: Path, entry: dict[str, Any]) -> set[str]:

@@ -42,7 +42,7 @@ COLUMNS = (
 LINE_END = "\r\n"  # RFC 4180
 # New people a year in a partnership of average size: with their episodes and the run-in this makes about
 # 53,000 modality rows per partnership over ten years (8 million for the national 150 x 10).
-PERSONS_PER_YEAR = 1_900
+PERSONS_PER_YEAR = 1_850
 # An existing partnership's people a year, from its target for people accessing services: about two in
 # three of those accessing in a year were referred in it.
 PERSONS_PER_ACCESSING = 0.62
@@ -234,6 +234,8 @@ def generate_for_partnership(
     services when it has one."""
     if years < 1:
         raise ValueError("years must be at least 1")
+    if not partnership_spec.get("providers"):
+        raise ValueError(f"{partnership_spec.get('slug')} has no providers: there is no one to submit data")
     out = Path(out_dir)
     first, period_end = span(start or start_of(partnership_spec), years)
     accessing = ((partnership_spec.get("targets") or {}).get("accessing_services") or {}).get("value")
