@@ -243,15 +243,17 @@ def generate_for_partnership(
     plan = plan_for(partnership_spec, span_start=first, period_end=period_end, persons_per_year=persons)
     slug = str(partnership_spec["slug"])
     tally, files = write_submissions(plan, random.Random(f"{seed}:{slug}"), out)
-    manifest = {
+    entry = files_entry(slug, out, files, tally)
+    manifest: dict[str, Any] = {
         "synthetic": True,
         "seed": seed,
         "years": years,
         "span_start": first.isoformat(),
         "period_end": period_end.isoformat(),
-        "partnerships": [files_entry(slug, out, files, tally)],
+        "partnerships": [entry],
+        "rows": entry["rows"],
+        "people": entry["people"],
     }
-    manifest["rows"] = manifest["partnerships"][0]["rows"]
     write_manifest(out, manifest)
     return manifest
 
