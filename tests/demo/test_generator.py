@@ -528,6 +528,14 @@ def test_an_existing_partnership_gets_valid_submissions_for_its_providers(slug: 
         assert len(result.rows) == submission["rows"]
         seen_modalities |= {r["modality"] for r in result.rows if r["modality"]}
     assert own <= seen_modalities  # B&NES's own treatment types (GP and specialist prescribing) are used
+    # sized by the partnership's target for people accessing services: its first year is of that order
+    target = (
+        spec["targets"]["accessing_services"]["value"]
+        if "accessing_services" in spec.get("targets", {})
+        else None
+    )
+    if target:
+        assert 0.7 * target <= entry["first_year"]["accessing_services"] <= 1.3 * target
     if slug == "salford-dat":
         assert manifest["span_start"] == "2003-04-01" and manifest["period_end"] == "2005-03-31"
         assert "alcohol" not in {r for r in _substances(tmp_path, entry)}  # a drugs partnership

@@ -43,9 +43,10 @@ LINE_END = "\r\n"  # RFC 4180
 # New people a year in a partnership of average size: with their episodes and the run-in this makes about
 # 53,000 modality rows per partnership over ten years (8 million for the national 150 x 10).
 PERSONS_PER_YEAR = 1_850
-# An existing partnership's people a year, from its target for people accessing services: about two in
-# three of those accessing in a year were referred in it.
-PERSONS_PER_ACCESSING = 0.62
+# An existing partnership's new people a year, from its target for people accessing services: in a year
+# about 2.4 times as many people have an episode open as are newly referred (people already in treatment,
+# re-presentations, a second provider), so 0.42 new people for each one the target counts.
+PERSONS_PER_ACCESSING = 0.42
 SYNTHETIC_NOTE = (
     "# Synthetic demonstration data made by `concordat demo generate`: no real people, places or\n"
     "# organisations. Calibrated to published national figures (docs/synthetic-data.md).\n"
@@ -187,6 +188,12 @@ def files_entry(slug: str, out: Path, files: dict[str, ProviderFile], tally: Tal
         "partnership": slug,
         "people": tally.persons,
         "rows": sum(f.rows for f in files.values()),
+        # what the first year looks like, to set or check targets by: people accessing services (an
+        # episode open in it) and in treatment (a structured modality in it)
+        "first_year": {
+            "accessing_services": tally.accessing_first_year,
+            "in_treatment": tally.in_treatment_first_year,
+        },
         "submissions": [
             {
                 "provider": f.code,
@@ -239,6 +246,7 @@ def generate_for_partnership(
     out = Path(out_dir)
     first, period_end = span(start or start_of(partnership_spec), years)
     accessing = ((partnership_spec.get("targets") or {}).get("accessing_services") or {}).get("value")
+    # without a target: half a national partnership's average
     persons = float(accessing) * PERSONS_PER_ACCESSING if accessing else PERSONS_PER_YEAR / 2
     plan = plan_for(partnership_spec, span_start=first, period_end=period_end, persons_per_year=persons)
     slug = str(partnership_spec["slug"])
