@@ -13,6 +13,7 @@ on 2 processes is over 10 minutes, the spec's "in minutes".
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -39,6 +40,7 @@ def main() -> int:
     years = NATIONAL_YEARS if args.national else args.years
     jobs = args.jobs or default_jobs()
     out = Path(tempfile.mkdtemp(prefix="concordat-generate-"))
+    load_before = os.getloadavg()[0]
     try:
         began = time.perf_counter()
         manifest = generate(
@@ -66,6 +68,10 @@ def main() -> int:
     print(f"time         {seconds:,.1f} s")
     print(f"rate         {rate:,.0f} rows/s ({per_process:,.0f} a process)")
     print(f"peak memory  {peak_mb:,.0f} MB in one process")
+    # The cores are shared: a busy machine slows the run, so say how busy it was.
+    print(
+        f"machine      {os.cpu_count()} cores; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    )
     one, two = national_rows / per_process, national_rows / (per_process * 2)
     print(f"national     {figures.PARTNERSHIPS} x {NATIONAL_YEARS}: ~{national_rows / 1e6:,.1f}M rows, "
           f"~{one / 60:,.1f} min on 1 process, ~{two / 60:,.1f} min on 2")  # fmt: skip
