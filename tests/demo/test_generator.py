@@ -317,6 +317,10 @@ def test_the_manifest_lists_every_file_with_its_rows_and_the_period_end(
             assert lines == submission["rows"] + 1
         assert entry["rows"] == sum(s["rows"] for s in entry["submissions"])
     assert manifest["rows"] == sum(e["rows"] for e in manifest["partnerships"])
+    listed = {f["file"]: f for f in manifest["files"]}
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert set(listed) == on_disk
+    assert sum(f["rows"] for f in manifest["files"] if f["kind"] == "submission") == manifest["rows"]
 
 
 def test_each_partnership_file_passes_partnership_check(national: tuple[Path, dict[str, Any]]) -> None:
@@ -580,6 +584,14 @@ def test_the_command_writes_the_set_and_prints_the_manifest(tmp_path: Path) -> N
     assert printed["manifest"] == str(tmp_path / "manifest.json")
     assert [e["partnership"] for e in printed["partnerships"]] == ["synthetic-001", "synthetic-002"]
     assert printed["rows"] == json.loads((tmp_path / "manifest.json").read_text())["rows"] > 0
+
+
+def test_the_default_folder_is_synthetic_in_the_var_dir(tmp_path: Path, settings: Any) -> None:
+    settings.VAR_DIR = tmp_path
+    call_command("demo", "generate", "--partnerships", "1", "--years", "1", "--seed", "1", "--jobs", "1",
+                 stdout=StringIO())  # fmt: skip
+    manifest = json.loads((tmp_path / "synthetic" / "manifest.json").read_text())
+    assert [f["file"] for f in manifest["files"]][0] == "synthetic-001/partnership.yaml"
 
 
 @pytest.mark.parametrize(

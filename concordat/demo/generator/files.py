@@ -207,6 +207,26 @@ def files_entry(slug: str, out: Path, files: dict[str, ProviderFile], tally: Tal
     }
 
 
+def listed_files(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every file of a run in one list, relative to the manifest: partnership files and submissions."""
+    files: list[dict[str, Any]] = []
+    for entry in entries:
+        if "partnership_file" in entry:
+            files.append(
+                {
+                    "file": entry["partnership_file"],
+                    "kind": "partnership",
+                    "partnership": entry["partnership"],
+                }
+            )
+        files.extend(
+            {"file": s["file"], "kind": "submission", "partnership": entry["partnership"], "provider": s["provider"],
+             "rows": s["rows"]}
+            for s in entry["submissions"]
+        )  # fmt: skip
+    return files
+
+
 def span(start: date, years: int) -> tuple[date, date]:
     """The first and last day of `years` years from `start`."""
     try:
@@ -259,6 +279,7 @@ def generate_for_partnership(
         "span_start": first.isoformat(),
         "period_end": period_end.isoformat(),
         "partnerships": [entry],
+        "files": listed_files([entry]),
         "rows": entry["rows"],
         "people": entry["people"],
     }

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
-from .files import span, synthetic_partnership, write_manifest
+from .files import listed_files, span, synthetic_partnership, write_manifest
 
 
 def default_jobs() -> int:
@@ -74,6 +74,7 @@ def generate(
         "span_start": first.isoformat(),
         "period_end": period_end.isoformat(),
         "partnerships": entries,
+        "files": listed_files(entries),
         "rows": sum(e["rows"] for e in entries),
         "people": sum(e["people"] for e in entries),
     }

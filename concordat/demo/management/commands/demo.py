@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from concordat.core.cli import emit
@@ -86,7 +87,7 @@ class Command(BaseCommand):
                 )
         if options["seed"] < 0:
             report.error("--seed", "out-of-range", f"--seed must be 0 or more, not {options['seed']}")
-        out: Path = options["out"]
+        out: Path = options["out"] or Path(settings.VAR_DIR) / "synthetic"
         if out.exists() and not out.is_dir():
             report.error("--out", "not-a-folder", f"--out {out} is a file, not a folder")
         if not report.valid:
