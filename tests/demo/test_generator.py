@@ -591,7 +591,7 @@ def test_the_default_folder_is_synthetic_in_the_var_dir(tmp_path: Path, settings
     call_command("demo", "generate", "--partnerships", "1", "--years", "1", "--seed", "1", "--jobs", "1",
                  stdout=StringIO())  # fmt: skip
     manifest = json.loads((tmp_path / "synthetic" / "manifest.json").read_text())
-    assert [f["file"] for f in manifest["files"]][0] == "synthetic-001/partnership.yaml"
+    assert manifest["files"][0]["file"] == "synthetic-001/partnership.yaml"
 
 
 @pytest.mark.parametrize(

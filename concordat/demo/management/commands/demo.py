@@ -39,7 +39,7 @@ class Command(BaseCommand):
         )
         make.add_argument("--seed", type=int, required=True, help="the same seed gives byte-identical files")
         make.add_argument(
-            "--out", type=Path, default=Path("var/synthetic"), help="folder (default var/synthetic)"
+            "--out", type=Path, default=None, help="folder (default: synthetic/ in CONCORDAT_VAR_DIR)"
         )
         make.add_argument("--start-year", type=int, default=2004, help="first financial year (default 2004)")
         make.add_argument("--jobs", type=int, default=None, help="processes (default: the number of cores)")
