@@ -24,6 +24,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from concordat.core.problems import Report
 from concordat.demo.generator import figures, generate, generate_for_partnership
@@ -543,6 +545,55 @@ def test_an_existing_partnership_gets_valid_submissions_for_its_providers(slug: 
     if slug == "salford-dat":
         assert manifest["span_start"] == "2003-04-01" and manifest["period_end"] == "2005-03-31"
         assert "alcohol" not in {r for r in _substances(tmp_path, entry)}  # a drugs partnership
+
+
+OWN_MODALITIES = ["gp-prescribing", "specialist-prescribing", "day-care", "counselling", "rehab-plus",
+                  "needle-van", "alcohol-detox"]  # fmt: skip
+
+
+@st.composite
+def partnerships(draw: st.DrawFn) -> dict[str, Any]:
+    """Any partnership file the checker accepts, as far as the generator reads it."""
+    min_age = draw(st.none() | st.integers(0, 100))
+    max_age = draw(st.none() | st.integers(min_age or 0, 120))
+    own = draw(st.lists(st.sampled_from(OWN_MODALITIES), max_size=3, unique=True))
+    tiers = st.lists(st.integers(1, 4), min_size=1, max_size=4, unique=True)
+    spec: dict[str, Any] = {
+        "slug": "property",
+        "client_group": draw(st.sampled_from(["drugs", "alcohol", "drugs-and-alcohol", "mental-health"])),
+        "area": [f"E{n:08d}" for n in draw(st.lists(st.integers(0, 99_999_999), min_size=1, max_size=3, unique=True))],
+        "eligibility": {"min_age": min_age, "max_age": max_age, "residence_in_area": draw(st.booleans())},
+        "modalities": [{"code": c, "name": c, "tier": draw(st.integers(1, 4)), "structured": draw(st.booleans())} for c in own],
+        "providers": [{"code": f"P{i}", "name": f"P{i}", "tiers": draw(tiers)} for i in range(draw(st.integers(1, 4)))],
+        "targets": {"accessing_services": {"year": "2004-05", "value": draw(st.integers(1, 400))}},
+        "start_date": draw(st.dates(date(1960, 1, 1), date(2060, 12, 31))).isoformat()[: draw(st.sampled_from([7, 10]))],
+    }  # fmt: skip
+    return spec
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(spec=partnerships(), years=st.integers(1, 3), seed=st.integers(0, 2**32))
+def test_any_partnership_gets_rows_that_obey_every_rule(
+    tmp_path_factory: pytest.TempPathFactory, spec: dict[str, Any], years: int, seed: int
+) -> None:
+    out = tmp_path_factory.mktemp("property")
+    manifest = generate_for_partnership(spec, years=years, seed=seed, out_dir=out)
+    period_end = date.fromisoformat(manifest["period_end"])
+    eligibility = spec["eligibility"]
+    for submission in manifest["partnerships"][0]["submissions"]:
+        result = check_submission(
+            out / submission["file"],
+            period_end=period_end,
+            modalities=set(BUILT_IN) | {m["code"] for m in spec["modalities"]},
+            areas=set(spec["area"]),
+            min_age=eligibility["min_age"],
+            max_age=eligibility["max_age"],
+        )
+        assert result.errors == []
+        assert result.warnings == Counter()
+        assert len(result.rows) == submission["rows"]
+        if spec["client_group"] == "drugs":
+            assert all(r["primary_substance"] != "alcohol" for r in result.rows)
 
 
 def test_a_partnership_without_providers_is_refused_with_the_reason(tmp_path: Path) -> None:

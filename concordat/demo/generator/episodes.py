@@ -201,12 +201,9 @@ class Journeys:
             started = self._treatment_start(episode)
             if started is not None and len(plan.providers) > 1 and rng.random() < SECOND_PROVIDER:
                 end = episode.discharge if episode.discharge is not None else started + 180
-                second = self.episode(
-                    who,
-                    self._provider(provider),
-                    started + int(rng.random() * max(1, min(end - started, 180))),
-                    "other-treatment-provider",
-                )
+                referred = started + int(rng.random() * max(1, min(end - started, 180)))
+                if age_at(who.date_of_birth, referred) <= plan.population.oldest:
+                    second = self.episode(who, self._provider(provider), referred, "other-treatment-provider")
             for one in (episode, second):
                 if one is not None and self._cut(one):
                     kept = True
@@ -221,10 +218,7 @@ class Journeys:
             provider, referral, source = following
             if referral > plan.period_end:
                 break
-            if (
-                plan.population.max_age is not None
-                and age_at(who.date_of_birth, referral) > plan.population.max_age
-            ):
+            if age_at(who.date_of_birth, referral) > plan.population.oldest:
                 break
         if kept:
             self.tally.persons += 1

@@ -156,7 +156,7 @@ def plan_for(spec: dict[str, Any], *, span_start: date, period_end: date, person
     )
     population = Population(
         areas=tuple(str(code) for code in spec["area"]),
-        min_age=int(eligibility.get("min_age") or 18),
+        min_age=int(eligibility["min_age"]) if eligibility.get("min_age") is not None else None,
         max_age=int(eligibility["max_age"]) if eligibility.get("max_age") is not None else None,
         substances=substances,
     )

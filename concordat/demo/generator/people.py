@@ -17,6 +17,8 @@ from .draws import Weighted
 
 LETTERS = string.ascii_uppercase
 DAYS_A_YEAR = 365.2425
+OLDEST = 110  # the spec's oldest age at referral
+ATTEMPTS = 20  # draws of the age curve before an eligible range it seldom reaches is drawn evenly
 
 
 @dataclass(slots=True)
@@ -39,10 +41,15 @@ class Population:
     """Who may be drawn in one partnership: its areas and eligibility, and the substances it treats."""
 
     areas: tuple[str, ...]
-    min_age: int = figures.ADULT_AGE
+    min_age: int | None = None  # none: adults, as the published figures are
     max_age: int | None = None
     substances: tuple[str, ...] = tuple(figures.SUBSTANCE)
     outside_area: tuple[str, ...] = ()  # codes of neighbouring areas, when residence is not required
+
+    @property
+    def oldest(self) -> int:
+        """The oldest age at a referral: the eligible maximum, and never over the spec's 110."""
+        return min(self.max_age, OLDEST) if self.max_age is not None else OLDEST
 
     def substance_draw(self) -> Weighted[str]:
         return Weighted((name, share) for name, share in figures.SUBSTANCE.items() if name in self.substances)
@@ -86,16 +93,22 @@ class PersonDrawer:
         return population.areas[0] if len(population.areas) == 1 else rng.choice(population.areas)
 
     def _age(self, referral: int) -> float:
-        """An age in years (with its fraction) at referral: log-normal over the minimum, its median the
-        published one for that year, kept a few days inside the eligible range."""
+        """An age in years (with its fraction) at referral: adults on a log-normal over 18 whose median is
+        the published one for that year, kept a few days inside the partnership's eligible ages. A range
+        the curve seldom reaches (a young people's or older people's service) is drawn evenly instead."""
         population, rng = self.population, self.rng
-        low = max(population.min_age, figures.ADULT_AGE) + 0.02
-        high = (population.max_age + 0.97) if population.max_age is not None else 90.0
+        low = float(population.min_age) if population.min_age is not None else float(figures.ADULT_AGE)
+        low = min(low, float(OLDEST))
+        high = population.oldest + 0.97 if population.max_age is not None else 90.0
+        if low > high and population.max_age is None:  # a minimum over 90: up to five years over it
+            high = min(low + 5, OLDEST + 0.97)
+        elif low > high:  # only a maximum, under 18: a young people's service
+            low = max(0.0, high - 6)
+        low += 0.02
         median = figures.median_age(date.fromordinal(referral).year)
         scale = max(median - figures.ADULT_AGE, 1.0)
-        while True:
+        for _ in range(ATTEMPTS):
             age = figures.ADULT_AGE + scale * math.exp(rng.gauss(0.0, 0.45))
             if low <= age <= high:
                 return age
-            if low > high - 0.5:  # a range too narrow to hit by chance: anywhere inside it
-                return rng.uniform(low, max(low, high))
+        return rng.uniform(low, max(low, high))
