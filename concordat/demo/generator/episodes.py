@@ -180,6 +180,7 @@ class Journeys:
         self.tally = Tally()
 
     def run(self) -> Tally:
+        """Everyone who arrives in the span and the run-in years before it, in one pass."""
         plan, rng = self.plan, self.rng
         run_in_start = plan.span_start - round(RUN_IN_YEARS * 365.25)
         days = plan.period_end - run_in_start + 1
@@ -189,6 +190,8 @@ class Journeys:
         return self.tally
 
     def person(self, arrival: int) -> None:
+        """One person's whole journey from their first referral on day `arrival`: each episode, a second
+        provider's alongside some, and what follows each, until they do not come back."""
         plan, rng = self.plan, self.rng
         who = self.people.draw(arrival)
         provider = self._provider(None)
@@ -231,7 +234,7 @@ class Journeys:
         if source is None:
             source = REFERRAL_SOURCES.draw(rng)
         substance = who.substance
-        if rng.random() < 0.15:  # a later episode may be for another substance
+        if rng.random() < 0.15:  # an episode may be for another substance than the person's main one
             substance = self.people.substances.draw(rng)
         outcome = EXITS.draw(rng)
         triage = None if rng.random() < 0.06 else referral + int(rng.expovariate(1 / 3.0))

@@ -44,7 +44,6 @@ class Population:
     min_age: int | None = None  # none: adults, as the published figures are
     max_age: int | None = None
     substances: tuple[str, ...] = tuple(figures.SUBSTANCE)
-    outside_area: tuple[str, ...] = ()  # codes of neighbouring areas, when residence is not required
 
     @property
     def oldest(self) -> int:
@@ -87,10 +86,9 @@ class PersonDrawer:
                 return person
 
     def _area(self) -> str:
-        population, rng = self.population, self.rng
-        if population.outside_area and rng.random() < 0.03:
-            return rng.choice(population.outside_area)
-        return population.areas[0] if len(population.areas) == 1 else rng.choice(population.areas)
+        # Everyone lives in the partnership's area(s), even where residence is not required: no warnings.
+        areas = self.population.areas
+        return areas[0] if len(areas) == 1 else self.rng.choice(areas)
 
     def _age(self, referral: int) -> float:
         """An age in years (with its fraction) at referral: adults on a log-normal over 18 whose median is
