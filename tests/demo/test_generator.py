@@ -247,6 +247,14 @@ def test_the_same_arguments_give_byte_identical_files_in_one_process_or_several(
     assert not filecmp.dircmp(one, two).diff_files
 
 
+def test_a_second_run_into_the_same_folder_leaves_no_file_of_the_first(tmp_path: Path) -> None:
+    generate(partnerships=1, years=1, seed=1, out=tmp_path, start_year=2012, jobs=1)
+    (tmp_path / "synthetic-001" / "PRV9.csv").write_text("client_ref\n")  # a provider it no longer has
+    manifest = generate(partnerships=1, years=1, seed=1, out=tmp_path, start_year=2012, jobs=1)
+    on_disk = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert on_disk == {f["file"] for f in manifest["files"]} | {"manifest.json"}
+
+
 def test_a_partnership_is_the_same_whatever_else_is_generated(tmp_path: Path) -> None:
     """Each partnership has its own random stream: the first of two is the first of five."""
     generate(partnerships=2, years=1, seed=9, out=tmp_path / "a", start_year=2012, jobs=1)

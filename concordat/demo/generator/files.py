@@ -302,6 +302,10 @@ def synthetic_partnership(index: int, *, seed: int, start: date, years: int, out
                 "eligibility": {"min_age": 18, "residence_in_area": True}}  # fmt: skip
     plan = plan_for(skeleton, span_start=first, period_end=period_end, persons_per_year=persons)
     folder = out / slug
+    # An earlier run's submission of a provider this partnership no longer has would read as current.
+    for stale in folder.glob("*.csv") if folder.is_dir() else ():
+        if stale.stem not in {p["code"] for p in providers}:
+            stale.unlink()
     tally, files = write_submissions(plan, rng, folder)
     document = agreements.partnership_file(
         index=index,
