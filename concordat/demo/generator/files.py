@@ -18,7 +18,8 @@ from typing import IO, Any
 import yaml
 
 from . import agreements, figures
-from .episodes import BUILT_IN, Episode, Journeys, Plan, ProviderPlan, Tally, family_of
+from .episodes import Episode, Journeys, Plan, ProviderPlan, Tally
+from .modalities import BUILT_IN, family_of
 from .people import Person, Population
 
 COLUMNS = (

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import time
 from collections.abc import Callable
 from datetime import date
@@ -80,9 +79,3 @@ def generate(
     }
     write_manifest(out, manifest)
     return manifest
-
-
-if __name__ == "__main__":  # pragma: no cover - a quick look without Django: python -m ...national N Y
-    generate(
-        partnerships=int(sys.argv[1]), years=int(sys.argv[2]), seed=1, out=Path(sys.argv[3]), start_year=2004
-    )
