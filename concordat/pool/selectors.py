@@ -230,7 +230,11 @@ def statement(partnership: Partnership, year: FinancialYear, quarter: int | None
         spend_by_purpose=dict(spend_by_purpose),
         spend_by_contract=dict(spend_by_contract_),
     )
-    for p in partners:
+    # The partners with money in the year (planned or received), by code: a partner with no stream in
+    # the pool (the police, probation in Salford) has no share to show.
+    for p in sorted(partners, key=lambda p: p.code):
+        if not planned_by_partner[p.code] and not received_by_partner[p.code]:
+            continue
         result.partners.append(
             PartnerLine(
                 code=p.code,

@@ -200,10 +200,13 @@ def relevant(draft: Draft) -> Draft:
 
 
 @transaction.atomic
-def postings_post(*, partnership: Partnership, drafts: Sequence[Draft], actor: Any = None) -> Batch:
+def postings_post(
+    *, partnership: Partnership, drafts: Sequence[Draft], actor: Any = None, dry_run: bool = False
+) -> Batch:
     """Post `drafts` in order, all or nothing: each is checked against the ledger as the ones before it
     left it. Already-posted refs with the same content are skipped; any refused draft means nothing is
-    written and `Batch.issues` says why, per draft."""
+    written and `Batch.issues` says why, per draft. `dry_run`: check only, write nothing (an import that
+    found errors elsewhere in its file still reports every row's)."""
     drafts = [relevant(draft) for draft in drafts]
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
     state = ledger_state(locked, drafts)
@@ -237,7 +240,7 @@ def postings_post(*, partnership: Partnership, drafts: Sequence[Draft], actor: A
                 key = (draft.year.start_year, scheme.code)
                 scheme_spend[key] = scheme_spend.get(key, 0) - posted.amount_pence
         accepted.append((posted, original))
-    if batch.issues:
+    if batch.issues or dry_run:
         return batch
     if skipped_refs:
         batch.skipped = list(Transaction.objects.filter(partnership=locked, ref__in=skipped_refs))

@@ -121,7 +121,7 @@ def test_the_salford_statement_has_the_budget_share_and_warning(partnership: Any
     ]  # fmt: skip
     assert document["budget"] == "2001500.00"
     pct = {p["code"]: p["share_pct"] for p in document["partners"]}
-    assert pct["PCT"] == "89.81" and pct["SCC"] == "10.19"
+    assert pct == {"PCT": "89.81", "SCC": "10.19"}
     assert [w["code"] for w in document["warnings"]] == ["stated-total-mismatch"]
     assert {s["code"]: s["ring_fenced"] for s in document["streams"]}["NTA-PTB"] == "treatment"
 
