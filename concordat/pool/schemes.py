@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from concordat.core.money import format_pounds
+from concordat.core.money import format_pounds, parse_pounds
 from concordat.core.years import FinancialYear
 from concordat.partnerships.models import Partnership
 
@@ -25,24 +25,25 @@ class Scheme:
 
 def purposes_for(partnership: Partnership) -> dict[str, str]:
     """Code to label: the four built-in purposes and those the partnership file defines."""
-    defined = getattr(partnership, "purposes", None) or []
-    return purposes_of((p["code"], p.get("name") or p["code"]) for p in defined if isinstance(p, dict))
+    return purposes_of((p["code"], p.get("name") or p["code"]) for p in partnership.purposes or [])
+
+
+def _by_year(stored: dict[str, str]) -> dict[int, int]:
+    return {FinancialYear.parse(year).start_year: parse_pounds(amount) for year, amount in stored.items()}
 
 
 def schemes_for(partnership: Partnership) -> list[Scheme]:
-    manager = getattr(partnership, "schemes", None)
-    if manager is None:
-        return []
+    """The partnership's schemes, in the file's order."""
     return [
         Scheme(
-            s.code,
-            s.name,
-            s.partner.code if s.partner_id else "",
-            s.purpose,
-            {int(year): int(amount) for year, amount in (s.maximum or {}).items()},
-            tuple(s.spend_lines or ()),
+            s["code"],
+            s.get("name", s["code"]),
+            s.get("partner", ""),
+            s.get("purpose", ""),
+            _by_year(s.get("maximum") or {}),
+            tuple(s.get("spend_lines") or ()),
         )
-        for s in manager.select_related("partner").order_by("position")
+        for s in partnership.schemes or []
     ]
 
 
@@ -53,8 +54,7 @@ def scheme_of_contract(partnership: Partnership) -> dict[str, Scheme]:
 
 def reserve_for(partnership: Partnership, year: FinancialYear) -> int:
     """The risk reserve set aside from `year`'s budget, in pence (0: none)."""
-    reserve = getattr(partnership, "risk_reserve", None) or {}
-    return int(reserve.get(str(year.start_year), 0))
+    return _by_year(partnership.risk_reserve or {}).get(year.start_year, 0)
 
 
 def scheme_spend(partnership: Partnership, scheme: Scheme, year: FinancialYear) -> int:
