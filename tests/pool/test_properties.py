@@ -44,7 +44,11 @@ def test_a_fixed_split_adds_up_for_any_percentages(amount: int, raw: list[int]) 
     shares = [Decimal(r * 10000 // scale) / 100 for r in raw[:-1]]
     shares.append(Decimal(100) - sum(shares, Decimal(0)))
     parts = splits.risk_share(
-        amount, rule="fixed", planned=dict.fromkeys(codes, 1), host=None, fixed=dict(zip(codes, shares, strict=True))
+        amount,
+        rule="fixed",
+        planned=dict.fromkeys(codes, 1),
+        host=None,
+        fixed=dict(zip(codes, shares, strict=True)),
     )
     assert sum(parts.values()) == amount
     if amount < 0:
@@ -52,7 +56,9 @@ def test_a_fixed_split_adds_up_for_any_percentages(amount: int, raw: list[int]) 
 
 
 @given(AMOUNTS, st.dictionaries(CODES, st.integers(min_value=1, max_value=10**9), min_size=1))
-def test_a_host_takes_all_and_a_negative_split_mirrors_the_positive(amount: int, planned: dict[str, int]) -> None:
+def test_a_host_takes_all_and_a_negative_split_mirrors_the_positive(
+    amount: int, planned: dict[str, int]
+) -> None:
     host = sorted(planned)[0]
     assert splits.risk_share(amount, rule="host", planned=planned, host=host, fixed={})[host] == amount
     positive = splits.by_shares(abs(amount), planned)
@@ -75,7 +81,9 @@ OPERATIONS = st.lists(
 @pytest.mark.django_db
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(OPERATIONS)
-def test_any_postings_keep_the_ledger_balanced_and_the_chain_whole(partnership: Any, operations: list[Any]) -> None:
+def test_any_postings_keep_the_ledger_balanced_and_the_chain_whole(
+    partnership: Any, operations: list[Any]
+) -> None:
     with transaction.atomic():
         refs: list[str] = []
         for n, (kind, amount, purpose, which, days) in enumerate(operations):
