@@ -416,15 +416,7 @@ def _write(
         previous = digest
     flush()
     _check_balanced(written, all_legs)
-    for t in written:
-        record_event(
-            kind=words.POSTED,
-            actor=actor,
-            partnership_slug=partnership.slug,
-            summary=words.posting_summary(t),
-            obj=t,
-            actor_name="" if getattr(actor, "is_authenticated", False) else name,
-        )
+    words.record_postings(written, actor=actor, actor_name=name, slug=partnership.slug)
     return written
 
 
