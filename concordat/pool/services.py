@@ -261,23 +261,23 @@ def ledger_state(partnership: Partnership, drafts: Iterable[Draft]) -> LedgerSta
         purposes=frozenset(purposes_for(partnership)),
         closed_years=set(YearClose.objects.filter(partnership=partnership).values_list("year", flat=True)),
     )
-    reversed_ids = set(
-        Transaction.objects.filter(partnership=partnership, reverses__ref__in=refs).values_list(
-            "reverses_id", flat=True
+    rows = list(
+        Transaction.objects.filter(partnership=partnership, ref__in=refs).values(
+            "id",
+            "ref",
+            "kind",
+            "date",
+            "amount_pence",
+            "stream",
+            "contract",
+            "purpose",
+            "reverses__ref",
+            "description",
+            "reversed_by__id",
         )
     )
-    for row in Transaction.objects.filter(partnership=partnership, ref__in=refs).values(
-        "id",
-        "ref",
-        "kind",
-        "date",
-        "amount_pence",
-        "stream",
-        "contract",
-        "purpose",
-        "reverses__ref",
-        "description",
-    ):
+    reversed_ids = {row["id"] for row in rows if row["reversed_by__id"] is not None}
+    for row in rows:
         state.posted[row["ref"]] = Posted(
             row["ref"],
             row["kind"],
@@ -290,6 +290,8 @@ def ledger_state(partnership: Partnership, drafts: Iterable[Draft]) -> LedgerSta
             row["description"],
             row["id"] in reversed_ids,
         )
+    if not any(d.kind in ("payment", "accrual") for d in drafts):
+        return state  # the ring fence is about spend: contributions and reversals need none of what follows
     for year, stream, amount in Contribution.objects.filter(
         partnership=partnership, year__in=years
     ).values_list("year", "stream__code", "amount_pence"):
