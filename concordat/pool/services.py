@@ -492,6 +492,7 @@ def year_close(*, partnership: Partnership, year: FinancialYear, actor: Any = No
         parts = splits.risk_share(
             overspend, rule=locked.overspend_rule, planned=planned, host=host, fixed=fixed
         )
+        _shared(parts, overspend, year)
         legs = [(ledger.CASH, overspend)] + [
             (ledger.risk_share(code), -part) for code, part in sorted(parts.items()) if part
         ]
@@ -507,6 +508,7 @@ def year_close(*, partnership: Partnership, year: FinancialYear, actor: Any = No
             parts = splits.risk_share(
                 variance, rule=locked.underspend_rule, planned=planned, host=host, fixed=fixed
             )
+            _shared(parts, variance, year)
             legs = [(ledger.risk_share(code), part) for code, part in sorted(parts.items()) if part]
             legs.append((ledger.CASH, -variance))
     else:
@@ -533,6 +535,18 @@ def year_close(*, partnership: Partnership, year: FinancialYear, actor: Any = No
         actor_name="" if getattr(actor, "is_authenticated", False) else name,
     )
     return close
+
+
+def _shared(parts: dict[str, int], amount: int, year: FinancialYear) -> None:
+    """Refuse a close whose rule finds no one to share with (proportional shares of a year with no planned
+    contributions): the entries would not balance."""
+    if sum(parts.values()) != amount:
+        raise PostingRefused.of(
+            "year",
+            "no-shares",
+            f"{year} has no planned contributions to share {format_pounds(amount)} by: add the year's "
+            "contributions to the agreement, or choose the host or fixed rule",
+        )
 
 
 # --- commitments (memorandum) ------------------------------------------------------------------------------
