@@ -225,6 +225,13 @@ def row_counts() -> dict[str, int]:
     rows = {
         model.__name__: model.objects.count() for model in apps.get_app_config("partnerships").get_models()
     }
+    # The pooled fund's ledger too (its model names do not clash with the agreement's).
+    rows.update(
+        {
+            f"pool.{model.__name__}": model.objects.count()
+            for model in apps.get_app_config("pool").get_models()
+        }
+    )
     # Audit entries of changes and reads; signing in (as a test client does) changes nothing.
     rows["LogEntry"] = LogEntry.objects.exclude(kind__in=ACCOUNT_KINDS).count()
     rows["User"] = get_user_model().objects.count()

@@ -84,6 +84,18 @@ class Partnership(models.Model):
         blank=True,
         help_text="Notification form prose: improvements, health_outcomes, joint_working, staff_movement",
     )
+    # The pooled fund's terms (rules/pool_terms.py), as the file writes them; all optional.
+    purposes = models.JSONField(
+        default=list, blank=True, help_text="Spend purposes beyond the four built in: [{code, name}]"
+    )
+    schemes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Schemes of the pool: [{code, name, partner, purpose, maximum: {year: money}, spend_lines}]",
+    )
+    risk_reserve = models.JSONField(
+        default=dict, blank=True, help_text="Risk reserve set aside from each year's budget: {year: money}"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # The agreement's version: raised by every write that changes any part of it (services.sync), so a
     # form or an API client that read version N can be refused when it is no longer N (an ETag).

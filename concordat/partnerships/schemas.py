@@ -229,6 +229,10 @@ class AgreementDocument(Entry):
     options_appraisals: list[OptionsAppraisalIn] | None = None
     risks: list[RiskIn] | None = None
     signatories: list[SignatoryIn] | None = None
+    # The pooled fund's terms (rules/pool_terms.py)
+    purposes: list[dict[str, str]] | None = None
+    schemes: list[dict[str, object]] | None = None
+    risk_reserve: dict[str, str | int] | None = None
 
 
 def as_document(body: AgreementDocument) -> dict[str, object]:

@@ -451,6 +451,9 @@ def partnership_fields(a: dict[str, Any]) -> dict[str, Any]:
         "eligibility": a["eligibility"],
         "targets": _targets_stored(a["targets"]),
         "narrative": {key: a[key] for key in NARRATIVE if a[key]},
+        "purposes": a.get("purposes", []),
+        "schemes": a.get("schemes", []),
+        "risk_reserve": a.get("risk_reserve", {}),
     }
 
 
@@ -481,6 +484,9 @@ def partnership_entry(p: models.Partnership, refs: Refs) -> dict[str, Any]:
         "targets": _drop_empty(dict(p.targets)),
         **{key: list(p.narrative.get(key, [])) for key in NARRATIVE[:3]},
         "staff_movement": p.narrative.get("staff_movement", ""),
+        "purposes": list(p.purposes),
+        "schemes": list(p.schemes),
+        "risk_reserve": dict(p.risk_reserve),
     }
 
 
@@ -492,7 +498,7 @@ ORDER = [
     "responsible_officer", "host_partner", "lead_commissioner", "partners", "funding_streams", "contributions",
     "stated_totals", "risk_share", "eligibility", "targets", "modalities", "aims", "outcomes",
     *NARRATIVE, "milestones", "governance", "approvals", "providers", "consultation", "board",
-    "options_appraisals", "risks", "signatories",
+    "options_appraisals", "risks", "signatories", "purposes", "schemes", "risk_reserve",
 ]  # fmt: skip
 
 

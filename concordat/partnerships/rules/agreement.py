@@ -19,6 +19,7 @@ from . import vocabulary as words
 from .appraisal import SCORES, WEIGHTS
 from .known_keys import unknown_keys
 from .limits import ADDRESS, CODE, LONG, NAME, OPTION_CODE, ORG_CODE, PROSE, STATEMENT, count_limit
+from .pool_terms import pool_terms
 from .reader import Reader, at, unstorable_text
 from .reconcile import stated_total_mismatches
 
@@ -121,6 +122,7 @@ def check_agreement(document: object, *, today: date) -> Checked:
         for path, item in read.items(read.take_list(doc, "stated_totals", ""), "stated_totals")
     ]
     out["risk_share"] = _risk_share(read, doc, partner_codes, has_host=bool(doc.get("host_partner")))
+    out.update(pool_terms(read, doc, partner_codes))
     out["eligibility"] = _eligibility(read, doc)
     out["modalities"] = _modalities(read, doc)
     modality_codes = set(words.BUILT_IN_MODALITIES) | {m["code"] for m in out["modalities"] if m["code"]}

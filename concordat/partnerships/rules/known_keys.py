@@ -49,6 +49,9 @@ KNOWN: dict[str, tuple[str, frozenset[str]]] = {
                 "options_appraisals",
                 "risks",
                 "signatories",
+                "purposes",
+                "schemes",
+                "risk_reserve",
             ]
         ),
     ),
@@ -126,6 +129,11 @@ KNOWN: dict[str, tuple[str, frozenset[str]]] = {
     ),
     "signatories[]": ("a signatory", frozenset({"key", "partner", "name", "role", "date", "source"})),
     "options_appraisals[].decision": ("a decision", frozenset({"body", "date", "text"})),
+    "purposes[]": ("a spend purpose", frozenset({"code", "name"})),
+    "schemes[]": (
+        "a scheme",
+        frozenset({"code", "name", "partner", "purpose", "maximum", "spend_lines", "source"}),
+    ),
 }
 
 

@@ -57,6 +57,12 @@ COUNTS: dict[str, int] = {
     "lead_commissioner.acts_for": 10,  # one a partner
     "risks": 30,
     "signatories": 20,
+    # The pooled fund's terms (rules/pool_terms.py)
+    "purposes": 12,
+    "schemes": 30,
+    "schemes[].maximum": 10,  # one a year
+    "schemes[].spend_lines": 50,
+    "risk_reserve": 10,  # one a year
 }
 
 _POSITION = re.compile(r"\[[0-9]+\]")

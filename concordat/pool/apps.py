@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PoolConfig(AppConfig):
+    name = "concordat.pool"
+    label = "pool"
+    verbose_name = "Pooled fund"
+
+    def ready(self) -> None:
+        from . import audit, permissions  # noqa: F401  (registers audited models and permission rules)
