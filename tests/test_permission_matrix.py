@@ -217,6 +217,17 @@ API: dict[str, list[Route]] = {
         Route(frozenset(MONEY), lambda p: {"slug": SLUG, "collection": "contributions"}, "post", True),
     ],
 }
+API.update(
+    {
+        "api:submission_create": [
+            Route(frozenset({OFFICER}), lambda p: {"slug": SLUG, "code": "P1"}, "post", writes=True)
+        ],
+        "api:submission_read": page(
+            {OFFICER, LEAD, AUDITOR},
+            lambda p: {"slug": SLUG, "submission_id": treatment_submission(p)["pk"]},
+        ),
+    }
+)
 TABLE = {**PAGES, **API}
 
 

@@ -19,11 +19,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView
 
 from concordat.documents.files import LimitedUpload, readable_size, safe_name
-from concordat.documents.filetypes import FileType
 from concordat.partnerships.models import Partnership, Provider
 from concordat.partnerships.views.base import PartnershipPage, navigation, partnership_for
 
 from . import selectors
+from .checking import CSV_FILE
 from .forms import SubmissionForm
 from .models import Submission
 from .permissions import may_read_submission, providers_of
@@ -31,7 +31,6 @@ from .services import submission_import
 
 VIEW = "treatment.view_submissions"
 SUBMIT = "treatment.submit"
-_CSV = FileType("CSV", "text/csv", "csv", ("csv",))
 
 
 def _visible_providers(user: Any, partnership: Partnership) -> list[int] | None:
@@ -194,7 +193,7 @@ class SubmitFile(LoginRequiredMixin, FormView):
             provider=provider,
             file=upload,
             period_end=data["period_end"],
-            file_name=safe_name(upload.name or "submission.csv", _CSV),
+            file_name=safe_name(upload.name or "submission.csv", CSV_FILE),
             actor=self.request.user,
             channel=Submission.Channel.WEB,
         )
