@@ -6,136 +6,404 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partnerships', '0005_document_source'),
+        ("partnerships", "0005_document_source"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_ref', models.CharField(help_text="The provider's own client id", max_length=32)),
-                ('client_key', models.CharField(help_text='HMAC-SHA256 of initials|date_of_birth|sex|la_of_residence, hex', max_length=64)),
-                ('initials', models.CharField(help_text='Upper case', max_length=2)),
-                ('date_of_birth', models.DateField()),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('X', 'Another term'), ('U', 'Not stated')], max_length=1)),
-                ('la_of_residence', models.CharField(help_text='ONS GSS code', max_length=9)),
-                ('partnership', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership')),
-                ('provider', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_ref", models.CharField(help_text="The provider's own client id", max_length=32)),
+                (
+                    "client_key",
+                    models.CharField(
+                        help_text="HMAC-SHA256 of initials|date_of_birth|sex|la_of_residence, hex",
+                        max_length=64,
+                    ),
+                ),
+                ("initials", models.CharField(help_text="Upper case", max_length=2)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("X", "Another term"), ("U", "Not stated")],
+                        max_length=1,
+                    ),
+                ),
+                ("la_of_residence", models.CharField(help_text="ONS GSS code", max_length=9)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.provider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ClientKeySecret',
+            name="ClientKeySecret",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('secret', models.CharField(help_text='Never shown anywhere', max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('partnership', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("secret", models.CharField(help_text="Never shown anywhere", max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "partnership",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Episode',
+            name="Episode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('episode_ref', models.CharField(help_text="The provider's own episode id", max_length=32)),
-                ('client_key', models.CharField(max_length=64)),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('X', 'Another term'), ('U', 'Not stated')], max_length=1)),
-                ('age_at_referral', models.PositiveSmallIntegerField()),
-                ('referral_date', models.DateField()),
-                ('referral_source', models.CharField(choices=[('self', 'Self'), ('gp', 'GP'), ('criminal-justice', 'Criminal justice'), ('hospital', 'Hospital'), ('social-care', 'Social care'), ('other-treatment-provider', 'Another treatment provider'), ('family', 'Family'), ('other', 'Other')], max_length=32)),
-                ('primary_substance', models.CharField(choices=[('opiates', 'Opiates'), ('crack', 'Crack'), ('cocaine', 'Cocaine'), ('cannabis', 'Cannabis'), ('amphetamines', 'Amphetamines'), ('benzodiazepines', 'Benzodiazepines'), ('alcohol', 'Alcohol'), ('new-psychoactive', 'New psychoactive substances'), ('other', 'Other')], max_length=32)),
-                ('triage_date', models.DateField(blank=True, null=True)),
-                ('discharge_date', models.DateField(blank=True, null=True)),
-                ('discharge_reason', models.CharField(blank=True, choices=[('completed-drug-free', 'Completed: drug free'), ('completed-alcohol-free', 'Completed: alcohol free'), ('completed-occasional-user', 'Completed: occasional user'), ('transferred', 'Transferred'), ('dropped-out', 'Dropped out'), ('withdrawn-by-provider', 'Withdrawn by provider'), ('declined', 'Declined'), ('died', 'Died'), ('other', 'Other')], max_length=32)),
-                ('client', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='episodes', to='treatment.client')),
-                ('partnership', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership')),
-                ('provider', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("episode_ref", models.CharField(help_text="The provider's own episode id", max_length=32)),
+                ("client_key", models.CharField(max_length=64)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("X", "Another term"), ("U", "Not stated")],
+                        max_length=1,
+                    ),
+                ),
+                ("age_at_referral", models.PositiveSmallIntegerField()),
+                ("referral_date", models.DateField()),
+                (
+                    "referral_source",
+                    models.CharField(
+                        choices=[
+                            ("self", "Self"),
+                            ("gp", "GP"),
+                            ("criminal-justice", "Criminal justice"),
+                            ("hospital", "Hospital"),
+                            ("social-care", "Social care"),
+                            ("other-treatment-provider", "Another treatment provider"),
+                            ("family", "Family"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "primary_substance",
+                    models.CharField(
+                        choices=[
+                            ("opiates", "Opiates"),
+                            ("crack", "Crack"),
+                            ("cocaine", "Cocaine"),
+                            ("cannabis", "Cannabis"),
+                            ("amphetamines", "Amphetamines"),
+                            ("benzodiazepines", "Benzodiazepines"),
+                            ("alcohol", "Alcohol"),
+                            ("new-psychoactive", "New psychoactive substances"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("triage_date", models.DateField(blank=True, null=True)),
+                ("discharge_date", models.DateField(blank=True, null=True)),
+                (
+                    "discharge_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("completed-drug-free", "Completed: drug free"),
+                            ("completed-alcohol-free", "Completed: alcohol free"),
+                            ("completed-occasional-user", "Completed: occasional user"),
+                            ("transferred", "Transferred"),
+                            ("dropped-out", "Dropped out"),
+                            ("withdrawn-by-provider", "Withdrawn by provider"),
+                            ("declined", "Declined"),
+                            ("died", "Died"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="episodes",
+                        to="treatment.client",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.provider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['referral_date', 'id'],
+                "ordering": ["referral_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_by_name', models.CharField(help_text='Who submitted it, as named then', max_length=300)),
-                ('submitted_at', models.DateTimeField()),
-                ('channel', models.CharField(choices=[('command-line', 'Command line'), ('web', 'Web upload'), ('api', 'API')], max_length=16)),
-                ('period_end', models.DateField(help_text='The date the data is complete to (--period-end)')),
-                ('file_name', models.CharField(blank=True, help_text="The file's name, made safe", max_length=255)),
-                ('file_size', models.PositiveBigIntegerField(default=0, help_text='Bytes')),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('rows', models.PositiveIntegerField(default=0, help_text='Data rows in the file (the header not counted)')),
-                ('outcome', models.CharField(choices=[('accepted', 'Accepted'), ('rejected', 'Rejected')], max_length=16)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('warning_count', models.PositiveIntegerField(default=0)),
-                ('clients', models.PositiveIntegerField(default=0, help_text='Clients written (accepted only)')),
-                ('episodes', models.PositiveIntegerField(default=0, help_text='Episodes written (accepted only)')),
-                ('modalities', models.PositiveIntegerField(default=0, help_text='Modality rows written (accepted only)')),
-                ('report', models.JSONField(blank=True, default=dict, help_text='{"errors": [...], "warnings": [...], "truncated": bool}: row, column, code, message each')),
-                ('partnership', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership')),
-                ('provider', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.provider')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "submitted_by_name",
+                    models.CharField(help_text="Who submitted it, as named then", max_length=300),
+                ),
+                ("submitted_at", models.DateTimeField()),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("command-line", "Command line"), ("web", "Web upload"), ("api", "API")],
+                        max_length=16,
+                    ),
+                ),
+                ("period_end", models.DateField(help_text="The date the data is complete to (--period-end)")),
+                (
+                    "file_name",
+                    models.CharField(blank=True, help_text="The file's name, made safe", max_length=255),
+                ),
+                ("file_size", models.PositiveBigIntegerField(default=0, help_text="Bytes")),
+                ("file_sha256", models.CharField(max_length=64)),
+                (
+                    "rows",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Data rows in the file (the header not counted)"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("accepted", "Accepted"), ("rejected", "Rejected")], max_length=16
+                    ),
+                ),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("warning_count", models.PositiveIntegerField(default=0)),
+                (
+                    "clients",
+                    models.PositiveIntegerField(default=0, help_text="Clients written (accepted only)"),
+                ),
+                (
+                    "episodes",
+                    models.PositiveIntegerField(default=0, help_text="Episodes written (accepted only)"),
+                ),
+                (
+                    "modalities",
+                    models.PositiveIntegerField(default=0, help_text="Modality rows written (accepted only)"),
+                ),
+                (
+                    "report",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='{"errors": [...], "warnings": [...], "truncated": bool}: row, column, code, message each',
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.provider",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at', '-id'],
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EpisodeModality',
+            name="EpisodeModality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('modality', models.CharField(help_text="A built-in modality code or the partnership's own", max_length=40)),
-                ('referral_date', models.DateField()),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('episode', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='modalities', to='treatment.episode')),
-                ('partnership', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership')),
-                ('provider', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.provider')),
-                ('submission', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='treatment.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "modality",
+                    models.CharField(
+                        help_text="A built-in modality code or the partnership's own", max_length=40
+                    ),
+                ),
+                ("referral_date", models.DateField()),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="modalities",
+                        to="treatment.episode",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.provider",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="treatment.submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'episode modalities',
-                'ordering': ['referral_date', 'id'],
+                "verbose_name_plural": "episode modalities",
+                "ordering": ["referral_date", "id"],
             },
         ),
         migrations.AddField(
-            model_name='episode',
-            name='submission',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='treatment.submission'),
+            model_name="episode",
+            name="submission",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="treatment.submission",
+            ),
         ),
         migrations.AddField(
-            model_name='client',
-            name='submission',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='treatment.submission'),
+            model_name="client",
+            name="submission",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="treatment.submission",
+            ),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['partnership', 'provider', '-submitted_at'], name='submission_history'),
+            model_name="submission",
+            index=models.Index(
+                fields=["partnership", "provider", "-submitted_at"], name="submission_history"
+            ),
         ),
         migrations.AddIndex(
-            model_name='episodemodality',
-            index=models.Index(fields=['partnership', 'provider'], name='episode_modality_provider'),
+            model_name="episodemodality",
+            index=models.Index(fields=["partnership", "provider"], name="episode_modality_provider"),
         ),
         migrations.AddIndex(
-            model_name='episode',
-            index=models.Index(fields=['partnership', 'client_key'], name='episode_client_key'),
+            model_name="episode",
+            index=models.Index(fields=["partnership", "client_key"], name="episode_client_key"),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.UniqueConstraint(fields=('partnership', 'provider', 'episode_ref'), name='episode_ref_unique'),
+            model_name="episode",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "provider", "episode_ref"), name="episode_ref_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='client',
-            constraint=models.UniqueConstraint(fields=('partnership', 'provider', 'client_ref'), name='client_ref_unique'),
+            model_name="client",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "provider", "client_ref"), name="client_ref_unique"
+            ),
         ),
     ]
