@@ -55,6 +55,7 @@ AUDIT = ("audit trail", "audit/", 2)
 MEMBERS = ("members", "members/", 1)
 RISKS = ("risks", "risks/", 1)
 DOCUMENTS = ("documents", "documents/", 1)
+TREATMENT_SUBMISSIONS = ("treatment submissions", "treatment/submissions/", 1)
 # A small real PDF for the lead's uploads (the type is checked by its bytes).
 SIGNED_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -162,6 +163,7 @@ class LeadCommissioner(Person):
         MEMBERS,
         RISKS,
         DOCUMENTS,
+        TREATMENT_SUBMISSIONS,
     )
 
     def on_start(self) -> None:
@@ -295,6 +297,7 @@ class Auditor(Person):
         (YAML[0], YAML[1], 2),
         RISKS,
         DOCUMENTS,
+        TREATMENT_SUBMISSIONS,
     )
 
 

@@ -1,0 +1,195 @@
+"""One pass over a submission file: every rule checked, and — while the file is still clean — its rows
+written to a spool of three temporary files (clients, episodes, modalities) ready for the database's bulk
+path (loading.py). Nothing here touches the database.
+
+Memory stays bounded whatever the file's size: the CSV is streamed, the spool is on disk, and what is kept
+per client and per episode is one small tuple (rules/consistency.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from concordat.core.csvfile import RowReport, read_rows
+from concordat.documents.filetypes import FileType
+
+from .keys import KeyMaker
+from .rules.columns import COLUMNS, REQUIRED
+from .rules.consistency import Consistency
+from .rules.dates import age_on, check_dates
+from .rules.fields import Context, parse_row
+from .rules.warnings import check_eligibility, check_waits
+
+NULL = "\\N"  # PostgreSQL COPY's text format; loading.py reads it back as None for SQLite
+# What a submission is, for the names files are kept under (documents.files.safe_name).
+CSV_FILE = FileType("CSV", "text/csv", "csv", ("csv",))
+
+
+class Spool:
+    """The checked rows as tab-separated lines, one temporary file per table. Values are safe to write
+    without escaping: the rules allow no tab, newline or backslash in any value that reaches here.
+
+    clients:    index, client_ref, client_key, initials, date_of_birth, sex, la_of_residence
+    episodes:   index, row, client index, episode_ref, client_key, sex, age_at_referral, referral_date,
+                referral_source, primary_substance, triage_date, discharge_date, discharge_reason
+    modalities: episode index, modality, referral_date, start_date, end_date
+    """
+
+    def __init__(self) -> None:
+        self.clients = _temporary()
+        self.episodes = _temporary()
+        self.modalities = _temporary()
+        # Lines are gathered and written a few thousand at a time: one write per line costs more than
+        # the rest of the line's work.
+        self.pending: tuple[list[str], list[str], list[str]] = ([], [], [])
+
+    def flush(self) -> None:
+        for lines, spooled in zip(self.pending, (self.clients, self.episodes, self.modalities), strict=True):
+            spooled.write("".join(lines))
+            lines.clear()
+
+    def rewind(self) -> None:
+        self.flush()
+        for spooled in (self.clients, self.episodes, self.modalities):
+            spooled.flush()
+            spooled.seek(0)
+
+    def close(self) -> None:
+        for spooled in (self.clients, self.episodes, self.modalities):
+            spooled.close()
+
+
+def _temporary() -> IO[str]:
+    return tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+
+
+_FLUSH_EVERY = 4096
+
+
+class _Hashing(io.RawIOBase):
+    """The file as read, its SHA-256 and size taken on the way, and progress told every chunk."""
+
+    def __init__(self, binary: IO[bytes], tell: Callable[[int], None] | None) -> None:
+        self._binary = binary
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+        self._tell = tell
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._binary.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.sha256.update(data)
+        self.size += n
+        if self._tell is not None:
+            self._tell(self.size)
+        return n
+
+    def read(self, size: int = -1) -> bytes:  # read_rows reads the first bytes with read(4)
+        data = self._binary.read(size)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
+
+
+@dataclass
+class Checked:
+    report: RowReport
+    spool: Spool | None  # None when the file was not accepted
+    sha256: str
+    size: int
+    clients: int = 0
+    episodes: int = 0
+    modalities: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def check_file(
+    binary: IO[bytes],
+    *,
+    context: Context,
+    secret: bytes,
+    progress: Callable[[int], None] | None = None,
+) -> Checked:
+    """Check every row of the file against every rule; the spool holds its rows when it has no error."""
+    report = RowReport()
+    hashing = _Hashing(binary, progress)
+    consistency = Consistency()
+    spool: Spool | None = Spool()
+    assert spool is not None
+    clients_out, episodes_out, modalities_out = spool.pending
+    make_key = KeyMaker(secret)
+    modalities = 0
+    try:
+        for row, values in read_rows(
+            io.BufferedReader(hashing, 1 << 16), columns=COLUMNS, required=REQUIRED, report=report
+        ):
+            parsed, fields_ok = parse_row(row, values, context, report)
+            check_dates(row, parsed, context, report)
+            if not fields_ok:
+                continue
+            check_waits(row, parsed, context, report)
+            seen = consistency.see(row, parsed, values, report)
+            if seen.new_episode:
+                assert parsed.date_of_birth is not None and parsed.referral_date is not None
+                age = age_on(parsed.date_of_birth, parsed.referral_date)
+                check_eligibility(row, parsed, age, context, report)
+            if report.errors:
+                continue  # rejected: the rest is checked, nothing more is spooled
+            assert spool is not None
+            if row % _FLUSH_EVERY == 0:
+                spool.flush()
+            dob = values["date_of_birth"]
+            if seen.new_client or seen.new_episode:
+                key = make_key(parsed.initials or "", dob, parsed.sex or "", parsed.la_of_residence or "")
+            if seen.new_client:
+                clients_out.append(
+                    f"{seen.client}\t{parsed.client_ref}\t{key}\t{parsed.initials}\t{dob}\t{parsed.sex}\t"
+                    f"{parsed.la_of_residence}\n"
+                )
+            if seen.new_episode:
+                triage = values["triage_date"] or NULL
+                discharge = values["discharge_date"] or NULL
+                episodes_out.append(
+                    f"{seen.episode}\t{row}\t{seen.client}\t{parsed.episode_ref}\t{key}\t{parsed.sex}\t"
+                    f"{age}\t{values['referral_date']}\t"
+                    f"{parsed.referral_source}\t{parsed.primary_substance}\t{triage}\t{discharge}\t"
+                    f"{parsed.discharge_reason}\n"
+                )
+            if parsed.modality:
+                modalities += 1
+                modalities_out.append(
+                    f"{seen.episode}\t{parsed.modality}\t{values['modality_referral_date']}\t"
+                    f"{values['modality_start_date'] or NULL}\t{values['modality_end_date'] or NULL}\n"
+                )
+        # Whatever read_rows left unread (after a fatal header problem) still counts in the digest.
+        while hashing.read(1 << 16):
+            pass
+    except BaseException:
+        assert spool is not None
+        spool.close()
+        raise
+    if report.errors:
+        assert spool is not None
+        spool.close()
+        spool = None
+    else:
+        assert spool is not None
+        spool.rewind()
+    return Checked(
+        report=report,
+        spool=spool,
+        sha256=hashing.sha256.hexdigest(),
+        size=hashing.size,
+        clients=len(consistency.clients),
+        episodes=len(consistency.episodes),
+        modalities=modalities,
+    )
