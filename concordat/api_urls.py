@@ -2,5 +2,7 @@
 
 from concordat.core.api import api
 from concordat.partnerships.api import router as partnerships
+from concordat.treatment.provider_api import router as treatment_providers
 
 api.add_router("/", partnerships)
+api.add_router("/", treatment_providers)

@@ -8,3 +8,6 @@ class TreatmentConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions, signals  # noqa: F401  (permission rules; the client key secret)
+        from .records_tabs import add_tabs
+
+        add_tabs()
