@@ -222,6 +222,7 @@ class CheckPage(StepPage):
             assert outcome.record is not None
             return redirect(reverse("treatment:timeline", args=[self.partnership.slug, outcome.record.handle]))
         # The rules refused it: the question page again, with the answers and every problem on its field.
+        self.template_name = QuestionPage.template_name
         form = self.make_form(answers=answers)
         reverse_names = {v: k for k, v in _RENAMED.get(self.kind, {}).items()}
         for problem in outcome.report.errors:
