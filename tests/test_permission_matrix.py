@@ -179,7 +179,11 @@ def consent(p: Any) -> dict[str, Any]:
     other, _ = Provider.objects.get_or_create(partnership=p, code="P9", defaults={"name": "Other"})
     record = ClientHandle.objects.get(handle=client_record(p))
     made, _ = Consent.objects.get_or_create(
-        partnership=p, client=record, shared_with=other, withdrawn_on=None, defaults={"given_on": date(2004, 1, 1)}
+        partnership=p,
+        client=record,
+        shared_with=other,
+        withdrawn_on=None,
+        defaults={"given_on": date(2004, 1, 1)},
     )
     return {**handle(p), "consent": made.pk}
 
@@ -187,7 +191,9 @@ def consent(p: Any) -> dict[str, Any]:
 def api_token(p: Any) -> dict[str, Any]:
     from concordat.treatment.tokens import api_token_create
 
-    made = api_token_create(partnership=p, provider=p.providers.order_by("id").first(), name="matrix", actor=None)
+    made = api_token_create(
+        partnership=p, provider=p.providers.order_by("id").first(), name="matrix", actor=None
+    )
     return {"slug": SLUG, "token": made.token.pk}
 
 

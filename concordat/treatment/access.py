@@ -108,4 +108,6 @@ def prune_command(command: Any, older_than: int | None) -> None:
     if days < 0:
         raise CommandError("--older-than must be 0 or more days", returncode=2)
     removed = access_log_prune(older_than_days=days)
-    command.stdout.write(f"Removed {removed:,} access log entr{'y' if removed == 1 else 'ies'} older than {days:,} days")
+    command.stdout.write(
+        f"Removed {removed:,} access log entr{'y' if removed == 1 else 'ies'} older than {days:,} days"
+    )

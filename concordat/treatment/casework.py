@@ -263,7 +263,9 @@ def episode_refer(
             if Episode.objects.filter(
                 partnership=partnership, provider=provider, episode_ref=episode_ref
             ).exists():
-                raise _refuse("episode_ref", "episode-exists", "This provider already has an episode with this id")
+                raise _refuse(
+                    "episode_ref", "episode-exists", "This provider already has an episode with this id"
+                )
             client = Client.objects.filter(
                 partnership=partnership, provider=provider, client_ref=client_ref
             ).first()
@@ -317,7 +319,13 @@ def episode_refer(
 
 
 def episode_triage(
-    *, partnership: Partnership, record: ClientHandle, token: str, actor: Any, episode_ref: str, triage_date: date
+    *,
+    partnership: Partnership,
+    record: ClientHandle,
+    token: str,
+    actor: Any,
+    episode_ref: str,
+    triage_date: date,
 ) -> StepOutcome:
     """The episode's triage date (refused when it already has one: that is a correction, not a step)."""
 

@@ -36,7 +36,9 @@ def consent_give(
     elif shared_with.pk == locked.provider_id:
         report.error(0, "shared_with", "own-provider", "The client's own provider sees the record already")
     elif locked.consents.filter(shared_with=shared_with, withdrawn_on__isnull=True).exists():
-        report.error(0, "shared_with", "already-consented", "A consent to share with this provider is in force")
+        report.error(
+            0, "shared_with", "already-consented", "A consent to share with this provider is in force"
+        )
     if scope not in Consent.Scope.values:
         report.error(0, "scope", "invalid-choice", "Choose what the client agreed to share")
     if given_on > clock.today():
@@ -69,8 +71,10 @@ def consent_withdraw(*, consent: Consent, withdrawn_on: date, actor: Any) -> Row
     from concordat.core import clock
 
     report = RowReport()
-    locked = Consent.objects.select_for_update().select_related("client", "shared_with", "partnership").get(
-        pk=consent.pk
+    locked = (
+        Consent.objects.select_for_update()
+        .select_related("client", "shared_with", "partnership")
+        .get(pk=consent.pk)
     )
     if locked.withdrawn_on is not None:
         report.error(0, "withdrawn_on", "already-withdrawn", "This consent was withdrawn already")

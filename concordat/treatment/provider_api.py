@@ -234,7 +234,9 @@ def provider_client_list(request: HttpRequest, offset: int = 0, limit: int = 100
     limit = max(1, min(limit, 500))
     offset = max(0, offset)
     ensure_handles(token.partnership, {token.provider_id})
-    rows = Client.objects.filter(partnership=token.partnership, provider=token.provider).order_by("client_ref")
+    rows = Client.objects.filter(partnership=token.partnership, provider=token.provider).order_by(
+        "client_ref"
+    )
     page = list(rows.prefetch_related("episodes__modalities")[offset : offset + limit])
     out = _clients_out(token, page)
     _log(token, [c["handle"] for c in out], "API: client list")

@@ -9,7 +9,12 @@ app_name = "treatment"
 urlpatterns = [
     path("<slug:slug>/treatment/", clients.CountsPage.as_view(), name="counts"),
     path("<slug:slug>/treatment/caseload/", clients.CaseloadPage.as_view(), name="caseload"),
-    path("<slug:slug>/treatment/clients/refer/", casework.QuestionPage.as_view(), {"step": "refer"}, name="refer"),
+    path(
+        "<slug:slug>/treatment/clients/refer/",
+        casework.QuestionPage.as_view(),
+        {"step": "refer"},
+        name="refer",
+    ),
     path(
         "<slug:slug>/treatment/clients/refer/check/<str:token>/",
         casework.CheckPage.as_view(),
@@ -17,13 +22,17 @@ urlpatterns = [
         name="refer-check",
     ),
     path("<slug:slug>/treatment/clients/<str:handle>/", clients.TimelinePage.as_view(), name="timeline"),
-    path("<slug:slug>/treatment/clients/<str:handle>/consent/", clients.ConsentPage.as_view(), name="consent"),
+    path(
+        "<slug:slug>/treatment/clients/<str:handle>/consent/", clients.ConsentPage.as_view(), name="consent"
+    ),
     path(
         "<slug:slug>/treatment/clients/<str:handle>/consent/<int:consent>/withdraw/",
         clients.WithdrawPage.as_view(),
         name="withdraw-consent",
     ),
-    path("<slug:slug>/treatment/clients/<str:handle>/<str:step>/", casework.QuestionPage.as_view(), name="step"),
+    path(
+        "<slug:slug>/treatment/clients/<str:handle>/<str:step>/", casework.QuestionPage.as_view(), name="step"
+    ),
     path(
         "<slug:slug>/treatment/clients/<str:handle>/<str:step>/check/<str:token>/",
         casework.CheckPage.as_view(),
@@ -33,5 +42,7 @@ urlpatterns = [
     path("<slug:slug>/treatment/access-log.csv", access.AccessLogExport.as_view(), name="access-log-export"),
     path("<slug:slug>/treatment/tokens/", tokens.TokenList.as_view(), name="tokens"),
     path("<slug:slug>/treatment/tokens/new/", tokens.TokenCreate.as_view(), name="add-token"),
-    path("<slug:slug>/treatment/tokens/<int:token>/revoke/", tokens.TokenRevoke.as_view(), name="revoke-token"),
+    path(
+        "<slug:slug>/treatment/tokens/<int:token>/revoke/", tokens.TokenRevoke.as_view(), name="revoke-token"
+    ),
 ]

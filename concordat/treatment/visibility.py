@@ -55,9 +55,7 @@ def visible_clients(user: Any, partnership: Partnership) -> QuerySet[Client]:
         provider_id=OuterRef("provider_id"),
         client_ref=OuterRef("client_ref"),
     ).values("handle")[:1]
-    return rows.filter(Q(provider_id__in=providers) | _consented(providers)).annotate(
-        handle=Subquery(handle)
-    )
+    return rows.filter(Q(provider_id__in=providers) | _consented(providers)).annotate(handle=Subquery(handle))
 
 
 @dataclass(frozen=True)

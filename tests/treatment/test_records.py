@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from concordat.core.models import AuditEntry
@@ -39,7 +39,13 @@ def world(partnership: Any) -> dict[str, Any]:
         "worker2": member(partnership, Role.KEY_WORKER, p2, username="worker2"),
         "officer2": member(partnership, Role.PROVIDER_DATA_OFFICER, p2, username="officer2"),
     }
-    for role in (Role.LEAD_COMMISSIONER, Role.AUDITOR, Role.BOARD_MEMBER, Role.PARTNER_REPRESENTATIVE, Role.POOL_MANAGER):
+    for role in (
+        Role.LEAD_COMMISSIONER,
+        Role.AUDITOR,
+        Role.BOARD_MEMBER,
+        Role.PARTNER_REPRESENTATIVE,
+        Role.POOL_MANAGER,
+    ):
         people[role] = member(partnership, role, username=f"as-{role}")
     ensure_handles(partnership)
     record = ClientHandle.objects.get(provider=p1, client_ref="C0")
@@ -63,7 +69,9 @@ def test_own_providers_staff_see_their_clients(client: Any, world: dict[str, Any
 
 
 @pytest.mark.parametrize("who", ["worker2", "officer2"])
-def test_another_providers_staff_are_refused_without_consent(client: Any, world: dict[str, Any], who: str) -> None:
+def test_another_providers_staff_are_refused_without_consent(
+    client: Any, world: dict[str, Any], who: str
+) -> None:
     client.force_login(world["people"][who])
     assert client.get(timeline_url(world)).status_code == 404
     assert not visible_clients(world["people"][who], world["p"]).exists()
@@ -83,11 +91,16 @@ def test_everyone_else_sees_counts_only(client: Any, world: dict[str, Any], role
     assert not visible_clients(world["people"][role], world["p"]).exists()
 
 
-def test_consent_lets_the_named_provider_see_and_withdrawal_stops_it(client: Any, world: dict[str, Any]) -> None:
+def test_consent_lets_the_named_provider_see_and_withdrawal_stops_it(
+    client: Any, world: dict[str, Any]
+) -> None:
     worker2 = world["people"]["worker2"]
     consent, report = consent_give(
-        record=world["record"], shared_with=world["p2"], scope=Consent.Scope.RECORD,
-        given_on=date(2005, 1, 1), actor=world["people"]["worker1"],
+        record=world["record"],
+        shared_with=world["p2"],
+        scope=Consent.Scope.RECORD,
+        given_on=date(2005, 1, 1),
+        actor=world["people"]["worker1"],
     )
     assert not report.errors and consent is not None
     assert list(visible_clients(worker2, world["p"]).values_list("client_ref", flat=True)) == ["C0"]
@@ -105,7 +118,9 @@ def test_consent_lets_the_named_provider_see_and_withdrawal_stops_it(client: Any
 
 
 def test_consent_survives_a_resubmission_that_replaces_the_rows(world: dict[str, Any]) -> None:
-    consent_give(record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 1), actor=None)
+    consent_give(
+        record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 1), actor=None
+    )
     before = Episode.objects.filter(provider=world["p1"]).values_list("id", flat=True).first()
     assert submit(world["p"], a_file()).report.accepted
     assert Episode.objects.filter(provider=world["p1"]).values_list("id", flat=True).first() != before
@@ -114,14 +129,22 @@ def test_consent_survives_a_resubmission_that_replaces_the_rows(world: dict[str,
 
 
 def test_referral_scope_hides_modalities(client: Any, world: dict[str, Any]) -> None:
-    consent_give(record=world["record"], shared_with=world["p2"], scope="referral", given_on=date(2005, 1, 1), actor=None)
+    consent_give(
+        record=world["record"],
+        shared_with=world["p2"],
+        scope="referral",
+        given_on=date(2005, 1, 1),
+        actor=None,
+    )
     client.force_login(world["people"]["worker2"])
     page = client.post(timeline_url(world), {"reason": "transfer"}).content.decode()
     assert "Referred (GP" in page and "pharmacological" not in page
 
 
 def test_consent_is_refused_for_the_clients_own_provider(world: dict[str, Any]) -> None:
-    consent, report = consent_give(record=world["record"], shared_with=world["p1"], scope="record", given_on=date(2005, 1, 1), actor=None)
+    consent, report = consent_give(
+        record=world["record"], shared_with=world["p1"], scope="record", given_on=date(2005, 1, 1), actor=None
+    )
     assert consent is None and [p.code for p in report.errors] == ["own-provider"]
 
 
@@ -132,7 +155,12 @@ def test_timeline_read_is_logged(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["people"]["worker1"])
     client.get(timeline_url(world))
     entry = AccessEntry.objects.get()
-    assert (entry.user, entry.handle, entry.what, entry.channel) == (world["people"]["worker1"], world["record"].handle, "client timeline", "page")
+    assert (entry.user, entry.handle, entry.what, entry.channel) == (
+        world["people"]["worker1"],
+        world["record"].handle,
+        "client timeline",
+        "page",
+    )
 
 
 def test_caseload_read_is_logged_per_record_shown(client: Any, world: dict[str, Any]) -> None:
@@ -153,7 +181,9 @@ def test_api_reads_are_logged(client: Any, world: dict[str, Any]) -> None:
     one = client.get(f"/api/v1/treatment/provider/clients/{world['record'].handle}", **auth)
     assert one.status_code == 200 and one.json()["client_ref"] == "C0"
     entry = AccessEntry.objects.filter(what="API: client record").get()
-    assert entry.handle == world["record"].handle and entry.user is None and made.token.prefix in entry.user_name
+    assert (
+        entry.handle == world["record"].handle and entry.user is None and made.token.prefix in entry.user_name
+    )
 
 
 def test_access_log_page_filters_and_exports(client: Any, world: dict[str, Any]) -> None:
@@ -166,7 +196,11 @@ def test_access_log_page_filters_and_exports(client: Any, world: dict[str, Any])
     url = reverse("treatment:access-log", args=[world["p"].slug])
     page = client.get(url, {"person": world["people"]["worker1"].pk}).content.decode()
     assert world["record"].handle in page and "client timeline" in page and "caseload" not in page
-    csv = b"".join(client.get(reverse("treatment:access-log-export", args=[world["p"].slug]), {"record": world["record"].handle}).streaming_content).decode()
+    csv = b"".join(
+        client.get(
+            reverse("treatment:access-log-export", args=[world["p"].slug]), {"record": world["record"].handle}
+        ).streaming_content
+    ).decode()
     assert csv.splitlines()[0] == "at,person,record,provider,channel,what,reason"
     assert len(csv.splitlines()) == 2 and "C0" not in csv
     today = date.today().strftime("%d/%m/%Y")
@@ -182,7 +216,20 @@ def test_access_log_page_queries_do_not_grow_with_entries(client: Any, world: di
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    AccessEntry.objects.bulk_create([AccessEntry(partnership=world["p"], user_name="x", at=AccessEntry.objects.first().at, handle=world["record"].handle, provider=world["p1"], channel="page", what="w") for _ in range(40)])
+    AccessEntry.objects.bulk_create(
+        [
+            AccessEntry(
+                partnership=world["p"],
+                user_name="x",
+                at=AccessEntry.objects.first().at,
+                handle=world["record"].handle,
+                provider=world["p1"],
+                channel="page",
+                what="w",
+            )
+            for _ in range(40)
+        ]
+    )
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
@@ -206,7 +253,15 @@ def test_prune_removes_older_entries_and_says_how_many(world: dict[str, Any]) ->
 
     now = clock.now()
     for age in (1, 10, 400):
-        AccessEntry.objects.create(partnership=world["p"], user_name="x", at=now - timedelta(days=age), handle=world["record"].handle, provider=world["p1"], channel="page", what="w")
+        AccessEntry.objects.create(
+            partnership=world["p"],
+            user_name="x",
+            at=now - timedelta(days=age),
+            handle=world["record"].handle,
+            provider=world["p1"],
+            channel="page",
+            what="w",
+        )
     out = io.StringIO()
     call_command("treatment", "prune-access-log", "--older-than", "5", stdout=out)
     assert "Removed 2 access log entries older than 5 days" in out.getvalue()
@@ -227,10 +282,19 @@ def _through_check(client: Any, url: str, data: dict[str, str]) -> Any:
 
 
 REFERRAL = {
-    "client_ref": "NEW-1", "initials": "xy", "date_of_birth_0": "2", "date_of_birth_1": "3", "date_of_birth_2": "1980",
-    "sex": "F", "la_of_residence": "E08000006", "episode_ref": "NEW-EP-1",
-    "referral_date_0": "1", "referral_date_1": "2", "referral_date_2": "2005",
-    "referral_source": "self", "primary_substance": "alcohol",
+    "client_ref": "NEW-1",
+    "initials": "xy",
+    "date_of_birth_0": "2",
+    "date_of_birth_1": "3",
+    "date_of_birth_2": "1980",
+    "sex": "F",
+    "la_of_residence": "E08000006",
+    "episode_ref": "NEW-EP-1",
+    "referral_date_0": "1",
+    "referral_date_1": "2",
+    "referral_date_2": "2005",
+    "referral_source": "self",
+    "primary_substance": "alcohol",
 }
 
 
@@ -254,20 +318,40 @@ def test_a_referral_breaking_a_file_rule_is_refused_on_its_field(client: Any, wo
     check = _through_check(client, reverse("treatment:refer", args=[world["p"].slug]), future)
     response = client.post(check)
     assert response.status_code == 200
-    assert "referral_date is after the period end" in response.content.decode(), re.findall(r"govuk-error-message.{0,200}|error-summary__list.{0,400}", response.content.decode(), re.S)
+    assert "referral_date is after the period end" in response.content.decode(), re.findall(
+        r"govuk-error-message.{0,200}|error-summary__list.{0,400}", response.content.decode(), re.S
+    )
     assert not Episode.objects.filter(episode_ref="NEW-EP-1").exists()
     assert not WebEntry.objects.exists()
 
 
-def test_refer_to_a_modality_then_start_then_a_stale_second_start_adds_nothing(client: Any, world: dict[str, Any]) -> None:
+def test_refer_to_a_modality_then_start_then_a_stale_second_start_adds_nothing(
+    client: Any, world: dict[str, Any]
+) -> None:
     client.force_login(world["people"]["worker1"])
     slug, handle = world["p"].slug, world["record"].handle
     step = lambda name: reverse("treatment:step", args=[slug, handle, name])  # noqa: E731
-    check = _through_check(client, step("modality"), {"episode_ref": "W0", "modality": "psychosocial", "modality_referral_date_0": "12", "modality_referral_date_1": "1", "modality_referral_date_2": "2005"})
+    check = _through_check(
+        client,
+        step("modality"),
+        {
+            "episode_ref": "W0",
+            "modality": "psychosocial",
+            "modality_referral_date_0": "12",
+            "modality_referral_date_1": "1",
+            "modality_referral_date_2": "2005",
+        },
+    )
     assert client.post(check).status_code == 302
     waiting = EpisodeModality.objects.get(episode__episode_ref="W0")
     assert waiting.start_date is None
-    start = {"episode_ref": "W0", "which": "psychosocial:2005-01-12", "modality_start_date_0": "20", "modality_start_date_1": "1", "modality_start_date_2": "2005"}
+    start = {
+        "episode_ref": "W0",
+        "which": "psychosocial:2005-01-12",
+        "modality_start_date_0": "20",
+        "modality_start_date_1": "1",
+        "modality_start_date_2": "2005",
+    }
     first = _through_check(client, step("start"), start)
     # A second form for the same start, opened before the first was saved:
     second = client.post(step("start"), start)["Location"]
@@ -282,15 +366,22 @@ def test_a_start_before_the_modality_referral_is_refused_by_the_files_rule(world
     from concordat.treatment.casework import modality_start
 
     outcome = modality_start(
-        partnership=world["p"], record=world["record"], token="t" * 20, actor=None,
-        episode_ref="E0", which="psychosocial:2004-07-01", start_date=date(2004, 6, 1),
+        partnership=world["p"],
+        record=world["record"],
+        token="t" * 20,
+        actor=None,
+        episode_ref="E0",
+        which="psychosocial:2004-07-01",
+        start_date=date(2004, 6, 1),
     )
     assert [p.code for p in outcome.report.errors] == ["start-before-modality-referral"]
     assert EpisodeModality.objects.get(episode__episode_ref="E0", modality="psychosocial").start_date is None
 
 
 def test_another_providers_key_worker_cannot_record_for_a_client(client: Any, world: dict[str, Any]) -> None:
-    consent_give(record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 1), actor=None)
+    consent_give(
+        record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 1), actor=None
+    )
     client.force_login(world["people"]["worker2"])
     url = reverse("treatment:step", args=[world["p"].slug, world["record"].handle, "triage"])
     assert client.get(url).status_code == 404
@@ -301,7 +392,9 @@ def test_another_providers_key_worker_cannot_record_for_a_client(client: Any, wo
 
 def test_only_a_digest_is_kept_and_the_token_is_shown_once(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["people"]["officer1"])
-    response = client.post(reverse("treatment:add-token", args=[world["p"].slug]), {"provider": "P1", "name": "case system"})
+    response = client.post(
+        reverse("treatment:add-token", args=[world["p"].slug]), {"provider": "P1", "name": "case system"}
+    )
     secret = re.search(r"cct_[A-Za-z0-9_-]+", response.content.decode()).group(0)
     token = ApiToken.objects.get()
     assert token.digest != secret and secret not in token.digest and token.prefix == secret[:12]
@@ -311,7 +404,9 @@ def test_only_a_digest_is_kept_and_the_token_is_shown_once(client: Any, world: d
 
 def test_an_officer_cannot_make_a_token_for_another_provider(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["people"]["officer1"])
-    response = client.post(reverse("treatment:add-token", args=[world["p"].slug]), {"provider": "P2", "name": "x"})
+    response = client.post(
+        reverse("treatment:add-token", args=[world["p"].slug]), {"provider": "P2", "name": "x"}
+    )
     assert response.status_code == 200 and not ApiToken.objects.exists()
 
 
@@ -321,20 +416,32 @@ def test_a_revoked_token_is_refused(client: Any, world: dict[str, Any]) -> None:
     assert client.get("/api/v1/treatment/provider/clients", **auth).status_code == 200
     assert api_token_revoke(token=made.token, actor=None)
     assert client.get("/api/v1/treatment/provider/clients", **auth).status_code == 401
-    assert client.get("/api/v1/treatment/provider/clients", HTTP_AUTHORIZATION="Bearer cct_nonsense").status_code == 401
+    assert (
+        client.get("/api/v1/treatment/provider/clients", HTTP_AUTHORIZATION="Bearer cct_nonsense").status_code
+        == 401
+    )
 
 
 def test_a_token_reads_only_its_own_provider(client: Any, world: dict[str, Any]) -> None:
     made = api_token_create(partnership=world["p"], provider=world["p2"], name="x", actor=None)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {made.secret}"}
-    assert client.get(f"/api/v1/treatment/provider/clients/{world['record'].handle}", **auth).status_code == 404
-    submission = world["p"] and __import__("concordat.treatment.models", fromlist=["Submission"]).Submission.objects.filter(provider=world["p1"]).first()
+    assert (
+        client.get(f"/api/v1/treatment/provider/clients/{world['record'].handle}", **auth).status_code == 404
+    )
+    submission = (
+        world["p"]
+        and __import__("concordat.treatment.models", fromlist=["Submission"])
+        .Submission.objects.filter(provider=world["p1"])
+        .first()
+    )
     assert client.get(f"/api/v1/treatment/provider/submissions/{submission.pk}", **auth).status_code == 404
     assert client.get("/api/v1/treatment/provider/clients", **auth).json()["count"] == 0
     assert not AccessEntry.objects.exists()
 
 
-def test_over_the_rate_answers_429_with_retry_after(client: Any, world: dict[str, Any], settings: Any) -> None:
+def test_over_the_rate_answers_429_with_retry_after(
+    client: Any, world: dict[str, Any], settings: Any
+) -> None:
     settings.TREATMENT_API_RATE_PER_MINUTE = 2
     from django.core.cache import cache
 
@@ -357,7 +464,9 @@ def test_a_file_submitted_through_the_api_is_imported(client: Any, world: dict[s
     made = api_token_create(partnership=world["p"], provider=world["p2"], name="x", actor=None)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {made.secret}"}
     upload = SimpleUploadedFile("p2.csv", csv_bytes(a_file(1)), content_type="text/csv")
-    response = client.post("/api/v1/treatment/provider/submissions", {"file": upload, "period_end": "2005-03-31"}, **auth)
+    response = client.post(
+        "/api/v1/treatment/provider/submissions", {"file": upload, "period_end": "2005-03-31"}, **auth
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["accepted"] and body["provider"] == "P2" and body["errors"] == []
@@ -375,7 +484,11 @@ def test_audit_entries_name_records_by_handle_only(client: Any, world: dict[str,
     client.force_login(world["people"]["worker1"])
     check = _through_check(client, reverse("treatment:refer", args=[world["p"].slug]), REFERRAL)
     client.post(check)
-    consent_give(record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 1), actor=None)
-    text = " ".join(AuditEntry.objects.values_list("summary", flat=True)) + " ".join(AuditEntry.objects.values_list("object_repr", flat=True))
+    consent_give(
+        record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 1), actor=None
+    )
+    text = " ".join(AuditEntry.objects.values_list("summary", flat=True)) + " ".join(
+        AuditEntry.objects.values_list("object_repr", flat=True)
+    )
     for secret in ("NEW-1", "1980-03-02", "XY", "C0", DOB):
         assert secret not in text

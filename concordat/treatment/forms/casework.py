@@ -18,7 +18,9 @@ REF_HELP = "Up to 32 letters, numbers, hyphens and underscores"
 
 
 def date_field(label: str, *, required: bool = True) -> DateInputField:
-    field = DateInputField(label=label, required=required, require_all_fields=False, help_text="For example, 27 3 2005")
+    field = DateInputField(
+        label=label, required=required, require_all_fields=False, help_text="For example, 27 3 2005"
+    )
     what = label[0].lower() + label[1:]
     field.error_messages["required"] = f"Enter the {what}"
     field.error_messages["incomplete"] = f"Enter the {what} as a day, month and year"
@@ -162,7 +164,9 @@ class WithdrawForm(StepForm):
 
 class TokenForm(StepForm):
     provider = forms.ChoiceField(label="Provider")
-    name = forms.CharField(label="What is the token for", max_length=100, help_text="For example, the case system's name")
+    name = forms.CharField(
+        label="What is the token for", max_length=100, help_text="For example, the case system's name"
+    )
 
     def __init__(self, *args: Any, providers: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,100 +6,302 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0005_document_source'),
-        ('treatment', '0002_client_key_secrets'),
+        ("partnerships", "0005_document_source"),
+        ("treatment", "0002_client_key_secrets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClientHandle',
+            name="ClientHandle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_ref', models.CharField(help_text="The provider's own client id (never shown by it)", max_length=32)),
-                ('handle', models.CharField(help_text='Random: what URLs and logs name', max_length=16, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('partnership', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership')),
-                ('provider', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "client_ref",
+                    models.CharField(
+                        help_text="The provider's own client id (never shown by it)", max_length=32
+                    ),
+                ),
+                (
+                    "handle",
+                    models.CharField(help_text="Random: what URLs and logs name", max_length=16, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.provider",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('record', 'Their treatment record: episodes, modalities and discharges'), ('referral', 'Their referrals only: episodes without modalities')], default='record', max_length=16)),
-                ('given_on', models.DateField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn_on', models.DateField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='treatment.clienthandle')),
-                ('partnership', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('shared_with', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.provider')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("record", "Their treatment record: episodes, modalities and discharges"),
+                            ("referral", "Their referrals only: episodes without modalities"),
+                        ],
+                        default="record",
+                        max_length=16,
+                    ),
+                ),
+                ("given_on", models.DateField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn_on", models.DateField(blank=True, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="treatment.clienthandle",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "shared_with",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.provider",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-given_on', '-id'],
+                "ordering": ["-given_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WebEntry',
+            name="WebEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32, unique=True)),
-                ('kind', models.CharField(max_length=32)),
-                ('handle', models.CharField(max_length=16)),
-                ('saved_at', models.DateTimeField(auto_now_add=True)),
-                ('partnership', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32, unique=True)),
+                ("kind", models.CharField(max_length=32)),
+                ("handle", models.CharField(max_length=16)),
+                ("saved_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AccessEntry',
+            name="AccessEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('user_name', models.CharField(help_text='Who read it, as named then (or the API token)', max_length=300)),
-                ('at', models.DateTimeField()),
-                ('handle', models.CharField(help_text='The record read (ClientHandle.handle)', max_length=16)),
-                ('channel', models.CharField(choices=[('page', 'Page'), ('api', 'API'), ('export', 'Export')], max_length=8)),
-                ('what', models.CharField(help_text='The page, API operation or export', max_length=100)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('partnership', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership')),
-                ('provider', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.provider')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "user_name",
+                    models.CharField(
+                        help_text="Who read it, as named then (or the API token)", max_length=300
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                (
+                    "handle",
+                    models.CharField(help_text="The record read (ClientHandle.handle)", max_length=16),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("page", "Page"), ("api", "API"), ("export", "Export")], max_length=8
+                    ),
+                ),
+                ("what", models.CharField(help_text="The page, API operation or export", max_length=100)),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.provider",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'access entries',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['partnership', '-at'], name='access_by_date'), models.Index(fields=['partnership', 'handle', '-at'], name='access_by_record'), models.Index(fields=['partnership', 'user', '-at'], name='access_by_person'), models.Index(fields=['at'], name='access_prune')],
+                "verbose_name_plural": "access entries",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["partnership", "-at"], name="access_by_date"),
+                    models.Index(fields=["partnership", "handle", "-at"], name="access_by_record"),
+                    models.Index(fields=["partnership", "user", "-at"], name="access_by_person"),
+                    models.Index(fields=["at"], name="access_prune"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='What the token is for, e.g. the system that uses it', max_length=100)),
-                ('prefix', models.CharField(help_text="The token's first characters, to tell tokens apart", max_length=16)),
-                ('digest', models.CharField(help_text='SHA-256 of the token, hex', max_length=64, unique=True)),
-                ('created_at', models.DateTimeField()),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership')),
-                ('provider', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.provider')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="What the token is for, e.g. the system that uses it", max_length=100
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        help_text="The token's first characters, to tell tokens apart", max_length=16
+                    ),
+                ),
+                (
+                    "digest",
+                    models.CharField(help_text="SHA-256 of the token, hex", max_length=64, unique=True),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.provider",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['partnership', 'provider'], name='api_token_provider')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["partnership", "provider"], name="api_token_provider")],
             },
         ),
         migrations.AddConstraint(
-            model_name='clienthandle',
-            constraint=models.UniqueConstraint(fields=('partnership', 'provider', 'client_ref'), name='client_handle_unique'),
+            model_name="clienthandle",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "provider", "client_ref"), name="client_handle_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_on__isnull', True)), fields=('client', 'shared_with'), name='consent_in_force_unique'),
+            model_name="consent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_on__isnull", True)),
+                fields=("client", "shared_with"),
+                name="consent_in_force_unique",
+            ),
         ),
     ]

@@ -22,19 +22,36 @@ PER_PAGE = 50
 
 class AccessFilter(forms.Form):
     person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
-    record = forms.RegexField(label="Record", required=False, regex=rf"^[a-z0-9]{{{HANDLE}}}$", max_length=HANDLE,
-                              error_messages={"invalid": "Enter a record's handle: 16 letters and figures"})
-    since = forms.DateField(label="From", required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                            error_messages={"invalid": "Enter the date as 15/01/2005"})
-    until = forms.DateField(label="To", required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                            error_messages={"invalid": "Enter the date as 15/01/2005"})
+    record = forms.RegexField(
+        label="Record",
+        required=False,
+        regex=rf"^[a-z0-9]{{{HANDLE}}}$",
+        max_length=HANDLE,
+        error_messages={"invalid": "Enter a record's handle: 16 letters and figures"},
+    )
+    since = forms.DateField(
+        label="From",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Enter the date as 15/01/2005"},
+    )
+    until = forms.DateField(
+        label="To",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Enter the date as 15/01/2005"},
+    )
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(
-            pk__in=Membership.objects.filter(partnership=partnership).values("user_id")
-        ).order_by("username")
-        self.fields["person"].choices = [("", "Anyone")] + [(u.pk, u.get_full_name() or u.username) for u in users]
+        users = (
+            get_user_model()
+            .objects.filter(pk__in=Membership.objects.filter(partnership=partnership).values("user_id"))
+            .order_by("username")
+        )
+        self.fields["person"].choices = [("", "Anyone")] + [
+            (u.pk, u.get_full_name() or u.username) for u in users
+        ]
 
 
 def filtered(request: HttpRequest, partnership: Any) -> tuple[AccessFilter, Any]:
@@ -42,7 +59,11 @@ def filtered(request: HttpRequest, partnership: Any) -> tuple[AccessFilter, Any]
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         rows = access.entries(
-            partnership, user_id=data["person"], handle=data["record"] or "", since=data["since"], until=data["until"]
+            partnership,
+            user_id=data["person"],
+            handle=data["record"] or "",
+            since=data["since"],
+            until=data["until"],
         )
     else:
         rows = access.entries(partnership)
@@ -63,8 +84,13 @@ class AccessLogPage(TreatmentPage):
         page = Paginator(rows, PER_PAGE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(form=form, page=page, entries=list(page.object_list), query=query.urlencode(),
-                       filtering=bool(self.request.GET))
+        context.update(
+            form=form,
+            page=page,
+            entries=list(page.object_list),
+            query=query.urlencode(),
+            filtering=bool(self.request.GET),
+        )
         return context
 
 
@@ -91,8 +117,15 @@ class AccessLogExport(TreatmentPage):
             yield writer.writerow(["at", "person", "record", "provider", "channel", "what", "reason"])
             for entry in rows.iterator(chunk_size=2000):
                 yield writer.writerow(
-                    [entry.at.isoformat(), entry.user_name, entry.handle, entry.provider.code, entry.channel,
-                     entry.what, entry.reason]
+                    [
+                        entry.at.isoformat(),
+                        entry.user_name,
+                        entry.handle,
+                        entry.provider.code,
+                        entry.channel,
+                        entry.what,
+                        entry.reason,
+                    ]
                 )
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -49,7 +49,9 @@ class Step:
 STEPS: dict[str, Step] = {
     "refer": Step("Refer a client", ReferralForm, casework.episode_refer, "Referral saved"),
     "triage": Step("Record triage", TriageForm, casework.episode_triage, "Triage saved"),
-    "modality": Step("Refer to a modality", ModalityReferralForm, casework.modality_refer, "Referral to the modality saved"),
+    "modality": Step(
+        "Refer to a modality", ModalityReferralForm, casework.modality_refer, "Referral to the modality saved"
+    ),
     "start": Step("Record a start", StartForm, casework.modality_start, "Start saved"),
     "end": Step("Record an end", EndForm, casework.modality_end, "End saved"),
     "discharge": Step("Record a discharge", DischargeForm, casework.episode_discharge, "Discharge saved"),
@@ -104,7 +106,9 @@ class StepPage(TreatmentPage):
                 column = "start_date" if self.kind == "start" else "end_date"
                 options["modalities"] = [
                     (
-                        modality_key({"modality": m.modality, "modality_referral_date": m.referral_date.isoformat()}),
+                        modality_key(
+                            {"modality": m.modality, "modality_referral_date": m.referral_date.isoformat()}
+                        ),
                         f"{m.modality}, referred {m.referral_date:%-d %B %Y} (episode {e.episode_ref})",
                     )
                     for e in open_episodes
@@ -149,7 +153,11 @@ class QuestionPage(StepPage):
         drafts = request.session.get(_DRAFTS, {})
         # A few drafts at most: an abandoned one should not fill the session.
         drafts = dict(list(drafts.items())[-4:])
-        drafts[token] = {"kind": self.kind, "handle": self.record.handle if self.record else "", "answers": form.answers()}
+        drafts[token] = {
+            "kind": self.kind,
+            "handle": self.record.handle if self.record else "",
+            "answers": form.answers(),
+        }
         request.session[_DRAFTS] = drafts
         return redirect(self.urls()["form_url"] + f"check/{token}/")
 
@@ -161,7 +169,11 @@ class CheckPage(StepPage):
 
     def draft(self, request: HttpRequest, token: str) -> dict[str, Any] | None:
         draft = request.session.get(_DRAFTS, {}).get(token)
-        if draft is None or draft["kind"] != self.kind or draft["handle"] != (self.record.handle if self.record else ""):
+        if (
+            draft is None
+            or draft["kind"] != self.kind
+            or draft["handle"] != (self.record.handle if self.record else "")
+        ):
             return None
         return draft
 
@@ -198,7 +210,7 @@ class CheckPage(StepPage):
         answers = dict(draft["answers"])
         values: dict[str, Any] = {}
         form = self.make_form()
-        for name, field in form.fields.items():
+        for name in form.fields:
             value = answers.get(name, "")
             if name.endswith(("_date", "date_of_birth", "_on")) and value:
                 values[_RENAMED.get(self.kind, {}).get(name, name)] = date.fromisoformat(value)
@@ -220,14 +232,19 @@ class CheckPage(StepPage):
             request.session[_DRAFTS] = drafts
             messages.success(request, self.step.done)
             assert outcome.record is not None
-            return redirect(reverse("treatment:timeline", args=[self.partnership.slug, outcome.record.handle]))
+            return redirect(
+                reverse("treatment:timeline", args=[self.partnership.slug, outcome.record.handle])
+            )
         # The rules refused it: the question page again, with the answers and every problem on its field.
         self.template_name = QuestionPage.template_name
         form = self.make_form(answers=answers)
         reverse_names = {v: k for k, v in _RENAMED.get(self.kind, {}).items()}
         for problem in outcome.report.errors:
             name = reverse_names.get(problem.column, problem.column)
-            if problem.column in ("modality_start_date", "modality_end_date", "modality_referral_date") and name not in form.fields:
+            if (
+                problem.column in ("modality_start_date", "modality_end_date", "modality_referral_date")
+                and name not in form.fields
+            ):
                 name = next((n for n in form.fields if n.startswith("modality_")), None) or ""
             form.add_error(name if name in form.fields else None, problem.message)
         return self.render_to_response(self.get_context_data(form=form))

@@ -163,7 +163,13 @@ def timeline(episodes: list[Episode], scope: str) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     for episode in episodes:
         ref = episode.episode_ref
-        events.append({"day": episode.referral_date, "episode": ref, "text": f"Referred ({episode.get_referral_source_display()}, {episode.get_primary_substance_display()})"})
+        events.append(
+            {
+                "day": episode.referral_date,
+                "episode": ref,
+                "text": f"Referred ({episode.get_referral_source_display()}, {episode.get_primary_substance_display()})",
+            }
+        )
         if episode.triage_date:
             events.append({"day": episode.triage_date, "episode": ref, "text": "Triaged"})
         if scope == Consent.Scope.RECORD:
@@ -216,7 +222,11 @@ class TimelinePage(TreatmentPage):
         if "reason_form" in kwargs:
             return context
         client = client_of(record)
-        episodes = list(client.episodes.prefetch_related("modalities").order_by("referral_date", "id")) if client else []
+        episodes = (
+            list(client.episodes.prefetch_related("modalities").order_by("referral_date", "id"))
+            if client
+            else []
+        )
         access.record_reads(
             partnership=p,
             records=[record],
@@ -231,7 +241,9 @@ class TimelinePage(TreatmentPage):
             episodes=episodes,
             open_episodes=[e for e in episodes if e.discharge_date is None],
             events=timeline(episodes, self.sight.scope),
-            consents=list(record.consents.select_related("shared_with").order_by("-given_on", "-id")) if own else [],
+            consents=list(record.consents.select_related("shared_with").order_by("-given_on", "-id"))
+            if own
+            else [],
             can_record=own and self.request.user.has_perm("treatment.record_casework", p),
         )
         return context
@@ -250,7 +262,9 @@ class ConsentPage(TreatmentPage):
 
     def _form(self, data: Any = None) -> ConsentForm:
         providers = Provider.objects.filter(partnership=self.partnership).exclude(pk=self.record.provider_id)
-        return ConsentForm(data, providers=[(p.code, f"{p.name} ({p.code})") for p in providers.order_by("code")])
+        return ConsentForm(
+            data, providers=[(p.code, f"{p.name} ({p.code})") for p in providers.order_by("code")]
+        )
 
     def _load(self, handle: str) -> None:
         self.record, sight = record_named(self.request, self.partnership, handle)
@@ -265,7 +279,9 @@ class ConsentPage(TreatmentPage):
         self._load(kwargs["handle"])
         form = self._form(request.POST)
         if form.is_valid():
-            provider = Provider.objects.get(partnership=self.partnership, code=form.cleaned_data["shared_with"])
+            provider = Provider.objects.get(
+                partnership=self.partnership, code=form.cleaned_data["shared_with"]
+            )
             _, report = consent_give(
                 record=self.record,
                 shared_with=provider,
@@ -275,14 +291,18 @@ class ConsentPage(TreatmentPage):
             )
             if not report.errors:
                 messages.success(request, f"Consent to share with {provider.name} recorded")
-                return redirect(reverse("treatment:timeline", args=[self.partnership.slug, self.record.handle]))
+                return redirect(
+                    reverse("treatment:timeline", args=[self.partnership.slug, self.record.handle])
+                )
             for problem in report.errors:
                 form.add_error(problem.column if problem.column in form.fields else None, problem.message)
         return self.render_to_response(self.get_context_data(form=form))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["cancel_url"] = reverse("treatment:timeline", args=[self.partnership.slug, self.record.handle])
+        context["cancel_url"] = reverse(
+            "treatment:timeline", args=[self.partnership.slug, self.record.handle]
+        )
         context["button"] = "Save consent"
         return context
 
@@ -299,7 +319,9 @@ class WithdrawPage(ConsentPage):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self._load(kwargs["handle"])
         self._consent(kwargs["consent"])
-        return self.render_to_response(self.get_context_data(form=WithdrawForm(initial={"withdrawn_on": clock.today()})))
+        return self.render_to_response(
+            self.get_context_data(form=WithdrawForm(initial={"withdrawn_on": clock.today()}))
+        )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self._load(kwargs["handle"])
@@ -310,7 +332,9 @@ class WithdrawPage(ConsentPage):
             report = consent_withdraw(consent=consent, withdrawn_on=day, actor=request.user)
             if not report.errors:
                 messages.success(request, "Consent withdrawn")
-                return redirect(reverse("treatment:timeline", args=[self.partnership.slug, self.record.handle]))
+                return redirect(
+                    reverse("treatment:timeline", args=[self.partnership.slug, self.record.handle])
+                )
             for problem in report.errors:
                 form.add_error("withdrawn_on", problem.message)
         return self.render_to_response(self.get_context_data(form=form))

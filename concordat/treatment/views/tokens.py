@@ -51,7 +51,9 @@ class TokenCreate(TokenPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(button="Make the token", cancel_url=reverse("treatment:tokens", args=[self.partnership.slug]))
+        context.update(
+            button="Make the token", cancel_url=reverse("treatment:tokens", args=[self.partnership.slug])
+        )
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -63,7 +65,10 @@ class TokenCreate(TokenPage):
             return self.render_to_response(self.get_context_data(form=form))
         provider = self.providers().get(code=form.cleaned_data["provider"])
         made = api_token_create(
-            partnership=self.partnership, provider=provider, name=form.cleaned_data["name"], actor=request.user
+            partnership=self.partnership,
+            provider=provider,
+            name=form.cleaned_data["name"],
+            actor=request.user,
         )
         # Shown on this response only (never stored, never in a URL or a message kept in the session).
         self.template_name = "treatment/clients/token_made.html"
@@ -78,7 +83,9 @@ class TokenRevoke(TokenPage):
     page_title = "Revoke an API token"
 
     def token(self, pk: int) -> ApiToken:
-        token = ApiToken.objects.filter(partnership=self.partnership, provider__in=self.providers(), pk=pk).first()
+        token = ApiToken.objects.filter(
+            partnership=self.partnership, provider__in=self.providers(), pk=pk
+        ).first()
         if token is None:
             raise Http404("No such token")
         return token

@@ -41,7 +41,8 @@ class Command(BaseCommand):
         )
 
         prune = actions.add_parser(
-            "prune-access-log", help="remove access log entries older than DAYS (default: the retention setting)"
+            "prune-access-log",
+            help="remove access log entries older than DAYS (default: the retention setting)",
         )
         prune.add_argument("--older-than", type=int, metavar="DAYS", dest="older_than")
 
