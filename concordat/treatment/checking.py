@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from concordat.core.csvfile import RowReport, read_rows
 
-from .keys import client_key
+from .keys import KeyMaker
 from .rules.columns import COLUMNS, REQUIRED
 from .rules.consistency import Consistency
 from .rules.dates import age_on, check_dates
@@ -41,6 +41,20 @@ class Spool:
         self.clients = _temporary()
         self.episodes = _temporary()
         self.modalities = _temporary()
+        # Lines are gathered and written a few thousand at a time: one write per line costs more than
+        # the rest of the line's work.
+        self.pending: tuple[list[str], list[str], list[str]] = ([], [], [])
+
+    def flush(self) -> None:
+        for lines, spooled in zip(self.pending, (self.clients, self.episodes, self.modalities), strict=True):
+            spooled.write("".join(lines))
+            lines.clear()
+
+    def rewind(self) -> None:
+        self.flush()
+        for spooled in (self.clients, self.episodes, self.modalities):
+            spooled.flush()
+            spooled.seek(0)
 
     def close(self) -> None:
         for spooled in (self.clients, self.episodes, self.modalities):
@@ -49,6 +63,9 @@ class Spool:
 
 def _temporary() -> IO[str]:
     return tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+
+
+_FLUSH_EVERY = 4096
 
 
 class _Hashing(io.RawIOBase):
@@ -104,6 +121,9 @@ def check_file(
     hashing = _Hashing(binary, progress)
     consistency = Consistency()
     spool: Spool | None = Spool()
+    assert spool is not None
+    clients_out, episodes_out, modalities_out = spool.pending
+    make_key = KeyMaker(secret)
     modalities = 0
     try:
         for row, values in read_rows(
@@ -116,33 +136,34 @@ def check_file(
             check_waits(row, parsed, context, report)
             seen = consistency.see(row, parsed, values, report)
             if seen.new_episode:
-                check_eligibility(row, parsed, context, report)
+                assert parsed.date_of_birth is not None and parsed.referral_date is not None
+                age = age_on(parsed.date_of_birth, parsed.referral_date)
+                check_eligibility(row, parsed, age, context, report)
             if report.errors:
                 continue  # rejected: the rest is checked, nothing more is spooled
             assert spool is not None
+            if row % _FLUSH_EVERY == 0:
+                spool.flush()
             dob = values["date_of_birth"]
             if seen.new_client or seen.new_episode:
-                key = client_key(
-                    secret, parsed.initials or "", dob, parsed.sex or "", parsed.la_of_residence or ""
-                )
+                key = make_key(parsed.initials or "", dob, parsed.sex or "", parsed.la_of_residence or "")
             if seen.new_client:
-                spool.clients.write(
+                clients_out.append(
                     f"{seen.client}\t{parsed.client_ref}\t{key}\t{parsed.initials}\t{dob}\t{parsed.sex}\t"
                     f"{parsed.la_of_residence}\n"
                 )
             if seen.new_episode:
-                assert parsed.date_of_birth is not None and parsed.referral_date is not None
                 triage = values["triage_date"] or NULL
                 discharge = values["discharge_date"] or NULL
-                spool.episodes.write(
+                episodes_out.append(
                     f"{seen.episode}\t{row}\t{seen.client}\t{parsed.episode_ref}\t{key}\t{parsed.sex}\t"
-                    f"{age_on(parsed.date_of_birth, parsed.referral_date)}\t{values['referral_date']}\t"
+                    f"{age}\t{values['referral_date']}\t"
                     f"{parsed.referral_source}\t{parsed.primary_substance}\t{triage}\t{discharge}\t"
                     f"{parsed.discharge_reason}\n"
                 )
             if parsed.modality:
                 modalities += 1
-                spool.modalities.write(
+                modalities_out.append(
                     f"{seen.episode}\t{parsed.modality}\t{values['modality_referral_date']}\t"
                     f"{values['modality_start_date'] or NULL}\t{values['modality_end_date'] or NULL}\n"
                 )
@@ -159,9 +180,7 @@ def check_file(
         spool = None
     else:
         assert spool is not None
-        for spooled in (spool.clients, spool.episodes, spool.modalities):
-            spooled.flush()
-            spooled.seek(0)
+        spool.rewind()
     return Checked(
         report=report,
         spool=spool,

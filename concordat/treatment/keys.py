@@ -34,3 +34,16 @@ def client_key(secret: bytes, initials: str, date_of_birth: str, sex: str, la_of
     """The key of a person: the four values as the file writes them (initials upper case, ISO date)."""
     message = f"{initials}|{date_of_birth}|{sex}|{la_of_residence}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+class KeyMaker:
+    """client_key for many people under one secret: the keyed hash is set up once and copied (the same
+    keys, faster for a file of a million rows)."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._keyed = hmac.new(secret, digestmod=hashlib.sha256)
+
+    def __call__(self, initials: str, date_of_birth: str, sex: str, la_of_residence: str) -> str:
+        mac = self._keyed.copy()
+        mac.update(f"{initials}|{date_of_birth}|{sex}|{la_of_residence}".encode())
+        return mac.hexdigest()

@@ -163,9 +163,8 @@ def _bulk(model: type[Model], names: list[str], lines: Iterator[str]) -> None:
 def _values(lines: Iterator[str]) -> Iterator[list[Any]]:
     for line in lines:
         values: list[Any] = line[:-1].split("\t")
-        for i, value in enumerate(values):
-            if value == NULL:
-                values[i] = None
+        if NULL in line:
+            values = [None if value == NULL else value for value in values]
         yield values
 
 

@@ -152,7 +152,11 @@ def _record(
         name = f"{operating_system_user()} (command line)"
 
     def kept(problems: list[RowProblem]) -> list[dict[str, Any]]:
-        return [p.as_dict() for p in problems[:KEPT_PROBLEMS]]
+        # PostgreSQL's JSON refuses NUL, which a header's unknown column name may hold.
+        return [
+            {k: v.replace("\x00", "\\x00") if isinstance(v, str) else v for k, v in p.as_dict().items()}
+            for p in problems[:KEPT_PROBLEMS]
+        ]
 
     return Submission.objects.create(
         partnership=partnership,

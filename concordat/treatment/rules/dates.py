@@ -29,9 +29,11 @@ def age_on(born: date, day: date) -> int:
 def check_dates(row: int, parsed: Parsed, context: Context, report: RowReport) -> None:
     """Every date rule of the row that its readable dates allow."""
     end = context.period_end
-    for column, value in zip(_DATE_COLUMNS, _dates(parsed), strict=True):
-        if value is not None and value > end:
-            report.error(row, column, "after-period-end", f"{column} is after the period end")
+    dates = _dates(parsed)
+    if max(filter(None, dates), default=end) > end:
+        for column, value in zip(_DATE_COLUMNS, dates, strict=True):
+            if value is not None and value > end:
+                report.error(row, column, "after-period-end", f"{column} is after the period end")
 
     referral = parsed.referral_date
     born = parsed.date_of_birth
@@ -71,10 +73,10 @@ def check_dates(row: int, parsed: Parsed, context: Context, report: RowReport) -
             row, "modality_end_date", "end-before-start", "modality_end_date is before modality_start_date"
         )
     discharge = parsed.discharge_date
-    if discharge is not None:
+    if discharge is not None and discharge < max(filter(None, dates[1:-1]), default=discharge):
         # The discharge is the same on every row of the episode (consistency.py), so checking it against
         # each row's own dates checks it against every date of the episode.
-        for column, value in zip(_DATE_COLUMNS[1:-1], _dates(parsed)[1:-1], strict=True):
+        for column, value in zip(_DATE_COLUMNS[1:-1], dates[1:-1], strict=True):
             if value is not None and discharge < value:
                 report.error(
                     row,

@@ -8,26 +8,23 @@ from datetime import date
 
 from concordat.core.csvfile import RowReport
 
-from .dates import age_on
 from .fields import Context, Parsed
 
 LONG_WAIT_DAYS = 365
 
 
-def check_eligibility(row: int, parsed: Parsed, context: Context, report: RowReport) -> None:
-    """Age at referral within the partnership's min_age..max_age; residence in its area when required.
-    Called for the first row of each episode."""
-    if parsed.date_of_birth is not None and parsed.referral_date is not None:
-        age = age_on(parsed.date_of_birth, parsed.referral_date)
-        if (context.min_age is not None and age < context.min_age) or (
-            context.max_age is not None and age > context.max_age
-        ):
-            report.warn(
-                row,
-                "date_of_birth",
-                "outside-eligible-age",
-                "the age at referral is outside the partnership's eligibility",
-            )
+def check_eligibility(row: int, parsed: Parsed, age: int, context: Context, report: RowReport) -> None:
+    """Age at referral (`age`) within the partnership's min_age..max_age; residence in its area when
+    required. Called for the first row of each episode."""
+    if (context.min_age is not None and age < context.min_age) or (
+        context.max_age is not None and age > context.max_age
+    ):
+        report.warn(
+            row,
+            "date_of_birth",
+            "outside-eligible-age",
+            "the age at referral is outside the partnership's eligibility",
+        )
     if context.area is not None and parsed.la_of_residence not in context.area:
         report.warn(
             row,
