@@ -35,6 +35,11 @@ class TreatmentPage(PartnershipPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user, p = self.request.user, self.partnership
+        # Every name the templates ask for is present: Django's template engine logs a missing one at DEBUG
+        # with the whole context, which would put a record's values in the log.
+        context.setdefault("reason_form", None)
+        context.setdefault("record", None)
+        context.setdefault("client", None)
         context.update(
             can_see_clients=user.has_perm("treatment.view_clients", p),
             can_record=user.has_perm("treatment.record_casework", p),
