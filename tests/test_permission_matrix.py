@@ -203,6 +203,7 @@ PAGES.update(
     {
         "treatment:counts": page(MEMBERS),
         "treatment:caseload": page(STAFF),
+        "treatment:caseload-export": page(STAFF),
         "treatment:refer": form(STAFF),
         "treatment:refer-check": form(STAFF, lambda p: {"slug": SLUG, "token": DRAFT}),
         "treatment:timeline": [Route(frozenset(STAFF), handle), Route(frozenset(STAFF), handle, "post")],

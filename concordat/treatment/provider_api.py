@@ -27,6 +27,20 @@ from .sharing import AccessEntry, ApiToken, ClientHandle
 from .tokens import over_limit, token_named
 
 
+class TokenRefused(Exception):
+    """No token, an unknown one or a revoked one."""
+
+
+def _token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    response = problem_response(
+        401,
+        "API token refused",
+        "Send a provider API token that is in force as 'Authorization: Bearer cct_…'.",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="concordat"'
+    return response
+
+
 class RateLimited(Exception):
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
@@ -41,15 +55,22 @@ def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
 
 
 api.add_exception_handler(RateLimited, _rate_limited)
+api.add_exception_handler(TokenRefused, _token_refused)
 
 
 class ProviderToken(HttpBearer):
     openapi_scheme = "bearer"
 
+    def __call__(self, request: HttpRequest) -> ApiToken | None:
+        # No Authorization header at all is refused the same way as a wrong token (not "sign in first").
+        if not request.headers.get("Authorization", "").lower().startswith("bearer "):
+            raise TokenRefused
+        return super().__call__(request)  # type: ignore[no-any-return]
+
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = token_named(token)
         if found is None:
-            return None
+            raise TokenRefused
         wait = over_limit(found)
         if wait:
             raise RateLimited(wait)

@@ -9,6 +9,7 @@ app_name = "treatment"
 urlpatterns = [
     path("<slug:slug>/treatment/", clients.CountsPage.as_view(), name="counts"),
     path("<slug:slug>/treatment/caseload/", clients.CaseloadPage.as_view(), name="caseload"),
+    path("<slug:slug>/treatment/caseload.csv", clients.CaseloadExport.as_view(), name="caseload-export"),
     path(
         "<slug:slug>/treatment/clients/refer/",
         casework.QuestionPage.as_view(),

@@ -171,6 +171,28 @@ def test_caseload_read_is_logged_per_record_shown(client: Any, world: dict[str, 
     assert world["record"].handle in logged
 
 
+def test_a_step_question_page_read_is_logged(client: Any, world: dict[str, Any]) -> None:
+    client.force_login(world["people"]["worker1"])
+    url = reverse("treatment:step", args=[world["p"].slug, world["record"].handle, "start"])
+    assert client.get(url).status_code == 200
+    entry = AccessEntry.objects.get()
+    assert (entry.handle, entry.what) == (world["record"].handle, "record a start question")
+
+
+def test_the_caseload_export_is_logged_and_names_records_by_handle_only(
+    client: Any, world: dict[str, Any]
+) -> None:
+    client.force_login(world["people"]["worker1"])
+    response = client.get(reverse("treatment:caseload-export", args=[world["p"].slug]))
+    text = response.content.decode()
+    assert text.splitlines()[0] == "record,provider,waiting_for,referral_date,days_waiting"
+    assert world["record"].handle in text
+    for secret in ("C0", "C1", DOB, "QZ"):
+        assert secret not in text
+    exported = AccessEntry.objects.filter(channel="export", what="caseload CSV")
+    assert world["record"].handle in set(exported.values_list("handle", flat=True))
+
+
 def test_api_reads_are_logged(client: Any, world: dict[str, Any]) -> None:
     made = api_token_create(partnership=world["p"], provider=world["p1"], name="case system", actor=None)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {made.secret}"}
@@ -415,7 +437,9 @@ def test_a_revoked_token_is_refused(client: Any, world: dict[str, Any]) -> None:
     auth = {"HTTP_AUTHORIZATION": f"Bearer {made.secret}"}
     assert client.get("/api/v1/treatment/provider/clients", **auth).status_code == 200
     assert api_token_revoke(token=made.token, actor=None)
-    assert client.get("/api/v1/treatment/provider/clients", **auth).status_code == 401
+    refused = client.get("/api/v1/treatment/provider/clients", **auth)
+    assert refused.status_code == 401 and refused.json()["title"] == "API token refused"
+    assert refused["WWW-Authenticate"].startswith("Bearer")
     assert (
         client.get("/api/v1/treatment/provider/clients", HTTP_AUTHORIZATION="Bearer cct_nonsense").status_code
         == 401

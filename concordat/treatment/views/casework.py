@@ -18,7 +18,7 @@ from django.urls import reverse
 from concordat.partnerships.models import Provider
 from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
 
-from .. import casework
+from .. import access, casework
 from ..casework import AlreadySaved, StepOutcome, modality_key
 from ..forms.casework import (
     DischargeForm,
@@ -32,7 +32,7 @@ from ..forms.casework import (
 from ..handles import client_of
 from ..models import Episode
 from ..permissions import providers_of
-from ..sharing import ClientHandle
+from ..sharing import AccessEntry, ClientHandle
 from .clients import TreatmentPage, record_named
 
 _DRAFTS = "treatment-drafts"
@@ -140,6 +140,15 @@ class QuestionPage(StepPage):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.setup_step(kwargs)
+        if self.record is not None:
+            # The question lists the record's episodes and modalities: a read.
+            access.record_reads(
+                partnership=self.partnership,
+                records=[self.record],
+                user=request.user,
+                channel=AccessEntry.Channel.PAGE,
+                what=f"{self.step.title.lower()} question",
+            )
         draft = request.session.get(_DRAFTS, {}).get(request.GET.get("change", ""))
         form = self.make_form(answers=draft["answers"]) if draft else self.make_form()
         return self.render_to_response(self.get_context_data(form=form))

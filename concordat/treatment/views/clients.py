@@ -4,6 +4,8 @@ that shows a record writes an access log entry (access.record_reads)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from typing import Any
 
@@ -90,6 +92,61 @@ class CountsPage(TreatmentPage):
         return context
 
 
+def caseload(
+    user: Any, p: Any, *, channel: str, what: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Who waits for a modality and who for triage, longest first (CASELOAD_LIMIT each), among the records
+    `user` may see; each record shown is logged as a read (one INSERT)."""
+    ensure_handles(p, staff_providers(user, p))
+    visible = visible_clients(user, p)
+    handle = ClientHandle.objects.filter(
+        partnership_id=OuterRef("partnership_id"),
+        provider_id=OuterRef("provider_id"),
+        client_ref=OuterRef("episode__client__client_ref"),
+    ).values("handle")[:1]
+    today = clock.today()
+    waiting = list(
+        EpisodeModality.objects.filter(
+            partnership=p,
+            start_date__isnull=True,
+            episode__discharge_date__isnull=True,
+            episode__client__in=visible.values("id"),
+        )
+        .annotate(handle=Subquery(handle))
+        .values("handle", "modality", "referral_date", "provider__code", "episode__client__client_ref")
+        .order_by("referral_date", "id")[:CASELOAD_LIMIT]
+    )
+    for row in waiting:
+        row["days"] = (today - row["referral_date"]).days
+    episode_handle = ClientHandle.objects.filter(
+        partnership_id=OuterRef("partnership_id"),
+        provider_id=OuterRef("provider_id"),
+        client_ref=OuterRef("client__client_ref"),
+    ).values("handle")[:1]
+    untriaged = list(
+        Episode.objects.filter(
+            partnership=p,
+            triage_date__isnull=True,
+            discharge_date__isnull=True,
+            client__in=visible.values("id"),
+        )
+        .annotate(handle=Subquery(episode_handle))
+        .values("handle", "referral_date", "provider__code", "client__client_ref")
+        .order_by("referral_date", "id")[:CASELOAD_LIMIT]
+    )
+    for row in untriaged:
+        row["days"] = (today - row["referral_date"]).days
+    shown = {row["handle"] for row in waiting} | {row["handle"] for row in untriaged}
+    access.record_reads(
+        partnership=p,
+        records=list(ClientHandle.objects.filter(partnership=p, handle__in=shown)),
+        user=user,
+        channel=channel,
+        what=what,
+    )
+    return waiting, untriaged
+
+
 class CaseloadPage(TreatmentPage):
     """Who is waiting for what, and for how long: the open episodes of the records the user may see."""
 
@@ -100,58 +157,37 @@ class CaseloadPage(TreatmentPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user, p = self.request.user, self.partnership
-        ensure_handles(p, staff_providers(user, p))
-        visible = visible_clients(user, p)
-        handle = ClientHandle.objects.filter(
-            partnership_id=OuterRef("partnership_id"),
-            provider_id=OuterRef("provider_id"),
-            client_ref=OuterRef("episode__client__client_ref"),
-        ).values("handle")[:1]
-        today = clock.today()
-        waiting = list(
-            EpisodeModality.objects.filter(
-                partnership=p,
-                start_date__isnull=True,
-                episode__discharge_date__isnull=True,
-                episode__client__in=visible.values("id"),
-            )
-            .annotate(handle=Subquery(handle))
-            .values("handle", "modality", "referral_date", "provider__code", "episode__client__client_ref")
-            .order_by("referral_date", "id")[:CASELOAD_LIMIT]
-        )
-        for row in waiting:
-            row["days"] = (today - row["referral_date"]).days
-        episode_handle = ClientHandle.objects.filter(
-            partnership_id=OuterRef("partnership_id"),
-            provider_id=OuterRef("provider_id"),
-            client_ref=OuterRef("client__client_ref"),
-        ).values("handle")[:1]
-        untriaged = list(
-            Episode.objects.filter(
-                partnership=p,
-                triage_date__isnull=True,
-                discharge_date__isnull=True,
-                client__in=visible.values("id"),
-            )
-            .annotate(handle=Subquery(episode_handle))
-            .values("handle", "referral_date", "provider__code", "client__client_ref")
-            .order_by("referral_date", "id")[:CASELOAD_LIMIT]
-        )
-        for row in untriaged:
-            row["days"] = (today - row["referral_date"]).days
-        shown = {row["handle"] for row in waiting} | {row["handle"] for row in untriaged}
-        records = list(ClientHandle.objects.filter(partnership=p, handle__in=shown))
-        # The caseload shows client references: each record on it is a read.
-        access.record_reads(
-            partnership=p,
-            records=records,
-            user=user,
-            channel=AccessEntry.Channel.PAGE,
-            what="caseload",
+        waiting, untriaged = caseload(
+            self.request.user, self.partnership, channel=AccessEntry.Channel.PAGE, what="caseload"
         )
         context.update(waiting=waiting, untriaged=untriaged, limit=CASELOAD_LIMIT)
         return context
+
+
+class CaseloadExport(TreatmentPage):
+    """The caseload as CSV, by handle only (an extract names no one: no client_ref, initials or date of
+    birth); each record in it is logged as an export."""
+
+    permission = "treatment.view_clients"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        waiting, untriaged = caseload(
+            request.user, self.partnership, channel=AccessEntry.Channel.EXPORT, what="caseload CSV"
+        )
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["record", "provider", "waiting_for", "referral_date", "days_waiting"])
+        for row in untriaged:
+            writer.writerow(
+                [row["handle"], row["provider__code"], "triage", row["referral_date"], row["days"]]
+            )
+        for row in waiting:
+            writer.writerow(
+                [row["handle"], row["provider__code"], row["modality"], row["referral_date"], row["days"]]
+            )
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.partnership.slug}-caseload.csv"'
+        return response
 
 
 def record_named(request: HttpRequest, partnership: Any, handle: str) -> tuple[ClientHandle, Sight]:
