@@ -44,13 +44,16 @@ def test_a_key_worker_records_a_client_and_an_auditor_finds_the_reads(
     assert axe_check(page) == []
 
     page.get_by_role("link", name="Refer a client").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Refer a client")
+    expect(page.get_by_role("heading", level=1)).to_have_text("About the client")
     assert axe_check(page) == []
     page.get_by_label("Your service's client reference").fill("KIT-1")
     page.get_by_label("Client's initials").fill("ab")
     fill_date(page, "date_of_birth", "2", "3", "1980")
     page.get_by_label("Female").check()
     page.get_by_label("Local authority of residence (ONS code)").fill("E08000006")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("About the referral")
+    assert axe_check(page) == []
     page.get_by_label("Your service's episode reference").fill("KIT-EP-1")
     fill_date(page, "referral_date", "1", "2", "2005")
     page.get_by_label("Self", exact=True).check()

@@ -294,8 +294,15 @@ def test_prune_removes_older_entries_and_says_how_many(world: dict[str, Any]) ->
 
 
 def _through_check(client: Any, url: str, data: dict[str, str]) -> Any:
+    """Answer every page of the step (each takes the fields it asks from `data`) up to the check page."""
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
+    while "?part=" in response["Location"]:
+        query = dict(item.split("=") for item in response["Location"].split("?")[1].split("&"))
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        response = client.post(url, {**data, **query})
+        assert response.status_code == 302, response.content.decode()[:3000]
     check = response["Location"]
     assert "/check/" in check
     page = client.get(check)
@@ -332,6 +339,17 @@ def test_a_referral_saved_twice_adds_one_episode(client: Any, world: dict[str, A
     episode = Episode.objects.get(episode_ref="NEW-EP-1")
     assert episode.client.initials == "XY" and episode.submission_id is None
     assert "NEW-1" not in saved["Location"] and "1980" not in saved["Location"]
+
+
+def test_a_referral_is_asked_over_two_pages(client: Any, world: dict[str, Any]) -> None:
+    client.force_login(world["people"]["worker1"])
+    url = reverse("treatment:refer", args=[world["p"].slug])
+    first = client.get(url).content.decode()
+    assert "About the client" in first and 'name="episode_ref"' not in first
+    response = client.post(url, REFERRAL)
+    assert "?part=1&draft=" in response["Location"]
+    second = client.get(response["Location"]).content.decode()
+    assert "About the referral" in second and 'name="client_ref"' not in second
 
 
 def test_a_referral_breaking_a_file_rule_is_refused_on_its_field(client: Any, world: dict[str, Any]) -> None:

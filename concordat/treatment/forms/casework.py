@@ -31,8 +31,12 @@ def date_field(label: str, *, required: bool = True) -> DateInputField:
 class StepForm(forms.Form):
     """A question page: its fields in order, radios for choices, dates as day, month and year."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, only: tuple[str, ...] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if only is not None:  # one page of a step asked over several (Step.parts)
+            for name in list(self.fields):
+                if name not in only:
+                    del self.fields[name]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -68,7 +72,7 @@ class StepForm(forms.Form):
             else:
                 data[name] = value
         form = cls(data, **kwargs)
-        form.is_valid()
+        form.is_valid()  # type: ignore[attr-defined]
         return form
 
 

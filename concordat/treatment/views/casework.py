@@ -44,10 +44,21 @@ class Step:
     form: type[StepForm]
     save: Callable[..., StepOutcome]
     done: str
+    # A step with many questions is asked over several pages: (heading, the fields on that page).
+    parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 STEPS: dict[str, Step] = {
-    "refer": Step("Refer a client", ReferralForm, casework.episode_refer, "Referral saved"),
+    "refer": Step(
+        "Refer a client",
+        ReferralForm,
+        casework.episode_refer,
+        "Referral saved",
+        parts=(
+            ("About the client", ("client_ref", "initials", "date_of_birth", "sex", "la_of_residence")),
+            ("About the referral", ("episode_ref", "referral_date", "referral_source", "primary_substance")),
+        ),
+    ),
     "triage": Step("Record triage", TriageForm, casework.episode_triage, "Triage saved"),
     "modality": Step(
         "Refer to a modality", ModalityReferralForm, casework.modality_refer, "Referral to the modality saved"
@@ -91,8 +102,19 @@ class StepPage(TreatmentPage):
         client = client_of(self.record)
         self.episodes = list(client.episodes.prefetch_related("modalities")) if client else []
 
-    def make_form(self, data: Any = None, answers: dict[str, str] | None = None) -> StepForm:
+    def part_of(self, field: str) -> int:
+        """Which page of the step asks `field` (0 for a step on one page)."""
+        for n, (_, fields) in enumerate(self.step.parts):
+            if field in fields:
+                return n
+        return 0
+
+    def make_form(
+        self, data: Any = None, answers: dict[str, str] | None = None, part: int | None = None
+    ) -> StepForm:
         options: dict[str, Any] = {}
+        if part is not None and self.step.parts:
+            options["only"] = self.step.parts[part][1]
         if self.kind != "refer":
             open_episodes = [e for e in self.episodes if e.discharge_date is None]
             options["episodes"] = [
@@ -136,7 +158,22 @@ class StepPage(TreatmentPage):
 
 
 class QuestionPage(StepPage):
-    """The step's questions. Continue keeps the answers under a new one-time token and shows the check page."""
+    """The step's questions, on one page or several (Step.parts). Continue keeps the answers in the session
+    under a one-time token (the `draft`), then asks the next page's questions or shows the check page."""
+
+    def part(self, request: HttpRequest) -> int:
+        raw = request.POST.get("part") if request.method == "POST" else request.GET.get("part")
+        try:
+            n = int(raw or 0)
+        except ValueError:
+            n = 0
+        return n if 0 <= n < max(1, len(self.step.parts)) else 0
+
+    def render_part(self, form: StepForm, part: int, draft: str) -> HttpResponse:
+        if self.step.parts:
+            self.page_title = self.step.parts[part][0]
+        context = self.get_context_data(form=form, part=part, draft=draft, caption=self.step.title)
+        return self.render_to_response(context)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.setup_step(kwargs)
@@ -149,25 +186,44 @@ class QuestionPage(StepPage):
                 channel=AccessEntry.Channel.PAGE,
                 what=f"{self.step.title.lower()} question",
             )
-        draft = request.session.get(_DRAFTS, {}).get(request.GET.get("change", ""))
-        form = self.make_form(answers=draft["answers"]) if draft else self.make_form()
-        return self.render_to_response(self.get_context_data(form=form))
+        part = self.part(request)
+        token = request.GET.get("change") or request.GET.get("draft") or ""
+        draft = request.session.get(_DRAFTS, {}).get(token)
+        if draft is not None and draft["kind"] == self.kind and request.GET.get("change"):
+            form = self.make_form(answers=draft["answers"], part=part)
+        else:
+            form = self.make_form(part=part)
+        return self.render_part(form, part, token if draft else "")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.setup_step(kwargs)
-        form = self.make_form(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        token = secrets.token_urlsafe(18)
+        part = self.part(request)
         drafts = request.session.get(_DRAFTS, {})
-        # A few drafts at most: an abandoned one should not fill the session.
-        drafts = dict(list(drafts.items())[-4:])
-        drafts[token] = {
-            "kind": self.kind,
-            "handle": self.record.handle if self.record else "",
-            "answers": form.answers(),
-        }
+        token = request.POST.get("draft", "")
+        draft = drafts.get(token)
+        if draft is None or draft["kind"] != self.kind:
+            token, draft = "", None
+        form = self.make_form(request.POST, part=part)
+        if not form.is_valid():
+            return self.render_part(form, part, token)
+        if draft is None:
+            token = secrets.token_urlsafe(18)
+            # A few drafts at most: an abandoned one should not fill the session.
+            drafts = dict(list(drafts.items())[-4:])
+            draft = {"kind": self.kind, "handle": self.record.handle if self.record else "", "answers": {}}
+        draft["answers"] = {**draft["answers"], **form.answers()}
+        drafts[token] = draft
         request.session[_DRAFTS] = drafts
+        missing = next(
+            (
+                n
+                for n, (_, fields) in enumerate(self.step.parts)
+                if any(f not in draft["answers"] for f in fields)
+            ),
+            None,
+        )
+        if missing is not None:
+            return redirect(self.urls()["form_url"] + f"?part={missing}&draft={token}")
         return redirect(self.urls()["form_url"] + f"check/{token}/")
 
 
@@ -195,7 +251,9 @@ class CheckPage(StepPage):
                 value = dict(field.choices).get(value, value)
             if value and name.endswith(("date", "_on", "date_of_birth")):
                 value = f"{date.fromisoformat(value):%-d %B %Y}"
-            rows.append({"label": str(field.label), "value": str(value), "name": name})
+            rows.append(
+                {"label": str(field.label), "value": str(value), "name": name, "part": self.part_of(name)}
+            )
         return rows
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -244,10 +302,15 @@ class CheckPage(StepPage):
             return redirect(
                 reverse("treatment:timeline", args=[self.partnership.slug, outcome.record.handle])
             )
-        # The rules refused it: the question page again, with the answers and every problem on its field.
+        # The rules refused it: the question page again (the page of the first problem's question), with
+        # the answers and every problem on its field, or above the form when its question is on another page.
         self.template_name = QuestionPage.template_name
-        form = self.make_form(answers=answers)
         reverse_names = {v: k for k, v in _RENAMED.get(self.kind, {}).items()}
+        first = outcome.report.errors[0].column
+        part = self.part_of(reverse_names.get(first, first)) if self.step.parts else None
+        if part is not None:
+            self.page_title = self.step.parts[part][0]
+        form = self.make_form(answers=answers, part=part)
         for problem in outcome.report.errors:
             name = reverse_names.get(problem.column, problem.column)
             if (
@@ -256,4 +319,6 @@ class CheckPage(StepPage):
             ):
                 name = next((n for n in form.fields if n.startswith("modality_")), None) or ""
             form.add_error(name if name in form.fields else None, problem.message)
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(
+            self.get_context_data(form=form, part=part or 0, draft=token, caption=self.step.title)
+        )

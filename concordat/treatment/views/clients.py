@@ -42,6 +42,8 @@ class TreatmentPage(PartnershipPage):
         context.setdefault("reason_form", None)
         context.setdefault("record", None)
         context.setdefault("client", None)
+        for name in ("caption", "draft", "part"):
+            context.setdefault(name, None)
         context.update(
             can_see_clients=user.has_perm("treatment.view_clients", p),
             can_record=user.has_perm("treatment.record_casework", p),
