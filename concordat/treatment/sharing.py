@@ -84,6 +84,9 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"consent {self.pk} of {self.client}"
 
+    def get_additional_data(self) -> dict[str, str]:  # files the audit entry under its partnership
+        return {"partnership": self.partnership.slug}
+
 
 class AccessEntry(models.Model):
     class Channel(models.TextChoices):
@@ -146,6 +149,9 @@ class ApiToken(models.Model):
 
     def __repr__(self) -> str:  # never the digest
         return f"<ApiToken {self.pk} {self.prefix}>"
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"partnership": self.partnership.slug}
 
 
 class WebEntry(models.Model):

@@ -534,3 +534,16 @@ def test_audit_entries_name_records_by_handle_only(client: Any, world: dict[str,
     )
     for secret in ("NEW-1", "1980-03-02", "XY", "C0", DOB):
         assert secret not in text
+
+
+def test_consent_and_token_changes_are_in_the_audit_trail_without_the_digest(world: dict[str, Any]) -> None:
+    consent_give(
+        record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 1), actor=None
+    )
+    made = api_token_create(partnership=world["p"], provider=world["p1"], name="x", actor=None)
+    api_token_revoke(token=made.token, actor=None)
+    entries = AuditEntry.objects.filter(partnership=world["p"].slug)
+    assert entries.filter(object_repr__startswith="consent").exists()
+    trail = " ".join(str(v) for v in entries.values_list("changes", "summary", "object_repr"))
+    assert made.token.prefix in trail
+    assert made.token.digest not in trail and made.secret not in trail
