@@ -547,3 +547,56 @@ def test_consent_and_token_changes_are_in_the_audit_trail_without_the_digest(wor
     trail = " ".join(str(v) for v in entries.values_list("changes", "summary", "object_repr"))
     assert made.token.prefix in trail
     assert made.token.digest not in trail and made.secret not in trail
+
+
+def test_consent_given_and_withdrawn_through_the_pages(client: Any, world: dict[str, Any]) -> None:
+    client.force_login(world["people"]["worker1"])
+    slug, handle = world["p"].slug, world["record"].handle
+    response = client.post(
+        reverse("treatment:consent", args=[slug, handle]),
+        {"shared_with": "P2", "scope": "record", "given_on_0": "1", "given_on_1": "1", "given_on_2": "2005"},
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert (consent.shared_with, consent.given_on, consent.withdrawn_on) == (
+        world["p2"],
+        date(2005, 1, 1),
+        None,
+    )
+    again = client.post(
+        reverse("treatment:consent", args=[slug, handle]),
+        {"shared_with": "P2", "scope": "record", "given_on_0": "1", "given_on_1": "1", "given_on_2": "2005"},
+    )
+    assert again.status_code == 200 and "in force" in again.content.decode() and Consent.objects.count() == 1
+    withdraw = reverse("treatment:withdraw-consent", args=[slug, handle, consent.pk])
+    early = client.post(withdraw, {"withdrawn_on_0": "1", "withdrawn_on_1": "12", "withdrawn_on_2": "2004"})
+    assert early.status_code == 200 and Consent.objects.get().withdrawn_on is None
+    assert (
+        client.post(
+            withdraw, {"withdrawn_on_0": "2", "withdrawn_on_1": "2", "withdrawn_on_2": "2005"}
+        ).status_code
+        == 302
+    )
+    assert Consent.objects.get().withdrawn_on == date(2005, 2, 2)
+
+
+def test_a_token_revoked_through_the_page_stays_listed(client: Any, world: dict[str, Any]) -> None:
+    made = api_token_create(partnership=world["p"], provider=world["p1"], name="case system", actor=None)
+    client.force_login(world["people"]["officer1"])
+    url = reverse("treatment:revoke-token", args=[world["p"].slug, made.token.pk])
+    assert "Revoke the token" in client.get(url).content.decode()
+    assert ApiToken.objects.get().revoked_at is None  # asking revoked nothing
+    assert client.post(url).status_code == 302
+    token = ApiToken.objects.get()
+    assert token.revoked_at is not None and token.revoked_by == world["people"]["officer1"]
+    assert "Revoked" in client.get(reverse("treatment:tokens", args=[world["p"].slug])).content.decode()
+
+
+def test_an_officer_cannot_revoke_another_providers_token(client: Any, world: dict[str, Any]) -> None:
+    made = api_token_create(partnership=world["p"], provider=world["p2"], name="x", actor=None)
+    client.force_login(world["people"]["officer1"])
+    assert (
+        client.post(reverse("treatment:revoke-token", args=[world["p"].slug, made.token.pk])).status_code
+        == 404
+    )
+    assert ApiToken.objects.get().revoked_at is None
