@@ -2,7 +2,9 @@
 
 from concordat.core.api import api
 from concordat.partnerships.api import router as partnerships
+from concordat.treatment.api import router as treatment
 from concordat.treatment.provider_api import router as treatment_providers
 
 api.add_router("/", partnerships)
+api.add_router("/", treatment)
 api.add_router("/", treatment_providers)

@@ -168,6 +168,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640  # stored files are the service's to read, nobod
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # The largest document accepted; a bigger upload is dropped as it arrives (documents.files.LimitedUpload).
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
+# The largest treatment submission file uploaded through the web (a million rows is about 125 MB).
+TREATMENT_UPLOAD_MAX_BYTES = env.int("TREATMENT_UPLOAD_MAX_MB", default=256) * 1024 * 1024
 STORAGES = {
     "default": {
         "BACKEND": env.str("DOCUMENT_STORAGE_BACKEND", default="")

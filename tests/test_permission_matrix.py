@@ -151,6 +151,39 @@ PAGES: dict[str, list[Route]] = {
     "partnerships:remove-member": form(ONLY, membership),
 }
 
+
+# --- the treatment record (concordat/treatment) ---------------------------------------------------------
+def treatment_submission(p: Any) -> dict[str, Any]:
+    """A submission of P1 (the provider the matrix's data officer acts for), made on first use."""
+    import io
+
+    from concordat.treatment.models import Submission
+    from concordat.treatment.services import submission_import
+    from tests.treatment.submissions import PERIOD_END, csv_bytes, row
+
+    submission = Submission.objects.filter(partnership=p).first()
+    if submission is None:
+        submission = submission_import(
+            partnership=p,
+            provider=p.providers.get(code="P1"),
+            file=io.BytesIO(csv_bytes([row(sex="Q")])),
+            period_end=PERIOD_END,
+            file_name="matrix.csv",
+            actor=None,
+            channel="command-line",
+        ).submission
+    return {"slug": SLUG, "pk": submission.pk}
+
+
+PAGES.update(
+    {
+        "treatment:submissions": page({OFFICER, LEAD, AUDITOR}),
+        "treatment:submit": form({OFFICER}),
+        "treatment:submission": page({OFFICER, LEAD, AUDITOR}, treatment_submission),
+        "treatment:submission-report-csv": page({OFFICER}, treatment_submission),
+    }
+)
+
 # --- the treatment record's client records, access log and API tokens (treatweb) ---
 STAFF = {OFFICER, WORKER}
 
@@ -252,6 +285,17 @@ API: dict[str, list[Route]] = {
         Route(frozenset(MONEY), lambda p: {"slug": SLUG, "collection": "contributions"}, "post", True),
     ],
 }
+API.update(
+    {
+        "api:submission_create": [
+            Route(frozenset({OFFICER}), lambda p: {"slug": SLUG, "code": "P1"}, "post", writes=True)
+        ],
+        "api:submission_read": page(
+            {OFFICER, LEAD, AUDITOR},
+            lambda p: {"slug": SLUG, "submission_id": treatment_submission(p)["pk"]},
+        ),
+    }
+)
 # The provider systems' API takes a provider API token, never a session: refused to every signed-in person.
 API.update(
     {

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from concordat.core.csvfile import RowReport, read_rows
+from concordat.documents.filetypes import FileType
 
 from .keys import KeyMaker
 from .rules.columns import COLUMNS, REQUIRED
@@ -25,6 +26,8 @@ from .rules.fields import Context, parse_row
 from .rules.warnings import check_eligibility, check_waits
 
 NULL = "\\N"  # PostgreSQL COPY's text format; loading.py reads it back as None for SQLite
+# What a submission is, for the names files are kept under (documents.files.safe_name).
+CSV_FILE = FileType("CSV", "text/csv", "csv", ("csv",))
 
 
 class Spool:

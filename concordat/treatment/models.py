@@ -182,7 +182,8 @@ class Client(models.Model):
                 fields=["partnership", "provider", "client_ref"], name="client_ref_unique"
             )
         ]
-        indexes = [models.Index(fields=["partnership", "client_key"], name="client_key")]
+        # No index on client_key here: the same person is found through Episode's (partnership,
+        # client_key), and every index of this table is paid for on each row a submission writes.
 
     def __str__(self) -> str:  # never who they are: this is what logs and the audit trail would print
         return f"client {self.pk}"

@@ -1,12 +1,22 @@
-"""Treatment record pages, under /partnerships/<slug>/treatment/. Client records are addressed by their
-opaque handle (sharing.ClientHandle), never by an id or the provider's client_ref."""
+"""The treatment record's pages, under /partnerships/<slug>/treatment/. Client records are addressed by
+their opaque handle (sharing.ClientHandle), never by an id or the provider's client_ref."""
 
 from django.urls import path
 
-from .views import access, casework, clients, tokens
+from .views import access, casework, clients, submissions, tokens
 
 app_name = "treatment"
 urlpatterns = [
+    path("<slug:slug>/treatment/submissions/", submissions.SubmissionsPage.as_view(), name="submissions"),
+    path("<slug:slug>/treatment/submissions/new/", submissions.SubmitFile.as_view(), name="submit"),
+    path(
+        "<slug:slug>/treatment/submissions/<int:pk>/", submissions.SubmissionPage.as_view(), name="submission"
+    ),
+    path(
+        "<slug:slug>/treatment/submissions/<int:pk>/report.csv",
+        submissions.submission_report_csv,
+        name="submission-report-csv",
+    ),
     path("<slug:slug>/treatment/", clients.CountsPage.as_view(), name="counts"),
     path("<slug:slug>/treatment/caseload/", clients.CaseloadPage.as_view(), name="caseload"),
     path("<slug:slug>/treatment/caseload.csv", clients.CaseloadExport.as_view(), name="caseload-export"),

@@ -1,0 +1,117 @@
+"""The submission pages: a data officer uploads, reads the report, downloads it, corrects and submits again;
+leads and auditors read the history and the counts, never the problems of a row."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from concordat.treatment.models import Episode, Submission
+from tests.factories import member
+from tests.treatment.conftest import submit
+from tests.treatment.submissions import DOB, a_file, csv_bytes, row
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, rows, name="march.csv", day=("31", "3", "2005"), provider="P1"):
+    data = {
+        "file": SimpleUploadedFile(name, csv_bytes(rows), content_type="text/csv"),
+        "provider": provider,
+        "period_end_0": day[0],
+        "period_end_1": day[1],
+        "period_end_2": day[2],
+    }
+    return client.post(reverse("treatment:submit", args=["salford-dat"]), data)
+
+
+@pytest.fixture
+def officer(partnership):
+    return member(partnership, "provider-data-officer", "P1", first_name="Olive", last_name="Officer")
+
+
+def test_an_officer_uploads_a_file_with_errors_reads_the_report_and_then_submits_the_corrected_file(
+    client, partnership, officer
+):
+    client.force_login(officer)
+    response = upload(client, [row(), row(episode_ref="E2", sex="Q")])
+    rejected = Submission.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("treatment:submission", args=["salford-dat", rejected.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Rejected: nothing was changed" in page
+    assert "invalid-choice" in page and "sex" in page
+    assert DOB not in page and "CLIENT-ALPHA-1" not in page
+    assert Episode.objects.count() == 0
+
+    report = client.get(reverse("treatment:submission-report-csv", args=["salford-dat", rejected.pk]))
+    lines = list(csv.reader(io.StringIO(report.content.decode())))
+    assert lines[0] == ["kind", "row", "column", "code", "message"]
+    assert lines[1][:4] == ["error", "3", "sex", "invalid-choice"]
+
+    response = upload(client, [row(), row(episode_ref="E2")])
+    accepted = Submission.objects.latest("id")
+    assert accepted.accepted and accepted.channel == "web" and accepted.submitted_by == officer
+    assert "Accepted" in client.get(response["Location"]).content.decode()
+    assert Episode.objects.count() == 2
+
+    history = client.get(reverse("treatment:submissions", args=["salford-dat"])).content.decode()
+    assert "Olive Officer" in history and "Rejected" in history and "Accepted" in history
+
+
+def test_a_wrong_period_end_is_a_form_error_and_nothing_is_submitted(client, partnership, officer):
+    client.force_login(officer)
+    response = upload(client, [row()], day=("31", "2", "2005"))
+    assert response.status_code == 200 and Submission.objects.count() == 0
+
+
+def test_an_upload_over_the_limit_is_refused_as_it_arrives(client, partnership, officer, settings):
+    settings.TREATMENT_UPLOAD_MAX_BYTES = 200
+    client.force_login(officer)
+    response = upload(client, a_file(3))
+    assert response.status_code == 200
+    assert "must be smaller than" in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+def test_leads_read_counts_but_not_the_problems_of_rows(client, partnership):
+    rejected = submit(partnership, [row(sex="Q")]).submission
+    client.force_login(member(partnership, "lead-commissioner"))
+    page = client.get(reverse("treatment:submission", args=["salford-dat", rejected.pk])).content.decode()
+    assert "invalid-choice" in page  # the count by kind
+    assert "Download every problem" not in page and "is not one of" not in page
+    assert (
+        client.get(reverse("treatment:submission-report-csv", args=["salford-dat", rejected.pk])).status_code
+        == 404
+    )
+
+
+def test_an_officer_sees_only_their_own_providers_submissions(client, partnership):
+    theirs = submit(partnership, [row()], provider="P2").submission
+    mine = submit(partnership, [row()]).submission
+    client.force_login(member(partnership, "provider-data-officer", "P1"))
+    history = client.get(reverse("treatment:submissions", args=["salford-dat"])).content.decode()
+    assert reverse("treatment:submission", args=["salford-dat", mine.pk]) in history
+    assert reverse("treatment:submission", args=["salford-dat", theirs.pk]) not in history
+    assert client.get(reverse("treatment:submission", args=["salford-dat", theirs.pk])).status_code == 404
+
+
+def test_the_history_page_takes_the_same_number_of_queries_for_1_or_20_submissions(client, partnership):
+    client.force_login(member(partnership, "auditor"))
+    url = reverse("treatment:submissions", args=["salford-dat"])
+    submit(partnership, [row()])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(19):
+        submit(partnership, [row()], provider="P1" if n % 2 else "P2")
+    with CaptureQueriesContext(connection) as twenty:
+        response = client.get(url)
+    assert response.content.decode().count("govuk-tag--green") == 20
+    assert len(twenty.captured_queries) == len(one.captured_queries)
