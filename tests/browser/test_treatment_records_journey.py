@@ -98,3 +98,38 @@ def test_a_key_worker_records_a_client_and_an_auditor_finds_the_reads(
     expect(rows.filter(has_text="client timeline").first).to_contain_text("Kit Keyworker")
     expect(rows.filter(has_text="caseload")).to_have_count(1)
     assert axe_check(audit) == []
+
+
+def test_a_data_officer_uploads_a_file_with_errors_reads_the_report_and_uploads_it_corrected(
+    transactional_db: None,
+    signed_in_page: Callable[..., Page],
+    live_server: Any,
+    axe_check: Callable[[Page], list[Any]],
+    tmp_path: Any,
+) -> None:
+    from tests.treatment.submissions import a_file, csv_bytes
+
+    partnership = load_partnership()
+    officer = member(partnership, Role.PROVIDER_DATA_OFFICER, username="priya")
+    rows = a_file(2)
+    wrong = [dict(r) for r in rows]
+    wrong[1]["sex"] = "Q"
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    bad.write_bytes(csv_bytes(wrong))
+    good.write_bytes(csv_bytes(rows))
+
+    page = signed_in_page(officer)
+    for path, outcome in ((bad, "Rejected: nothing was changed"), (good, "Accepted")):
+        page.goto(live_server.url + "/partnerships/salford-dat/treatment/submissions/new/")
+        assert axe_check(page) == []
+        page.set_input_files("#id_file", str(path))
+        fill_date(page, "period_end", "31", "3", "2005")
+        page.get_by_role("button", name="Check and submit").click()
+        expect(page.get_by_text(outcome, exact=True)).to_be_visible()
+        assert axe_check(page) == []
+        if path is bad:
+            # The report: the error at its row and column.
+            expect(page.get_by_role("cell", name="sex", exact=True)).to_have_count(1)
+    from concordat.treatment.models import Client
+
+    assert Client.objects.filter(provider__code="P1").count() == 3  # two clients and the discharged one
