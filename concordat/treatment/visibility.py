@@ -31,21 +31,23 @@ def staff_providers(user: Any, partnership: Partnership) -> frozenset[int]:
     return found
 
 
-def _consented(providers: frozenset[int]) -> Exists:
-    return Exists(
-        Consent.objects.filter(
-            client__partnership_id=OuterRef("partnership_id"),
-            client__provider_id=OuterRef("provider_id"),
-            client__client_ref=OuterRef("client_ref"),
-            shared_with_id__in=providers,
-            withdrawn_on__isnull=True,
-        )
+def _consented(providers: frozenset[int], scope: str | None) -> Exists:
+    consents = Consent.objects.filter(
+        client__partnership_id=OuterRef("partnership_id"),
+        client__provider_id=OuterRef("provider_id"),
+        client__client_ref=OuterRef("client_ref"),
+        shared_with_id__in=providers,
+        withdrawn_on__isnull=True,
     )
+    if scope is not None:
+        consents = consents.filter(scope=scope)
+    return Exists(consents)
 
 
-def visible_clients(user: Any, partnership: Partnership) -> QuerySet[Client]:
+def visible_clients(user: Any, partnership: Partnership, *, scope: str | None = None) -> QuerySet[Client]:
     """The Client rows of `partnership` that `user` may read, each with its `handle` annotated (None for a
-    record not yet given one: selectors.ensure_handles). Empty for anyone not on a provider's staff."""
+    record not yet given one: handles.ensure_handles). Empty for anyone not on a provider's staff. With
+    `scope` ("record"): only those whose consent covers it (their modalities), besides the user's own."""
     providers = staff_providers(user, partnership)
     rows = Client.objects.filter(partnership=partnership)
     if not providers:
@@ -55,7 +57,9 @@ def visible_clients(user: Any, partnership: Partnership) -> QuerySet[Client]:
         provider_id=OuterRef("provider_id"),
         client_ref=OuterRef("client_ref"),
     ).values("handle")[:1]
-    return rows.filter(Q(provider_id__in=providers) | _consented(providers)).annotate(handle=Subquery(handle))
+    return rows.filter(Q(provider_id__in=providers) | _consented(providers, scope)).annotate(
+        handle=Subquery(handle)
+    )
 
 
 @dataclass(frozen=True)

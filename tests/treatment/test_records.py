@@ -600,3 +600,25 @@ def test_an_officer_cannot_revoke_another_providers_token(client: Any, world: di
         == 404
     )
     assert ApiToken.objects.get().revoked_at is None
+
+
+def test_the_caseload_shows_a_shared_clients_modalities_only_with_a_whole_record_consent(
+    client: Any, world: dict[str, Any]
+) -> None:
+    consent, _ = consent_give(
+        record=world["record"],
+        shared_with=world["p2"],
+        scope="referral",
+        given_on=date(2005, 1, 1),
+        actor=None,
+    )
+    client.force_login(world["people"]["worker2"])
+    url = reverse("treatment:caseload", args=[world["p"].slug])
+    page = client.get(url).content.decode()
+    assert "psychosocial" not in page and "C0" in page  # waiting for triage (W0) shows; the modality not
+    assert consent is not None
+    consent_withdraw(consent=consent, withdrawn_on=date(2005, 1, 2), actor=None)
+    consent_give(
+        record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 3), actor=None
+    )
+    assert "psychosocial" in client.get(url).content.decode()

@@ -42,6 +42,8 @@ class StepForm(forms.Form):
         self.helper.disable_csrf = True
         parts = []
         for name, field in self.fields.items():
+            # No maxlength: the browser would cut a long value silently; the form says it is too long.
+            field.widget.attrs.pop("maxlength", None)
             if isinstance(field, DateInputField):
                 parts.append(Field(name))
             elif isinstance(field, forms.ChoiceField):

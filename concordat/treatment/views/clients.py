@@ -112,7 +112,8 @@ def caseload(
             partnership=p,
             start_date__isnull=True,
             episode__discharge_date__isnull=True,
-            episode__client__in=visible.values("id"),
+            # Modalities: of the user's own clients and of those who consented to share their whole record.
+            episode__client__in=visible_clients(user, p, scope=Consent.Scope.RECORD).values("id"),
         )
         .annotate(handle=Subquery(handle))
         .values("handle", "modality", "referral_date", "provider__code", "episode__client__client_ref")
