@@ -55,6 +55,7 @@ AUDIT = ("audit trail", "audit/", 2)
 MEMBERS = ("members", "members/", 1)
 RISKS = ("risks", "risks/", 1)
 DOCUMENTS = ("documents", "documents/", 1)
+TREATMENT_SUBMISSIONS = ("treatment submissions", "treatment/submissions/", 1)
 # The treatment record's client pages (treatweb): counts for every member, the caseload for a provider's
 # staff, the access log for auditors, API tokens for data officers.
 TREATMENT_COUNTS = ("treatment record counts", "treatment/", 1)
@@ -168,6 +169,7 @@ class LeadCommissioner(Person):
         MEMBERS,
         RISKS,
         DOCUMENTS,
+        TREATMENT_SUBMISSIONS,
     )
 
     def on_start(self) -> None:
@@ -303,6 +305,7 @@ class Auditor(Person):
         (YAML[0], YAML[1], 2),
         RISKS,
         DOCUMENTS,
+        TREATMENT_SUBMISSIONS,
     )
 
 
@@ -343,4 +346,4 @@ class KeyWorker(Person):
 class ProviderDataOfficer(Person):
     weight = 2
     username = "provider"
-    PAGES = (LIST, OVERVIEW, TREATMENT_COUNTS, CASELOAD, API_TOKENS, DOCUMENTS)
+    PAGES = (LIST, OVERVIEW, TREATMENT_COUNTS, CASELOAD, TREATMENT_SUBMISSIONS, API_TOKENS, DOCUMENTS)

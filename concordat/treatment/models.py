@@ -22,6 +22,12 @@ e.g. Citus, and every query of a partnership or a provider is one index range):
   what (command line, web, API), `period_end`, the file's name, size and SHA-256, rows, outcome, counts,
   and the report (errors and warnings, row/column/code/message; no value that identifies a person).
 
+Foreign keys of Client, Episode and EpisodeModality are not database constraints (`db_constraint=False`):
+a submission writes and deletes a million rows at a time, and a constraint is a check per row on each
+side; the import writes the three tables together from one checked file, in one transaction, and Django
+cascades deletions of a partnership or provider as before. (Distributing by partnership, Citus wants
+foreign keys that include the distribution column anyway.)
+
 An accepted submission replaces all of that provider's Client, Episode and EpisodeModality rows (ids are
 new each time: records are addressed by (provider, client_ref) and (provider, episode_ref), which stay);
 the rows point at the Submission that wrote them (`submission`, null for rows entered through the pages).
@@ -161,10 +167,20 @@ class Client(models.Model):
     """A person as one provider records them. Identifying: initials, date_of_birth, sex, la_of_residence
     and client_ref. The KPIs and every count use `client_key` only."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+", db_index=False)
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+", db_index=False)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        Submission,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     client_ref = models.CharField(max_length=REF, help_text="The provider's own client id")
     client_key = models.CharField(
@@ -195,13 +211,23 @@ class Client(models.Model):
 class Episode(models.Model):
     """One treatment episode of one client at one provider."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+", db_index=False)
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+", db_index=False)
-    submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    # Indexed on its own: PostgreSQL checks this key for every client row deleted by a replace.
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="episodes")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    submission = models.ForeignKey(
+        Submission,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    # Indexed on its own: a client's episodes.
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="episodes", db_constraint=False)
     episode_ref = models.CharField(max_length=REF, help_text="The provider's own episode id")
     # Repeated from the client so the KPI engine reads no identifying column and joins nothing.
     client_key = models.CharField(max_length=64)
@@ -235,13 +261,25 @@ class Episode(models.Model):
 class EpisodeModality(models.Model):
     """One modality of an episode: referred to it, started (empty: still waiting), ended."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+", db_index=False)
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+", db_index=False)
-    submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    # Indexed on its own: the episode's modalities, and the check PostgreSQL makes for each episode deleted.
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="modalities")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    submission = models.ForeignKey(
+        Submission,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    # Indexed on its own: an episode's modalities (and the KPI extract's join).
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="modalities", db_constraint=False
+    )
     modality = models.CharField(max_length=40, help_text="A built-in modality code or the partnership's own")
     referral_date = models.DateField()
     start_date = models.DateField(null=True, blank=True)

@@ -18,6 +18,7 @@ from concordat.partnerships.models import Partnership, Provider
 from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
 
 from . import selectors
+from .audit import EVENT_KIND
 from .checking import Checked, check_file
 from .keys import secret_for
 from .loading import delete_provider_rows, load_spool
@@ -28,7 +29,6 @@ from .rules.warnings import check_open_elsewhere
 # A report kept with the submission for its pages: the first this many errors and warnings (the counts
 # are complete; the command line and the API's answer list every one).
 KEPT_PROBLEMS = 5_000
-EVENT_KIND = "treatment-submission"
 _KEYS_PER_QUERY = 500
 
 

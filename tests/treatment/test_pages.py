@@ -115,3 +115,11 @@ def test_the_history_page_takes_the_same_number_of_queries_for_1_or_20_submissio
         response = client.get(url)
     assert response.content.decode().count("govuk-tag--green") == 20
     assert len(twenty.captured_queries) == len(one.captured_queries)
+
+
+def test_the_submission_event_is_on_the_audit_trail_in_words(client, partnership):
+    submit(partnership, a_file(1))
+    client.force_login(member(partnership, "auditor"))
+    page = client.get(reverse("partnerships:audit", args=["salford-dat"])).content.decode()
+    assert "submitted the treatment record of Example Community Drug Service (P1)" in page
+    assert "4 rows accepted" in page
