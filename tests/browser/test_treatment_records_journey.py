@@ -133,3 +133,57 @@ def test_a_data_officer_uploads_a_file_with_errors_reads_the_report_and_uploads_
     from concordat.treatment.models import Client
 
     assert Client.objects.filter(provider__code="P1").count() == 3  # two clients and the discharged one
+
+
+def test_the_counts_token_and_consent_pages_have_no_serious_accessibility_violations(
+    transactional_db: None,
+    signed_in_page: Callable[..., Page],
+    live_server: Any,
+    axe_check: Callable[[Page], list[Any]],
+) -> None:
+    from tests.treatment.conftest import submit
+    from tests.treatment.submissions import a_file
+
+    partnership = load_partnership(
+        providers=[
+            {"code": "P1", "name": "Example Community Drug Service", "tiers": [2, 3]},
+            {"code": "P2", "name": "Second Street Project", "tiers": [2, 3]},
+        ]
+    )
+    assert submit(partnership, a_file(2)).report.accepted
+    officer = member(partnership, Role.PROVIDER_DATA_OFFICER, username="priya")
+    lead = member(partnership, Role.LEAD_COMMISSIONER, username="lena")
+    base = live_server.url + "/partnerships/salford-dat/treatment/"
+
+    page = signed_in_page(lead)
+    page.goto(base)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Treatment record")
+    assert axe_check(page) == []
+
+    page = signed_in_page(officer)
+    page.goto(base + "tokens/")
+    assert axe_check(page) == []
+    page.get_by_role("link", name="Make a token").click()
+    page.get_by_role("button", name="Make the token").click()  # nothing filled in: the errors
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert axe_check(page) == []
+    page.get_by_label("What is the token for").fill("Case system")
+    page.get_by_role("button", name="Make the token").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your new API token")
+    assert axe_check(page) == []
+    page.get_by_role("link", name="Back to API tokens").click()
+    page.get_by_role("link", name="Revoke", exact=False).first.click()
+    assert axe_check(page) == []
+
+    page.goto(base + "caseload/")
+    page.get_by_role("link", name="C0").first.click()
+    page.get_by_role("link", name="Consent to share with another provider").click()
+    page.get_by_role("button", name="Save consent").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert axe_check(page) == []
+    page.get_by_label("Second Street Project (P2)").check()
+    page.get_by_label("Their treatment record", exact=False).check()
+    fill_date(page, "given_on", "1", "3", "2005")
+    page.get_by_role("button", name="Save consent").click()
+    expect(page.get_by_role("row").filter(has_text="Second Street Project")).to_have_count(1)
+    assert axe_check(page) == []

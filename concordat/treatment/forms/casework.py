@@ -177,3 +177,5 @@ class TokenForm(StepForm):
     def __init__(self, *args: Any, providers: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = providers or []
+        if len(providers or []) == 1:  # a data officer of one provider: chosen for them
+            self.fields["provider"].initial = providers[0][0]  # type: ignore[index]
