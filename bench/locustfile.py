@@ -56,6 +56,12 @@ MEMBERS = ("members", "members/", 1)
 RISKS = ("risks", "risks/", 1)
 DOCUMENTS = ("documents", "documents/", 1)
 TREATMENT_SUBMISSIONS = ("treatment submissions", "treatment/submissions/", 1)
+# The treatment record's client pages (treatweb): counts for every member, the caseload for a provider's
+# staff, the access log for auditors, API tokens for data officers.
+TREATMENT_COUNTS = ("treatment record counts", "treatment/", 1)
+CASELOAD = ("caseload", "treatment/caseload/", 5)
+ACCESS_LOG = ("access log", "treatment/access-log/", 2)
+API_TOKENS = ("API tokens", "treatment/tokens/", 1)
 # A small real PDF for the lead's uploads (the type is checked by its bytes).
 SIGNED_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -291,6 +297,8 @@ class Auditor(Person):
         APPROVALS,
         CONSULTATION,
         (AUDIT[0], AUDIT[1], 5),
+        ACCESS_LOG,
+        TREATMENT_COUNTS,
         MEMBERS,
         FORM_HTML,
         FORM_PDF,
@@ -317,5 +325,25 @@ def _options(parser: Any) -> None:
 def _think_time(environment: Any, **kwargs: Any) -> None:
     options = environment.parsed_options
     if options is not None:
-        for user_class in (LeadCommissioner, PoolManager, PartnerRepresentative, BoardMember, Auditor):
+        for user_class in (
+            LeadCommissioner,
+            PoolManager,
+            PartnerRepresentative,
+            BoardMember,
+            Auditor,
+            KeyWorker,
+            ProviderDataOfficer,
+        ):
             user_class.wait_time = between(options.think_min, options.think_max)
+
+
+class KeyWorker(Person):
+    weight = 4
+    username = "keyworker"
+    PAGES = (LIST, OVERVIEW, TREATMENT_COUNTS, CASELOAD, DOCUMENTS)
+
+
+class ProviderDataOfficer(Person):
+    weight = 2
+    username = "provider"
+    PAGES = (LIST, OVERVIEW, TREATMENT_COUNTS, CASELOAD, TREATMENT_SUBMISSIONS, API_TOKENS, DOCUMENTS)

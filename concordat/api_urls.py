@@ -4,7 +4,9 @@ from concordat.core.api import api
 from concordat.partnerships.api import router as partnerships
 from concordat.pool.api import router as pool
 from concordat.treatment.api import router as treatment
+from concordat.treatment.provider_api import router as treatment_providers
 
 api.add_router("/", partnerships)
 api.add_router("/", pool)
 api.add_router("/", treatment)
+api.add_router("/", treatment_providers)

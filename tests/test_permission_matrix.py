@@ -185,6 +185,74 @@ PAGES.update(
     }
 )
 
+# --- the treatment record's client records, access log and API tokens (treatweb) ---
+STAFF = {OFFICER, WORKER}
+
+
+def client_record(p: Any) -> str:
+    """A handle of the first provider's record (the matrix's key worker and data officer work there)."""
+    from concordat.treatment.handles import handle_for
+
+    return handle_for(p, p.providers.order_by("id").first().pk, "MATRIX-1").handle
+
+
+def handle(p: Any) -> dict[str, Any]:
+    return {"slug": SLUG, "handle": client_record(p)}
+
+
+def step(p: Any) -> dict[str, Any]:
+    return {**handle(p), "step": "triage"}
+
+
+def consent(p: Any) -> dict[str, Any]:
+    from datetime import date
+
+    from concordat.partnerships.models import Provider
+    from concordat.treatment.sharing import ClientHandle, Consent
+
+    other, _ = Provider.objects.get_or_create(partnership=p, code="P9", defaults={"name": "Other"})
+    record = ClientHandle.objects.get(handle=client_record(p))
+    made, _ = Consent.objects.get_or_create(
+        partnership=p,
+        client=record,
+        shared_with=other,
+        withdrawn_on=None,
+        defaults={"given_on": date(2004, 1, 1)},
+    )
+    return {**handle(p), "consent": made.pk}
+
+
+def api_token(p: Any) -> dict[str, Any]:
+    from concordat.treatment.tokens import api_token_create
+
+    made = api_token_create(
+        partnership=p, provider=p.providers.order_by("id").first(), name="matrix", actor=None
+    )
+    return {"slug": SLUG, "token": made.token.pk}
+
+
+DRAFT = "x" * 24  # a check page's token with no answers kept: it sends people back
+
+PAGES.update(
+    {
+        "treatment:counts": page(MEMBERS),
+        "treatment:caseload": page(STAFF),
+        "treatment:caseload-export": page(STAFF),
+        "treatment:refer": form(STAFF),
+        "treatment:refer-check": form(STAFF, lambda p: {"slug": SLUG, "token": DRAFT}),
+        "treatment:timeline": [Route(frozenset(STAFF), handle), Route(frozenset(STAFF), handle, "post")],
+        "treatment:consent": form(STAFF, handle),
+        "treatment:withdraw-consent": form(STAFF, consent),
+        "treatment:step": form(STAFF, step),
+        "treatment:step-check": form(STAFF, lambda p: {**step(p), "token": DRAFT}),
+        "treatment:access-log": page({AUDITOR}),
+        "treatment:access-log-export": page({AUDITOR}),
+        "treatment:tokens": page({OFFICER, LEAD}),
+        "treatment:add-token": form({OFFICER, LEAD}),
+        "treatment:revoke-token": form({OFFICER, LEAD}, api_token),
+    }
+)
+
 # (method, API operation) -> who; paths are filled from the route's own URL name.
 API: dict[str, list[Route]] = {
     "api:openapi-json": page(ANYONE, lambda p: {}),
@@ -241,6 +309,15 @@ API.update(
             {OFFICER, LEAD, AUDITOR},
             lambda p: {"slug": SLUG, "submission_id": treatment_submission(p)["pk"]},
         ),
+    }
+)
+# The provider systems' API takes a provider API token, never a session: refused to every signed-in person.
+API.update(
+    {
+        "api:provider_submission_create": [Route(frozenset(), lambda p: {}, "post", writes=True)],
+        "api:provider_submission_read": page(frozenset(), lambda p: {"submission_id": 1}),
+        "api:provider_client_list": page(frozenset(), lambda p: {}),
+        "api:provider_client_read": page(frozenset(), lambda p: {"handle": "x" * 16}),
     }
 )
 TABLE = {**PAGES, **API}

@@ -18,3 +18,9 @@ class TreatmentConfig(AppConfig):
             order=60,
             sections=("treatment:submit", "treatment:submission"),
         )
+
+        from .records_tabs import add_tabs
+        from .sharing_audit import register
+
+        add_tabs()
+        register()

@@ -294,3 +294,7 @@ class EpisodeModality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.modality} of episode {self.episode_id}"
+
+
+# Consent, handles, the access log and API tokens (sharing.py), imported so Django finds them.
+from .sharing import AccessEntry, ApiToken, ClientHandle, Consent, WebEntry  # noqa: E402, F401

@@ -52,3 +52,33 @@ def may_read_submission(user: Any, partnership: Partnership, provider_id: int) -
     if user.has_perm("treatment.view_all_submissions", partnership):
         return True
     return provider_id in providers_of(user, partnership)
+
+
+# --- client records, consent, the access log and API tokens (visibility.py has the per-record rule) ------
+
+
+@rules.predicate(name="is key worker")
+def is_key_worker(user: Any, partnership: Partnership | None) -> bool:
+    return Role.KEY_WORKER in roles_of(user, partnership)
+
+
+is_provider_staff = is_provider_data_officer | is_key_worker
+
+# The record's counts (clients, episodes, who waits for what): every member; no person in them.
+rules.add_perm("treatment.view_counts", rules.predicate(lambda u, p: bool(roles_of(u, p)), name="is member"))
+# Client records — caseload, timeline, the API's reads: a provider's staff, each record as visibility.py says.
+rules.add_perm("treatment.view_clients", is_provider_staff)
+# Recording referrals, triage, modalities, discharges and consent: the key workers and data officers of the
+# client's own provider (the views check the provider: visibility.sight_of(...).own).
+rules.add_perm("treatment.record_casework", is_provider_staff)
+# The access log: the partnership's auditors.
+rules.add_perm("treatment.view_access_log", is_auditor)
+# API tokens: a provider data officer for their own provider, the lead commissioner for any.
+rules.add_perm("treatment.manage_tokens", is_provider_data_officer | is_lead_commissioner)
+
+
+def token_providers(user: Any, partnership: Partnership) -> frozenset[int] | None:
+    """The providers whose tokens `user` may manage: None for every provider (lead commissioner)."""
+    if is_lead_commissioner(user, partnership):
+        return None
+    return providers_of(user, partnership)

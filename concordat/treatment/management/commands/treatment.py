@@ -40,7 +40,18 @@ class Command(BaseCommand):
             help="the person the submission and the audit trail name (default: the operating-system user)",
         )
 
+        prune = actions.add_parser(
+            "prune-access-log",
+            help="remove access log entries older than DAYS (default: the retention setting)",
+        )
+        prune.add_argument("--older-than", type=int, metavar="DAYS", dest="older_than")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "prune-access-log":
+            from concordat.treatment.access import prune_command
+
+            prune_command(self, options.get("older_than"))
+            return
         as_json = options["json"]
         report = RowReport()
         path: Path = options["file"]

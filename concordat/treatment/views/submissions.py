@@ -22,12 +22,12 @@ from concordat.documents.files import LimitedUpload, readable_size, safe_name
 from concordat.partnerships.models import Partnership, Provider
 from concordat.partnerships.views.base import PartnershipPage, navigation, partnership_for
 
-from . import selectors
-from .checking import CSV_FILE
-from .forms import SubmissionForm
-from .models import Submission
-from .permissions import may_read_submission, providers_of
-from .services import submission_import
+from .. import selectors
+from ..checking import CSV_FILE
+from ..forms.submissions import SubmissionForm
+from ..models import Submission
+from ..permissions import may_read_submission, providers_of
+from ..services import submission_import
 
 VIEW = "treatment.view_submissions"
 SUBMIT = "treatment.submit"

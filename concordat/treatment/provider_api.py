@@ -1,0 +1,290 @@
+"""The API for provider systems, under /api/v1/treatment/provider/: submit a file (the same import service
+as the command line and the web upload), read a submission's result, read the provider's own clients.
+
+Authenticated by a provider API token (tokens.py) as `Authorization: Bearer cct_…`, never a session; a
+token acts for its one provider of its one partnership. Refused: no or a revoked token (401), another
+partnership or provider's records (404), over the token's rate (429 with Retry-After). Every client record
+returned writes an access log entry naming the token.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+
+from concordat.core.api import PROBLEMS, ProblemBody, ProblemError, api, problem_response
+
+from . import access
+from .handles import ensure_handles
+from .models import Client, Submission
+from .services import submission_import
+from .sharing import AccessEntry, ApiToken, ClientHandle
+from .tokens import over_limit, token_named
+
+
+class TokenRefused(Exception):
+    """No token, an unknown one or a revoked one."""
+
+
+def _token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    response = problem_response(
+        401,
+        "API token refused",
+        "Send a provider API token that is in force as 'Authorization: Bearer cct_…'.",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="concordat"'
+    return response
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+
+
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = problem_response(
+        429, "Too many requests", f"This token's limit is reached. Try again in {exc.retry_after} seconds."
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+api.add_exception_handler(RateLimited, _rate_limited)
+api.add_exception_handler(TokenRefused, _token_refused)
+
+
+class ProviderToken(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def __call__(self, request: HttpRequest) -> ApiToken | None:
+        # No Authorization header at all is refused the same way as a wrong token (not "sign in first").
+        if not request.headers.get("Authorization", "").lower().startswith("bearer "):
+            raise TokenRefused
+        return super().__call__(request)  # type: ignore[no-any-return]
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = token_named(token)
+        if found is None:
+            raise TokenRefused
+        wait = over_limit(found)
+        if wait:
+            raise RateLimited(wait)
+        return found
+
+
+router = Router(tags=["treatment: provider systems"], auth=ProviderToken())
+LIMITED = {**PROBLEMS, 429: ProblemBody}
+
+
+class ProblemOut(Schema):
+    row: int
+    column: str
+    code: str
+    message: str
+
+
+class SubmissionOut(Schema):
+    id: int
+    provider: str
+    period_end: date
+    accepted: bool
+    rows: int
+    errors: list[ProblemOut]
+    warnings: list[ProblemOut]
+    truncated: bool = False
+
+
+class ModalityOut(Schema):
+    modality: str
+    referral_date: date
+    start_date: date | None
+    end_date: date | None
+
+
+class EpisodeOut(Schema):
+    episode_ref: str
+    referral_date: date
+    referral_source: str
+    primary_substance: str
+    triage_date: date | None
+    discharge_date: date | None
+    discharge_reason: str
+    modalities: list[ModalityOut]
+
+
+class ClientOut(Schema):
+    handle: str
+    client_ref: str
+    initials: str
+    date_of_birth: date
+    sex: str
+    la_of_residence: str
+    episodes: list[EpisodeOut]
+
+
+class ClientPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    clients: list[ClientOut]
+
+
+def _token(request: HttpRequest) -> ApiToken:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    return token
+
+
+def _submission_out(submission: Submission, report: dict[str, Any] | None = None) -> dict[str, Any]:
+    body = report if report is not None else submission.report
+    return {
+        "id": submission.pk,
+        "provider": submission.provider.code,
+        "period_end": submission.period_end,
+        "accepted": submission.accepted,
+        "rows": submission.rows,
+        "errors": body.get("errors", []),
+        "warnings": body.get("warnings", []),
+        "truncated": bool(body.get("truncated", False)),
+    }
+
+
+@router.post(
+    "/treatment/provider/submissions",
+    response={200: SubmissionOut, **LIMITED},
+    summary="Submit the provider's treatment record file (treatment-data.md), all or nothing",
+)
+def provider_submission_create(
+    request: HttpRequest, file: File[UploadedFile], period_end: Form[date]
+) -> dict[str, Any]:
+    token = _token(request)
+    outcome = submission_import(
+        partnership=token.partnership,
+        provider=token.provider,
+        file=file.file,
+        period_end=period_end,
+        file_name=file.name or "submission.csv",
+        actor=None,
+        channel=Submission.Channel.API,
+    )
+    # Every problem (the kept report holds the first few thousand).
+    return _submission_out(outcome.submission, outcome.report.as_dict() | {"truncated": False})
+
+
+@router.get(
+    "/treatment/provider/submissions/{submission_id}",
+    response={200: SubmissionOut, **LIMITED},
+    summary="A submission's result, as kept (its first 5,000 errors and warnings)",
+)
+def provider_submission_read(request: HttpRequest, submission_id: int) -> dict[str, Any]:
+    token = _token(request)
+    submission = (
+        Submission.objects.select_related("provider")
+        .filter(pk=submission_id, partnership=token.partnership, provider=token.provider)
+        .first()
+    )
+    if submission is None:
+        raise ProblemError(404, "Not found", "This provider has no submission with that id.")
+    return _submission_out(submission)
+
+
+def _clients_out(token: ApiToken, clients: list[Client]) -> list[dict[str, Any]]:
+    refs = [c.client_ref for c in clients]
+    handles = dict(
+        ClientHandle.objects.filter(
+            partnership=token.partnership, provider=token.provider, client_ref__in=refs
+        ).values_list("client_ref", "handle")
+    )
+    return [
+        {
+            "handle": handles[c.client_ref],
+            "client_ref": c.client_ref,
+            "initials": c.initials,
+            "date_of_birth": c.date_of_birth,
+            "sex": c.sex,
+            "la_of_residence": c.la_of_residence,
+            "episodes": [
+                {
+                    "episode_ref": e.episode_ref,
+                    "referral_date": e.referral_date,
+                    "referral_source": e.referral_source,
+                    "primary_substance": e.primary_substance,
+                    "triage_date": e.triage_date,
+                    "discharge_date": e.discharge_date,
+                    "discharge_reason": e.discharge_reason,
+                    "modalities": [
+                        {
+                            "modality": m.modality,
+                            "referral_date": m.referral_date,
+                            "start_date": m.start_date,
+                            "end_date": m.end_date,
+                        }
+                        for m in e.modalities.all()
+                    ],
+                }
+                for e in c.episodes.all()
+            ],
+        }
+        for c in clients
+    ]
+
+
+def _log(token: ApiToken, handles: list[str], what: str) -> None:
+    records = list(ClientHandle.objects.filter(partnership=token.partnership, handle__in=handles))
+    access.record_reads(
+        partnership=token.partnership,
+        records=records,
+        user=None,
+        channel=AccessEntry.Channel.API,
+        what=what,
+        reader=f"API token {token.prefix}… ({token.name})",
+    )
+
+
+@router.get(
+    "/treatment/provider/clients",
+    response={200: ClientPage, **LIMITED},
+    summary="The provider's own clients with their episodes (each one returned is logged as a read)",
+)
+def provider_client_list(request: HttpRequest, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+    token = _token(request)
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
+    ensure_handles(token.partnership, {token.provider_id})
+    rows = Client.objects.filter(partnership=token.partnership, provider=token.provider).order_by(
+        "client_ref"
+    )
+    page = list(rows.prefetch_related("episodes__modalities")[offset : offset + limit])
+    out = _clients_out(token, page)
+    _log(token, [c["handle"] for c in out], "API: client list")
+    return {"count": rows.count(), "offset": offset, "limit": limit, "clients": out}
+
+
+@router.get(
+    "/treatment/provider/clients/{handle}",
+    response={200: ClientOut, **LIMITED},
+    summary="One of the provider's own clients, by handle (logged as a read)",
+)
+def provider_client_read(request: HttpRequest, handle: str) -> dict[str, Any]:
+    token = _token(request)
+    record = ClientHandle.objects.filter(
+        partnership=token.partnership, provider=token.provider, handle=handle
+    ).first()
+    client = (
+        Client.objects.filter(
+            partnership=token.partnership, provider=token.provider, client_ref=record.client_ref
+        )
+        .prefetch_related("episodes__modalities")
+        .first()
+        if record is not None
+        else None
+    )
+    if client is None:
+        raise ProblemError(404, "Not found", "This provider has no client record with that handle.")
+    out = _clients_out(token, [client])[0]
+    _log(token, [handle], "API: client record")
+    return out
