@@ -171,6 +171,10 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 # The largest treatment submission file uploaded through the web (a million rows is about 125 MB).
 TREATMENT_UPLOAD_MAX_BYTES = env.int("TREATMENT_UPLOAD_MAX_MB", default=256) * 1024 * 1024
+# Requests a minute one provider API token may make (a fixed window in the cache; 429 beyond it).
+TREATMENT_API_RATE_PER_MINUTE = env.int("TREATMENT_API_RATE_PER_MINUTE", default=120)
+# Days the access log of client records is kept; `concordat treatment prune-access-log` removes older entries.
+TREATMENT_ACCESS_LOG_DAYS = env.int("TREATMENT_ACCESS_LOG_DAYS", default=2557)
 STORAGES = {
     "default": {
         "BACKEND": env.str("DOCUMENT_STORAGE_BACKEND", default="")

@@ -21,11 +21,9 @@ from concordat.partnerships.models import Partnership
 
 from .sharing import AccessEntry, ClientHandle
 
-DEFAULT_RETENTION_DAYS = 2557
-
 
 def retention_days() -> int:
-    return int(getattr(settings, "TREATMENT_ACCESS_LOG_DAYS", DEFAULT_RETENTION_DAYS))
+    return int(settings.TREATMENT_ACCESS_LOG_DAYS)
 
 
 def reader_name(user: Any) -> str:

@@ -27,7 +27,6 @@ from .sharing import ApiToken
 
 PREFIX = "cct_"
 SHOWN = 12  # characters of the token kept and shown to tell tokens apart
-DEFAULT_RATE = 120
 WINDOW = 60  # seconds
 # last_used_at is written at most this often per token, so a busy system does not write on every call.
 _TOUCH = timedelta(minutes=1)
@@ -104,7 +103,7 @@ def token_named(secret: str) -> ApiToken | None:
 
 
 def rate_per_minute() -> int:
-    return int(getattr(settings, "TREATMENT_API_RATE_PER_MINUTE", DEFAULT_RATE))
+    return int(settings.TREATMENT_API_RATE_PER_MINUTE)
 
 
 def over_limit(token: ApiToken) -> int:
