@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "concordat.core",
     "concordat.partnerships",
     "concordat.documents",
+    "concordat.commissioning",
     "concordat.demo",
 ]
 
