@@ -9,7 +9,7 @@ Identifiers: ocid = OCDS_PREFIX + "-" + partnership slug + "-" + the procurement
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -42,11 +42,7 @@ CONTRACT_STATUSES = {
 
 
 def _when(day: date | None) -> str | None:
-    return (
-        datetime.combine(day, time(0), tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
-        if day
-        else None
-    )
+    return datetime.combine(day, time(0), tzinfo=UTC).isoformat().replace("+00:00", "Z") if day else None
 
 
 def _value(pence: int | None) -> dict[str, Any] | None:
