@@ -117,7 +117,7 @@ class StageForm(CommissioningForm):
 
 def _criterion(line: str) -> dict[str, Any]:
     parts = [part.strip() for part in line.split("|")]
-    name, weight, how = (parts + ["", "", ""])[:3]
+    name, weight, how = [*parts, "", "", ""][:3]
     return {"name": name, "weight": int(weight) if weight.isdigit() else weight, "how_assessed": how}
 
 
