@@ -201,6 +201,17 @@ API: dict[str, list[Route]] = {
         Route(frozenset(ONLY), lambda p: {"slug": SLUG, "collection": "approvals"}, "post", True),
         Route(frozenset(MONEY), lambda p: {"slug": SLUG, "collection": "contributions"}, "post", True),
     ],
+    # --- commissioning (see its pages above)
+    "api:service_list": page(COMMISSIONING_READERS),
+    "api:procurement_list": page(COMMISSIONING_READERS),
+    "api:procurement_add": [Route(frozenset(ONLY), lambda p: {"slug": SLUG}, "post", True)],
+    "api:procurement_read": page(COMMISSIONING_READERS, lambda p: procurement_kwargs(p)),
+    "api:procurement_stage_add": [Route(frozenset(ONLY), lambda p: procurement_kwargs(p), "post", True)],
+    "api:representation_add": [Route(frozenset(ONLY), lambda p: procurement_kwargs(p), "post", True)],
+    "api:contract_list": page(MEMBERS),
+    "api:contract_add": [Route(frozenset(ONLY), lambda p: {"slug": SLUG}, "post", True)],
+    "api:contract_read": page(MEMBERS, lambda p: contract_kwargs(p)),
+    "api:variation_add": [Route(frozenset(ONLY), lambda p: contract_kwargs(p), "post", True)],
 }
 TABLE = {**PAGES, **API}
 
