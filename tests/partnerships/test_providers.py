@@ -128,3 +128,72 @@ def test_a_refused_provider_file_changes_nothing() -> None:
     assert not result.report.valid
     row = Provider.objects.get(partnership=loaded.partnership, code="P1")
     assert (row.sector, row.capacity, row.name) == ("", None, "Example Community Drug Service")
+
+
+# --- on the web ---------------------------------------------------------------------------------------------
+
+
+def _url(name: str, *args: str) -> str:
+    from django.urls import reverse
+
+    return reverse(f"partnerships:{name}", args=["salford-dat", *args])
+
+
+def _providers_now() -> list[dict[str, Any]]:
+    from concordat.partnerships.models import Partnership
+
+    return export_agreement(Partnership.objects.get(slug="salford-dat"))["providers"]
+
+
+@pytest.fixture
+def as_lead(client: Any, lead: Any) -> Any:
+    client.force_login(lead)
+    return client
+
+
+def test_a_provider_is_changed_in_full_on_the_web(as_lead: Any) -> None:
+    data = {
+        "name": "Community Drug Service",
+        "tiers": ["2", "3"],
+        "sector": "voluntary",
+        "org_code": "Y02345",
+        "client_groups": ["adults"],
+        "min_age": "18",
+        "capacity": "250",
+        "single_point_of_referral": "on",
+    }
+    assert as_lead.post(_url("edit-provider", "P1"), data).status_code == 302
+    assert _providers_now() == [
+        {
+            "code": "P1",
+            "name": "Community Drug Service",
+            "tiers": [2, 3],
+            "sector": "voluntary",
+            "org_code": "Y02345",
+            "client_groups": ["adults"],
+            "ages": {"min": 18},
+            "capacity": 250,
+            "single_point_of_referral": True,
+        }
+    ]
+    page = as_lead.get(_url("edit-provider", "P1")).content.decode()
+    assert 'value="Y02345"' in page and 'value="250"' in page
+
+
+def test_a_second_single_point_of_referral_is_refused_at_its_field_on_the_web(as_lead: Any) -> None:
+    first = {"name": "One", "tiers": [], "single_point_of_referral": "on"}
+    assert as_lead.post(_url("edit-provider", "P1"), first).status_code == 302
+    before = _providers_now()
+    second = {"code": "P2", "name": "Two", "tiers": [], "single_point_of_referral": "on"}
+    response = as_lead.post(_url("add-provider"), second)
+    assert response.status_code == 200 and _providers_now() == before
+    assert "single_point_of_referral" in response.context["form"].errors
+
+
+def test_ages_the_wrong_way_round_are_refused_at_the_oldest_age(as_lead: Any) -> None:
+    before = _providers_now()
+    response = as_lead.post(
+        _url("edit-provider", "P1"), {"name": "One", "tiers": [], "min_age": "30", "max_age": "18"}
+    )
+    assert response.status_code == 200 and _providers_now() == before
+    assert "max_age" in response.context["form"].errors
