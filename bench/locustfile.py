@@ -55,6 +55,10 @@ AUDIT = ("audit trail", "audit/", 2)
 MEMBERS = ("members", "members/", 1)
 RISKS = ("risks", "risks/", 1)
 DOCUMENTS = ("documents", "documents/", 1)
+# commissioning (its tabs: services, procurements, the contracts register)
+SERVICES = ("services", "services/", 1)
+PROCUREMENTS = ("procurements", "procurements/", 1)
+CONTRACTS = ("contracts register", "contracts/", 1)
 # A small real PDF for the lead's uploads (the type is checked by its bytes).
 SIGNED_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -162,6 +166,9 @@ class LeadCommissioner(Person):
         MEMBERS,
         RISKS,
         DOCUMENTS,
+        SERVICES,
+        PROCUREMENTS,
+        CONTRACTS,
     )
 
     def on_start(self) -> None:
@@ -238,6 +245,9 @@ class PoolManager(Person):
         FORM_PDF,
         RISKS,
         DOCUMENTS,
+        SERVICES,
+        PROCUREMENTS,
+        CONTRACTS,
     )
 
 
@@ -257,6 +267,9 @@ class PartnerRepresentative(Person):
         FORM_PDF,
         RISKS,
         DOCUMENTS,
+        SERVICES,
+        PROCUREMENTS,
+        CONTRACTS,
     )
 
 
@@ -275,6 +288,9 @@ class BoardMember(Person):
         FORM_PDF,
         RISKS,
         DOCUMENTS,
+        SERVICES,
+        PROCUREMENTS,
+        CONTRACTS,
     )
 
 
@@ -295,6 +311,9 @@ class Auditor(Person):
         (YAML[0], YAML[1], 2),
         RISKS,
         DOCUMENTS,
+        SERVICES,
+        PROCUREMENTS,
+        CONTRACTS,
     )
 
 
