@@ -9,10 +9,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
+from concordat.partnerships.forms.fields import state_limits
 from concordat.partnerships.rules.limits import LONG, NAME, PROSE
 
 from .rules import stages
 
+SHORT = 20  # dates and amounts
 DATE_HINT = "For example, 2024-03-27 (year, month, day)"
 MONEY_HINT = "In pounds, for example, 2984360.00"
 
@@ -21,6 +23,13 @@ class CommissioningForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.prepare()
+        # Limits said in hints, never as maxlength (the browser would cut pasted text silently); a date or
+        # an amount needs no "at most 10 characters" hint: its own hint shows what to write.
+        hints = {name: field.help_text for name, field in self.fields.items()}
+        state_limits(self)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and field.max_length and field.max_length <= SHORT:
+                field.help_text = hints[name]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page template writes the <form> and its token
