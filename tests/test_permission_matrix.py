@@ -167,6 +167,8 @@ PAGES: dict[str, list[Route]] = {
     "commissioning:contracts-xlsx": page(MEMBERS),
     "commissioning:contract": page(MEMBERS, lambda p: contract_kwargs(p)),
     "commissioning:add-variation": form(ONLY, lambda p: contract_kwargs(p)),
+    "commissioning:add-kpi": form(ONLY, lambda p: contract_kwargs(p)),
+    "commissioning:add-review": form(ONLY, lambda p: contract_kwargs(p)),
 }
 
 # (method, API operation) -> who; paths are filled from the route's own URL name.
@@ -212,6 +214,8 @@ API: dict[str, list[Route]] = {
     "api:contract_add": [Route(frozenset(ONLY), lambda p: {"slug": SLUG}, "post", True)],
     "api:contract_read": page(MEMBERS, lambda p: contract_kwargs(p)),
     "api:variation_add": [Route(frozenset(ONLY), lambda p: contract_kwargs(p), "post", True)],
+    "api:kpi_add": [Route(frozenset(ONLY), lambda p: contract_kwargs(p), "post", True)],
+    "api:review_add": [Route(frozenset(ONLY), lambda p: contract_kwargs(p), "post", True)],
 }
 TABLE = {**PAGES, **API}
 

@@ -15,7 +15,7 @@ from concordat.core.money import pence_to_str
 from concordat.core.years import FinancialYear
 from concordat.partnerships.permissions import partnership_for
 
-from . import models, selectors, services
+from . import commitments, models, selectors, services
 from .errors import Refused
 from .permissions import provider_scope
 from .rules import stages
@@ -111,6 +111,24 @@ class TermsOut(Schema):
     schedule: list[PaymentOut]
 
 
+class KpiOut(Schema):
+    key: str
+    name: str
+    kpi: str
+    direction: str
+    target: str
+    unit: str
+
+
+class ReviewOut(Schema):
+    year: str
+    quarter: int
+    reviewed_on: str
+    rag: str
+    reason: str
+    notes: str
+
+
 class ContractOut(Schema):
     key: str
     title: str
@@ -126,6 +144,9 @@ class ContractOut(Schema):
     variations: list[VariationOut]
     subcontracts: list[SubcontractOut]
     legacy: list[LegacyOut]
+    kpis: list[KpiOut]
+    reviews: list[ReviewOut]
+    spent_from_pool: str
     warnings: list[ProblemOut] = []
 
 
@@ -248,6 +269,29 @@ def _contract_out(c: models.Contract, warnings: list[Any] = ()) -> dict[str, Any
             }
             for x in c.legacy.all()
         ],
+        "kpis": [
+            {
+                "key": k.key,
+                "name": k.name,
+                "kpi": k.kpi,
+                "direction": k.direction,
+                "target": f"{k.target.normalize():f}",
+                "unit": k.unit,
+            }
+            for k in c.kpis.all()
+        ],
+        "reviews": [
+            {
+                "year": str(r.financial_year),
+                "quarter": r.quarter,
+                "reviewed_on": r.reviewed_on.isoformat(),
+                "rag": r.rag,
+                "reason": r.reason,
+                "notes": r.notes,
+            }
+            for r in c.reviews.all()
+        ],
+        "spent_from_pool": pence_to_str(sum(p.amount_pence for p in commitments.payments_for(c))),
         "warnings": [w.as_dict() for w in warnings],
     }
 
@@ -399,3 +443,33 @@ def variation_add(request: HttpRequest, slug: str, key: str, body: dict[str, Any
     except Refused as refusal:
         raise _refused(refusal) from None
     return Status(201, _contract_out(_find_contract(request, partnership, key), report.warnings))
+
+
+@router.post(
+    "/partnerships/{slug}/contracts/{key}/kpis",
+    response={201: ContractOut, **PROBLEMS},
+    summary="Add a KPI the contract is held to: name, direction (at-least, at-most), target, unit, kpi",
+)
+def kpi_add(request: HttpRequest, slug: str, key: str, body: dict[str, Any] = Body(...)) -> Any:
+    partnership = partnership_for(request.user, slug, CHANGE)
+    contract = _find_contract(request, partnership, key)
+    try:
+        services.contract_kpi_add(contract=contract, values=body, user=request.user)
+    except Refused as refusal:
+        raise _refused(refusal) from None
+    return Status(201, _contract_out(_find_contract(request, partnership, key)))
+
+
+@router.post(
+    "/partnerships/{slug}/contracts/{key}/reviews",
+    response={201: ContractOut, **PROBLEMS},
+    summary="Record a quarterly review: year, quarter, reviewed_on, rag (green, amber, red), reason, notes",
+)
+def review_add(request: HttpRequest, slug: str, key: str, body: dict[str, Any] = Body(...)) -> Any:
+    partnership = partnership_for(request.user, slug, CHANGE)
+    contract = _find_contract(request, partnership, key)
+    try:
+        services.contract_review_record(contract=contract, values=body, user=request.user)
+    except Refused as refusal:
+        raise _refused(refusal) from None
+    return Status(201, _contract_out(_find_contract(request, partnership, key)))

@@ -33,5 +33,10 @@ class CommissioningConfig(AppConfig):
             "Contracts",
             permission="commissioning.view_contracts",
             order=47,
-            sections=("commissioning:contract", "commissioning:add-variation"),
+            sections=(
+                "commissioning:contract",
+                "commissioning:add-variation",
+                "commissioning:add-kpi",
+                "commissioning:add-review",
+            ),
         )

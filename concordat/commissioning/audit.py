@@ -59,6 +59,17 @@ WORDINGS: dict[type[Any], Wording] = {
         skip=frozenset({"contract"}),
         labels={**_MONEY, "transfers_on": "transfer date"},
     ),
+    models.ContractKpi: Wording(
+        noun="contract KPI",
+        ref=lambda k: f"the KPI '{k.name}' of {k.contract.title}",
+        skip=frozenset({"contract", "key"}),
+    ),
+    models.ContractReview: Wording(
+        noun="contract review",
+        ref=lambda r: f"the review of {r.contract.title} for {r.financial_year} Q{r.quarter}",
+        skip=frozenset({"contract"}),
+        labels={"rag": "RAG status", "reviewed_on": "review date", "year": "financial year"},
+    ),
 }
 
 for model, wording in WORDINGS.items():

@@ -47,3 +47,13 @@ def payments_for(contract: models.Contract) -> list[Any]:
     except ImportError:
         return []
     return list(payments_for_contract(contract.partnership, contract_ref(contract)))
+
+
+def pool_installed() -> bool:
+    """Whether the pooled fund's payments can be read (the pool app exists)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("concordat.pool.selectors") is not None
+    except ModuleNotFoundError:
+        return False

@@ -169,3 +169,49 @@ class VariationForm(CommissioningForm):
     end = _text("New end date (optional)", hint=DATE_HINT, max_length=10)
     annual_value = _text("New annual value (optional)", hint=MONEY_HINT, max_length=20)
     whole_life_value = _text("New whole-life value (optional)", hint=MONEY_HINT, max_length=20)
+
+
+class KpiForm(CommissioningForm):
+    name = _text(
+        "Measure",
+        required=True,
+        max_length=NAME,
+        hint="For example, people starting treatment within 21 days",
+    )
+    direction = forms.ChoiceField(
+        label="Target",
+        choices=[("at-least", "At least"), ("at-most", "At most")],
+        widget=forms.RadioSelect,
+        initial="at-least",
+    )
+    target = _text("Target value", required=True, max_length=SHORT, hint="A number, for example, 90")
+    unit = _text("Unit (optional)", max_length=40, hint="For example, %, people or days")
+    kpi = _text("KPI engine code (optional)", max_length=40, hint="For example, waiting_within_threshold")
+
+
+class ReviewForm(CommissioningForm):
+    year = _text("Financial year", required=True, max_length=SHORT, hint="For example, 2024-25")
+    quarter = forms.ChoiceField(
+        label="Quarter",
+        choices=[
+            ("1", "Q1 (April to June)"),
+            ("2", "Q2 (July to September)"),
+            ("3", "Q3 (October to December)"),
+            ("4", "Q4 (January to March)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reviewed_on = _text("Date of the review", required=True, hint=DATE_HINT, max_length=SHORT)
+    rag = forms.ChoiceField(
+        label="Status",
+        choices=[("green", "Green"), ("amber", "Amber"), ("red", "Red")],
+        widget=forms.RadioSelect,
+    )
+    reason = _prose("Reason for the status", required=True)
+    notes = _prose("Review notes (optional)")
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        if "quarter" in values:
+            values["quarter"] = int(values["quarter"])
+        return values

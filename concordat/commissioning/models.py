@@ -16,6 +16,7 @@ from concordat.partnerships.rules import vocabulary as words
 from concordat.partnerships.rules.limits import KEY, LONG, NAME, PROSE, SOURCE
 
 from .rules import stages
+from .rules.monitoring import DIRECTIONS, RAG
 
 TIERS = [(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3"), (4, "Tier 4")]
 CONTRACT_STATUSES = {
@@ -267,6 +268,60 @@ class LegacyContract(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"partnership": self.contract.partnership.slug}
+
+
+class ContractKpi(models.Model):
+    """A measure a contract is held to, with its target (the KPI engine's code where it has one)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="kpis")
+    key = models.CharField(max_length=KEY)
+    name = models.CharField(max_length=NAME)
+    kpi = models.CharField(
+        max_length=40, blank=True, help_text="The KPI engine's code for this measure, if any"
+    )
+    direction = models.CharField(max_length=8, choices=list(DIRECTIONS.items()), default="at-least")
+    target = models.DecimalField(max_digits=12, decimal_places=2)
+    unit = models.CharField(max_length=40, blank=True, help_text="What the target counts: %, people, days")
+
+    class Meta:
+        ordering = ["contract", "id"]
+        constraints = [models.UniqueConstraint(fields=["contract", "key"], name="contract_kpi_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.get_direction_display().lower()} {self.target.normalize():f} {self.unit}".strip()
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"partnership": self.contract.partnership.slug}
+
+
+class ContractReview(models.Model):
+    """A quarterly review of a contract: its RAG status with the reason, and the notes. One a quarter."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reviews")
+    year = models.PositiveSmallIntegerField(help_text="The financial year's starting calendar year")
+    quarter = models.PositiveSmallIntegerField(help_text="1 (April-June) to 4 (January-March)")
+    reviewed_on = models.DateField()
+    rag = models.CharField(max_length=5, choices=list(RAG.items()))
+    reason = models.TextField(max_length=PROSE)
+    notes = models.TextField(max_length=PROSE, blank=True)
+
+    class Meta:
+        ordering = ["contract", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "year", "quarter"], name="contract_review_once_a_quarter"
+            )
+        ]
+
+    @property
+    def financial_year(self) -> FinancialYear:
+        return FinancialYear(self.year)
+
+    def __str__(self) -> str:
+        return f"Review of {self.financial_year} Q{self.quarter}"
 
     def get_additional_data(self) -> dict[str, str]:
         return {"partnership": self.contract.partnership.slug}

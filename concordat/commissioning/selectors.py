@@ -65,6 +65,8 @@ def contracts(partnership: Partnership, provider_ids: list[int] | None = None) -
             "subcontracts",
             "legacy",
             "services",
+            "kpis",
+            "reviews",
         )
     )
     return rows if provider_ids is None else rows.filter(provider_id__in=provider_ids)

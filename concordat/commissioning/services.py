@@ -16,7 +16,7 @@ from concordat.partnerships.models import Partnership
 
 from . import commitments, models, selectors
 from .errors import Refused
-from .rules import check
+from .rules import check, monitoring
 
 
 def _lock(partnership: Partnership) -> Partnership:
@@ -323,3 +323,32 @@ def contract_vary(
                 report.warn("whole_life_value", "value-term-mismatch", mismatch)
         commitments.push(contract, actor=user)
         return variation, report
+
+
+@transaction.atomic
+def contract_kpi_add(*, contract: models.Contract, values: dict[str, Any], user: Any) -> models.ContractKpi:
+    """Add a measure the contract is held to, with its target."""
+    with acting_as(user):
+        _lock(contract.partnership)
+        report, out = monitoring.check_kpi(values)
+        taken = set(contract.kpis.values_list("key", flat=True))
+        key = _claim_key(report, out["key"], taken, "KPI")
+        _refuse_if_invalid(report)
+        return models.ContractKpi.objects.create(contract=contract, **{**out, "key": key})
+
+
+@transaction.atomic
+def contract_review_record(
+    *, contract: models.Contract, values: dict[str, Any], user: Any
+) -> models.ContractReview:
+    """Record a quarter's review: its RAG status with the reason. One a quarter, of a quarter the contract
+    runs in (its current end, variations applied); never changed afterwards."""
+    with acting_as(user):
+        _lock(contract.partnership)
+        contract = models.Contract.objects.select_related("partnership").get(pk=contract.pk)
+        reviewed = set(contract.reviews.values_list("year", "quarter"))
+        report, out = monitoring.check_review(
+            values, start=contract.start, end=selectors.terms_of(contract).end, reviewed=reviewed
+        )
+        _refuse_if_invalid(report)
+        return models.ContractReview.objects.create(contract=contract, **out)

@@ -30,4 +30,6 @@ urlpatterns = [
     path(
         "<slug:slug>/contracts/<str:key>/variations/add/", views.AddVariation.as_view(), name="add-variation"
     ),
+    path("<slug:slug>/contracts/<str:key>/kpis/add/", views.AddKpi.as_view(), name="add-kpi"),
+    path("<slug:slug>/contracts/<str:key>/reviews/add/", views.AddReview.as_view(), name="add-review"),
 ]

@@ -26,7 +26,7 @@ from concordat.partnerships.keys import new_key
 from concordat.partnerships.models import Partnership
 from concordat.partnerships.views.base import PartnershipPage, navigation, partnership_for
 
-from . import forms, models, selectors, services
+from . import commitments, forms, models, selectors, services
 from .errors import Refused
 from .permissions import provider_scope
 from .rules import stages
@@ -185,6 +185,9 @@ class ContractPage(CommissioningPage):
             legacy=legacy,
             legacy_before=sum(x.annual_cost_pence for x in legacy),
             legacy_after=sum(x.after_cost_pence or 0 for x in legacy),
+            spend=sum(p.amount_pence for p in commitments.payments_for(contract)),
+            has_pool=commitments.pool_installed(),
+            latest_review=next(reversed(contract.reviews.all()), None),
         )
         return context
 
@@ -497,6 +500,27 @@ class AddVariation(CommissioningFormView):
         for warning in report.warnings:
             messages.warning(self.request, warning.text)
         return self.cancel_url(), f"Recorded the variation of {variation.on:%-d %B %Y}"
+
+
+class AddKpi(AddVariation):
+    form_class = forms.KpiForm
+    page_title = "Add a KPI"
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        values["key"] = self.request.POST.get("token")
+        kpi = services.contract_kpi_add(contract=self.contract, values=values, user=self.request.user)
+        return self.cancel_url(), f"Added the KPI {kpi.name}"
+
+
+class AddReview(AddVariation):
+    form_class = forms.ReviewForm
+    page_title = "Record a quarterly review"
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        review = services.contract_review_record(
+            contract=self.contract, values=values, user=self.request.user
+        )
+        return self.cancel_url(), f"Recorded the {review}"
 
 
 def pounds(pence: int | None) -> str:
