@@ -104,7 +104,7 @@ def check_service(
 def check_procurement(values: dict[str, Any], *, services: set[str]) -> tuple[Report, dict[str, Any]]:
     report = Report()
     read = Reader(report)
-    out = {
+    out: dict[str, Any] = {
         "key": key_of(read, values),
         "title": read.take_text(values, "title", "", required=True, max_length=LONG),
         "health_care": read.take_bool(values, "health_care", "", default=True),
@@ -204,7 +204,7 @@ def _criteria(read: Reader, values: dict[str, Any]) -> list[dict[str, Any]]:
 def check_representation(values: dict[str, Any]) -> tuple[Report, dict[str, Any]]:
     report = Report()
     read = Reader(report)
-    out = {
+    out: dict[str, Any] = {
         "received": day(read, values, "received", required=True),
         "answered": day(read, values, "answered"),
         "made_by": read.take_text(values, "made_by", "", required=True, max_length=NAME),
