@@ -231,6 +231,30 @@ def _croydon(partnership: Partnership) -> None:
         },
         user=None,
     )
+    # Monitoring (all invented: the paper sets no KPIs): two measures and the first quarter's review.
+    contract = models.Contract.objects.get(partnership=partnership, key="idats-contract")
+    for values in (
+        {
+            "key": "waits",
+            "name": "Starting treatment within 3 weeks of referral (invented)",
+            "target": "95",
+            "unit": "%",
+        },
+        {"key": "completions", "name": "Successful completions (invented)", "target": "20", "unit": "%"},
+    ):
+        services.contract_kpi_add(contract=contract, values=values, user=None)
+    services.contract_review_record(
+        contract=contract,
+        values={
+            "year": "2022-23",
+            "quarter": 1,
+            "reviewed_on": "2022-07-20",
+            "rag": "amber",
+            "reason": "Pharmacy needle exchange still moving across: transfers from October (invented)",
+            "notes": "Invented for the demonstration.",
+        },
+        user=None,
+    )
 
 
 _BNES_SERVICES = [

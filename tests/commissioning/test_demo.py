@@ -84,3 +84,9 @@ def test_the_demo_register_reads_in_a_fixed_number_of_queries(
         for c in selectors.contracts(bnes):
             selectors.terms_of(c)
             list(c.legacy.all())
+
+
+def test_croydons_contract_is_monitored_with_invented_kpis(loaded: None) -> None:
+    contract = models.Contract.objects.get(partnership__slug="croydon-dat")
+    assert contract.kpis.count() == 2 and all("invented" in k.name for k in contract.kpis.all())
+    assert contract.reviews.get().rag == "amber"
