@@ -25,6 +25,8 @@ def push(contract: models.Contract, *, actor: Any) -> bool:
     transaction. True when the pool took them; False when there is no pool app to take them."""
     # The pool (concordat/pool, built on another branch) provides this service; until the branches merge it
     # may not exist. The lead wires it at merge: nothing else here changes then.
+    if not pool_installed():
+        return False
     try:
         from concordat.pool.services import commitments_replace  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -42,6 +44,8 @@ def push(contract: models.Contract, *, actor: Any) -> bool:
 def payments_for(contract: models.Contract) -> list[Any]:
     """The pool's payments against `contract` (objects with ref, date, amount_pence); none without a pool."""
     # As above: the pool's selector exists once the pool branch is merged.
+    if not pool_installed():
+        return []
     try:
         from concordat.pool.selectors import payments_for_contract  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -50,10 +54,8 @@ def payments_for(contract: models.Contract) -> list[Any]:
 
 
 def pool_installed() -> bool:
-    """Whether the pooled fund's payments can be read (the pool app exists)."""
-    import importlib.util
+    """Whether the pooled fund app is installed (its module being importable is not enough: a copy of the
+    package elsewhere on the path is not an installed app)."""
+    from django.apps import apps
 
-    try:
-        return importlib.util.find_spec("concordat.pool.selectors") is not None
-    except ModuleNotFoundError:
-        return False
+    return apps.is_installed("concordat.pool")

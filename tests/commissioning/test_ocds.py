@@ -71,6 +71,7 @@ def test_a_signed_contract_with_a_variation_and_payments(
     )  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "concordat.pool", types.ModuleType("concordat.pool"))
     monkeypatch.setitem(sys.modules, "concordat.pool.selectors", selectors_module)
+    monkeypatch.setattr("concordat.commissioning.commitments.pool_installed", lambda: True)
     package = ocds.release_package(procurement.partnership)
     validate(package)
     (release,) = package["releases"]

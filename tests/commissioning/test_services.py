@@ -312,6 +312,7 @@ def test_commitments_reach_the_pool_when_it_exists(partnership: Any, lead: Any, 
     pool_services.commitments_replace = lambda **kw: calls.append(kw)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "concordat.pool", pool)
     monkeypatch.setitem(sys.modules, "concordat.pool.services", pool_services)
+    monkeypatch.setattr("concordat.commissioning.commitments.pool_installed", lambda: True)
     contract, _ = services.contract_create(partnership=partnership, values=contract_values(), user=lead)
     assert calls and calls[-1]["contract_ref"] == "contract:main-contract"
     assert calls[-1]["by_year"] == commitments.schedule_by_year(contract)
