@@ -62,6 +62,10 @@ TREATMENT_COUNTS = ("treatment record counts", "treatment/", 1)
 CASELOAD = ("caseload", "treatment/caseload/", 5)
 ACCESS_LOG = ("access log", "treatment/access-log/", 2)
 API_TOKENS = ("API tokens", "treatment/tokens/", 1)
+# commissioning (its tabs: services, procurements, the contracts register)
+SERVICES = ("services", "services/", 1)
+PROCUREMENTS = ("procurements", "procurements/", 1)
+CONTRACTS = ("contracts register", "contracts/", 1)
 # A small real PDF for the lead's uploads (the type is checked by its bytes).
 SIGNED_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -170,6 +174,9 @@ class LeadCommissioner(Person):
         RISKS,
         DOCUMENTS,
         TREATMENT_SUBMISSIONS,
+        SERVICES,
+        PROCUREMENTS,
+        CONTRACTS,
     )
 
     def on_start(self) -> None:
@@ -246,6 +253,9 @@ class PoolManager(Person):
         FORM_PDF,
         RISKS,
         DOCUMENTS,
+        SERVICES,
+        PROCUREMENTS,
+        CONTRACTS,
     )
 
 
@@ -265,6 +275,9 @@ class PartnerRepresentative(Person):
         FORM_PDF,
         RISKS,
         DOCUMENTS,
+        SERVICES,
+        PROCUREMENTS,
+        CONTRACTS,
     )
 
 
@@ -283,6 +296,9 @@ class BoardMember(Person):
         FORM_PDF,
         RISKS,
         DOCUMENTS,
+        SERVICES,
+        PROCUREMENTS,
+        CONTRACTS,
     )
 
 
@@ -306,6 +322,9 @@ class Auditor(Person):
         RISKS,
         DOCUMENTS,
         TREATMENT_SUBMISSIONS,
+        SERVICES,
+        PROCUREMENTS,
+        CONTRACTS,
     )
 
 

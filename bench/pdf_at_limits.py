@@ -208,6 +208,12 @@ def document_at_limits() -> dict[str, Any]:
                 "code": f"PR{i}",
                 "name": text(L.NAME, f"Provider {i}"),
                 "tiers": [1, 2, 3, 4][: n["providers[].tiers"]],
+                "sector": "voluntary",
+                "org_code": f"Y{i:05d}",
+                "client_groups": ["adults", "young-people"][: n["providers[].client_groups"]],
+                "ages": {"min": 0, "max": 120},
+                "capacity": 1_000_000,
+                "single_point_of_referral": i == 0,
             }
             for i in range(n["providers"])
         ],

@@ -1,5 +1,6 @@
 """Where each app's API router is mounted: the one list of them."""
 
+from concordat.commissioning.api import router as commissioning
 from concordat.core.api import api
 from concordat.partnerships.api import router as partnerships
 from concordat.pool.api import router as pool
@@ -10,3 +11,4 @@ api.add_router("/", partnerships)
 api.add_router("/", pool)
 api.add_router("/", treatment)
 api.add_router("/", treatment_providers)
+api.add_router("/", commissioning)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "concordat.documents",
     "concordat.pool",
     "concordat.treatment",
+    "concordat.commissioning",
     "concordat.demo",
 ]
 
@@ -241,3 +242,7 @@ LOGGING = {
 
 SERVICE_NAME = "Concordat"
 SERVICE_PHASE = env.str("SERVICE_PHASE", default="Beta")
+
+# Open contracting data (concordat contracts export-ocds): the prefix of every ocid. Register one with the
+# Open Contracting Partnership for real publication; the default is OCDS's placeholder for unregistered use.
+OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-xxxxxx")

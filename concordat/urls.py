@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("concordat.core.urls")),
     path("partnerships/", include("concordat.partnerships.urls")),
     path("partnerships/", include("concordat.treatment.urls")),
+    path("partnerships/", include("concordat.commissioning.urls")),
 ]

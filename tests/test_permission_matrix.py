@@ -62,6 +62,7 @@ CONTRIBUTION = lambda p: {"slug": SLUG, "stream": "NTA-PTB", "year": "2003-04"} 
 ONLY = {LEAD}
 MONEY = {LEAD, POOL}
 READERS = {LEAD, AUDITOR}
+COMMISSIONING_READERS = {LEAD, POOL, REP, BOARD, AUDITOR}
 
 
 def page(allowed: Any, kwargs: Callable[[Any], dict[str, Any]] = lambda p: {"slug": SLUG}) -> list[Route]:
@@ -150,6 +151,25 @@ PAGES: dict[str, list[Route]] = {
     "partnerships:members": page(READERS),
     "partnerships:add-member": form(ONLY),
     "partnerships:remove-member": form(ONLY, membership),
+    # --- commissioning: partnership-wide readers see procurements; every member sees the contracts
+    # register, provider roles only their own provider's contracts (the matrix's contract is P1's, the
+    # provider the provider roles act for); the lead commissioner records.
+    "commissioning:services": page(COMMISSIONING_READERS),
+    "commissioning:procurements": page(COMMISSIONING_READERS),
+    "commissioning:add-procurement": form(ONLY),
+    "commissioning:procurement": page(COMMISSIONING_READERS, lambda p: procurement_kwargs(p)),
+    "commissioning:record-stage": form(ONLY, lambda p: procurement_kwargs(p)),
+    "commissioning:add-representation": form(ONLY, lambda p: procurement_kwargs(p)),
+    "commissioning:answer-representation": form(ONLY, lambda p: representation_kwargs(p)),
+    "commissioning:add-contract": form(ONLY, lambda p: procurement_kwargs(p)),
+    "commissioning:notice": page(COMMISSIONING_READERS, lambda p: procurement_kwargs(p)),
+    "commissioning:contracts": page(MEMBERS),
+    "commissioning:contracts-csv": page(MEMBERS),
+    "commissioning:contracts-xlsx": page(MEMBERS),
+    "commissioning:contract": page(MEMBERS, lambda p: contract_kwargs(p)),
+    "commissioning:add-variation": form(ONLY, lambda p: contract_kwargs(p)),
+    "commissioning:add-kpi": form(ONLY, lambda p: contract_kwargs(p)),
+    "commissioning:add-review": form(ONLY, lambda p: contract_kwargs(p)),
 }
 
 
@@ -285,6 +305,19 @@ API: dict[str, list[Route]] = {
         Route(frozenset(ONLY), lambda p: {"slug": SLUG, "collection": "approvals"}, "post", True),
         Route(frozenset(MONEY), lambda p: {"slug": SLUG, "collection": "contributions"}, "post", True),
     ],
+    # --- commissioning (see its pages above)
+    "api:service_list": page(COMMISSIONING_READERS),
+    "api:procurement_list": page(COMMISSIONING_READERS),
+    "api:procurement_add": [Route(frozenset(ONLY), lambda p: {"slug": SLUG}, "post", True)],
+    "api:procurement_read": page(COMMISSIONING_READERS, lambda p: procurement_kwargs(p)),
+    "api:procurement_stage_add": [Route(frozenset(ONLY), lambda p: procurement_kwargs(p), "post", True)],
+    "api:representation_add": [Route(frozenset(ONLY), lambda p: procurement_kwargs(p), "post", True)],
+    "api:contract_list": page(MEMBERS),
+    "api:contract_add": [Route(frozenset(ONLY), lambda p: {"slug": SLUG}, "post", True)],
+    "api:contract_read": page(MEMBERS, lambda p: contract_kwargs(p)),
+    "api:variation_add": [Route(frozenset(ONLY), lambda p: contract_kwargs(p), "post", True)],
+    "api:kpi_add": [Route(frozenset(ONLY), lambda p: contract_kwargs(p), "post", True)],
+    "api:review_add": [Route(frozenset(ONLY), lambda p: contract_kwargs(p), "post", True)],
 }
 # The pooled fund (concordat.pool): the pool manager posts; the lead, partner representatives, board and
 # auditors read; provider roles see nothing.
@@ -441,3 +474,39 @@ def test_who_may_use_the_route(client: Any, world: dict[str, Any], name: str) ->
             elif not expected and route.writes and row_counts() != before:
                 failures.append(f"{route.method.upper()} {url} as {actor} was refused but changed data")
     assert not failures, "\n".join(failures)
+
+
+# --- commissioning's records for the routes above, made once per test through its services ---------------
+
+
+def _commissioned(p: Any) -> tuple[Any, Any]:
+    from concordat.commissioning import models as commissioning
+    from concordat.commissioning import services as commissioning_services
+    from tests.commissioning.conftest import contract_values, walk
+
+    procurement = commissioning.Procurement.objects.filter(partnership=p, key="matrix-procurement").first()
+    if procurement is None:
+        procurement, _ = commissioning_services.procurement_create(
+            partnership=p, values={"key": "matrix-procurement", "title": "Matrix"}, user=None
+        )
+        on = walk(procurement, None, "intention-to-award")
+        commissioning_services.representation_record(
+            procurement=procurement, values={"received": on.isoformat(), "made_by": "A bidder"}, user=None
+        )
+        commissioning_services.contract_create(
+            partnership=p, values=contract_values(key="matrix-contract", provider="P1"), user=None
+        )
+    return procurement, commissioning.Contract.objects.get(partnership=p, key="matrix-contract")
+
+
+def procurement_kwargs(p: Any) -> dict[str, Any]:
+    return {"slug": SLUG, "key": _commissioned(p)[0].key}
+
+
+def representation_kwargs(p: Any) -> dict[str, Any]:
+    procurement = _commissioned(p)[0]
+    return {"slug": SLUG, "key": procurement.key, "pk": procurement.representations.get().pk}
+
+
+def contract_kwargs(p: Any) -> dict[str, Any]:
+    return {"slug": SLUG, "key": _commissioned(p)[1].key}

@@ -20,6 +20,7 @@ from .rules.limits import (  # the checker refuses longer text
     LONG,
     NAME,
     OPTION_CODE,
+    ORG_CODE,
     SOURCE,
 )
 
@@ -269,6 +270,20 @@ class Provider(PartnershipPart):
     code = models.CharField(max_length=32)
     name = models.CharField(max_length=NAME)
     tiers = models.JSONField(default=list, help_text="Models of Care tiers 1-4 the provider works in")
+    # What commissioning needs to know of a provider (all optional in the file; blank/empty when not said).
+    sector = models.CharField(max_length=16, choices=words.PROVIDER_SECTORS, blank=True)
+    org_code = models.CharField(max_length=ORG_CODE, blank=True, help_text="NHS ODS code, where one exists")
+    client_groups = models.JSONField(
+        default=list, blank=True, help_text="Codes of the client groups served (adults, young-people)"
+    )
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Youngest age served")
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Oldest age served")
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many people the provider can treat at once"
+    )
+    single_point_of_referral = models.BooleanField(
+        default=False, help_text="All referrals come via this provider (at most one in a partnership)"
+    )
 
     class Meta:
         ordering = ["id"]

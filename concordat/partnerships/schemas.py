@@ -102,10 +102,21 @@ class ApprovalIn(Sourced):
     reference: str | None = None
 
 
+class AgesIn(Entry):
+    min: int | None = None
+    max: int | None = None
+
+
 class ProviderIn(Sourced):
     code: str
     name: str
     tiers: list[int] | None = None
+    sector: str | None = None  # statutory, voluntary, private
+    org_code: str | None = None  # NHS ODS code
+    client_groups: list[str] | None = None  # adults, young-people
+    ages: AgesIn | None = None
+    capacity: int | None = None
+    single_point_of_referral: bool | None = None  # at most one provider of a partnership
 
 
 class ConsultationIn(Sourced):

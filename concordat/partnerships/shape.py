@@ -128,6 +128,37 @@ def _options_with_keys(options: list[dict[str, Any]], existing: Any) -> list[dic
     return stored
 
 
+PROVIDER_FIELDS = (
+    "code",
+    "name",
+    "tiers",
+    "sector",
+    "org_code",
+    "client_groups",
+    "min_age",
+    "max_age",
+    "capacity",
+    "single_point_of_referral",
+)
+
+
+def _provider_entry(x: Any, refs: Refs) -> dict[str, Any]:
+    """A provider as the file writes it: what is not said is left out (no ages, not the referral point)."""
+    return _drop_empty(
+        {
+            "code": x.code,
+            "name": x.name,
+            "tiers": list(x.tiers),
+            "sector": x.sector,
+            "org_code": x.org_code,
+            "client_groups": list(x.client_groups),
+            "ages": _drop_empty({"min": x.min_age, "max": x.max_age}),
+            "capacity": x.capacity,
+            "single_point_of_referral": x.single_point_of_referral or None,
+        }
+    )
+
+
 def _appraisal_row(a: dict[str, Any], refs: Refs, existing: Any) -> dict[str, Any]:
     return {
         "title": a["title"],
@@ -249,8 +280,8 @@ COLLECTIONS: list[Collection] = [
         "providers",
         "provider",
         models.Provider,
-        to_row=lambda x, refs, _: {"code": x["code"], "name": x["name"], "tiers": x["tiers"]},
-        to_entry=lambda x, refs: _drop_empty({"code": x.code, "name": x.name, "tiers": list(x.tiers)}),
+        to_row=lambda x, refs, _: {k: x[k] for k in PROVIDER_FIELDS},
+        to_entry=_provider_entry,
         natural_key=lambda x: str(x.get("code", "")),
         row_key=lambda row, refs: row.code,
         label=lambda x: f"provider {x}",

@@ -12,7 +12,8 @@ Interface:
 - `statement_json(statement) -> dict`: exactly the spec's JSON (money as strings with two places); adds
   "schemes" and "risk_reserve" only for a partnership that has them.
 - `payments_for_contract(partnership, contract_ref) -> list[Transaction]`: payments and accruals on a
-  contract or spend line, and their reversals, in the order posted (for commissioning's contract page).
+  contract or spend line that stand (not reversed), in the order posted (commissioning's contract page
+  and OCDS implementation transactions).
 - `transactions(partnership, *, year=None, quarter=None, kind=None, stream=None, scheme=None)`: the ledger,
   in the order posted, legs prefetched (a constant number of queries however many rows).
 - `spend_by_contract(partnership, year) -> {contract: pence}`: net spend per spend line in the year.
@@ -394,10 +395,12 @@ def transactions(
 
 
 def payments_for_contract(partnership: Partnership, contract_ref: str) -> list[Transaction]:
+    """What was paid or accrued on a contract and stands: a reversed payment and its reversal are left out,
+    so the amounts add up to the contract's spend (and to OCDS's implementation transactions)."""
     return list(
-        Transaction.objects.filter(partnership=partnership, contract=contract_ref)
-        .select_related("reverses")
-        .order_by("sequence")
+        Transaction.objects.filter(
+            partnership=partnership, contract=contract_ref, kind__in=SPEND, reversed_by__isnull=True
+        ).order_by("sequence")
     )
 
 

@@ -656,12 +656,53 @@ class ProviderForm(AgreementForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    sector = forms.ChoiceField(
+        label="Sector (optional)",
+        required=False,
+        choices=[("", "Not said"), *words.PROVIDER_SECTORS.items()],
+        widget=forms.RadioSelect,
+    )
+    org_code = forms.CharField(
+        label="NHS ODS code (optional)", required=False, max_length=ORG_CODE, help_text="For example, RVN"
+    )
+    client_groups = forms.MultipleChoiceField(
+        label="Whom it serves (optional)",
+        required=False,
+        choices=list(words.SERVED_GROUPS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    min_age = forms.IntegerField(
+        label="Youngest age served (optional)", required=False, min_value=0, max_value=120
+    )
+    max_age = forms.IntegerField(
+        label="Oldest age served (optional)", required=False, min_value=0, max_value=120
+    )
+    capacity = forms.IntegerField(
+        label="Capacity (optional)",
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        help_text="How many people it can treat at once",
+    )
+    single_point_of_referral = forms.BooleanField(
+        label="All referrals come via this provider (the single point of referral)", required=False
+    )
+
     def prepare(self) -> None:
         self.fields["code"].disabled = not self.adding
 
     def layout(self) -> Layout:
         return Layout(
-            Field.text("code", field_width=Fixed.TEN), Field.text("name"), Field.checkboxes("tiers")
+            Field.text("code", field_width=Fixed.TEN),
+            Field.text("name"),
+            Field.checkboxes("tiers"),
+            Field.radios("sector"),
+            Field.text("org_code", field_width=Fixed.TEN),
+            Field.checkboxes("client_groups"),
+            Field.text("min_age", field_width=Fixed.FIVE),
+            Field.text("max_age", field_width=Fixed.FIVE),
+            Field.text("capacity", field_width=Fixed.TEN),
+            Field.checkbox("single_point_of_referral"),
         )
 
     def clean_code(self) -> str:

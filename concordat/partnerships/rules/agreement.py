@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from concordat.core.codes import ENTRY_KEY, GSS, LOCAL_CODE, MODALITY, SLUG, is_org_code
+from concordat.core.codes import ENTRY_KEY, GSS, LOCAL_CODE, MODALITY, ODS, SLUG, is_org_code
 from concordat.core.days import PartialDate
 from concordat.core.problems import Report
 
@@ -599,6 +599,7 @@ def _governance(
 def _providers(read: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
     providers = []
     seen: set[str] = set()
+    referral_points: list[str] = []
     for path, item in read.items(read.take_list(doc, "providers", ""), "providers"):
         code = read.take_pattern(item, "code", path, LOCAL_CODE, required=True)
         _duplicate(read, seen, code, at(path, "code"), "provider code")
@@ -607,12 +608,51 @@ def _providers(read: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
             number = read.check_int(tier, at(at(path, "tiers"), index), low=1, high=4, code="invalid-tier")
             if number is not None and number not in tiers:
                 tiers.append(number)
+        org_code = read.take_text(item, "org_code", path, max_length=ORG_CODE) or ""
+        if org_code and not ODS.fullmatch(org_code):
+            read.report.error(
+                at(path, "org_code"),
+                "invalid-code",
+                f"{at(path, 'org_code')}: '{org_code}' is not an NHS ODS code (3 to 10 capital letters or figures)",
+            )
+            org_code = ""
+        groups = []
+        for index, group in enumerate(read.take_list(item, "client_groups", path)):
+            chosen = read.check_choice(group, at(at(path, "client_groups"), index), words.SERVED_GROUPS)
+            if chosen is not None and chosen not in groups:
+                groups.append(chosen)
+        ages = read.take_mapping(item, "ages", path)
+        ages_path = at(path, "ages")
+        min_age = read.take_int(ages, "min", ages_path, low=0, high=120)
+        max_age = read.take_int(ages, "max", ages_path, low=0, high=120)
+        if min_age is not None and max_age is not None and min_age > max_age:
+            read.report.error(
+                at(ages_path, "max"), "out-of-range", f"{at(ages_path, 'max')} must not be below the min"
+            )
+        single = read.take_bool(item, "single_point_of_referral", path, default=False)
+        if single:
+            referral_points.append(path)
         providers.append(
             {
                 "code": code,
                 "name": read.take_text(item, "name", path, required=True, max_length=NAME),
                 "tiers": sorted(tiers),
+                "sector": read.take_choice(item, "sector", path, words.PROVIDER_SECTORS) or "",
+                "org_code": org_code,
+                # the order of the vocabulary, so a file's order does not count as a change
+                "client_groups": [g for g in words.SERVED_GROUPS if g in groups],
+                "min_age": min_age,
+                "max_age": max_age,
+                "capacity": read.take_int(item, "capacity", path, low=0, high=1_000_000),
+                "single_point_of_referral": single,
             }
+        )
+    for path in referral_points[1:]:  # the first one named keeps the role; each later one is refused
+        read.report.error(
+            at(path, "single_point_of_referral"),
+            "second-referral-point",
+            f"{at(path, 'single_point_of_referral')}: {referral_points[0]} is already the single point "
+            "of referral; a partnership has at most one",
         )
     return providers
 

@@ -93,7 +93,24 @@ KNOWN: dict[str, tuple[str, frozenset[str]]] = {
         "an approval",
         frozenset({"key", "body", "date", "state", "decision", "reference", "source"}),
     ),
-    "providers[]": ("a provider", frozenset({"code", "name", "tiers", "source"})),
+    "providers[]": (
+        "a provider",
+        frozenset(
+            {
+                "code",
+                "name",
+                "tiers",
+                "sector",
+                "org_code",
+                "client_groups",
+                "ages",
+                "capacity",
+                "single_point_of_referral",
+                "source",
+            }
+        ),
+    ),
+    "providers[].ages": ("a provider's ages", frozenset({"min", "max"})),
     "consultation[]": (
         "a consultation entry",
         frozenset({"key", "who", "how", "date", "notes", "source"}),

@@ -47,6 +47,7 @@ COUNTS: dict[str, int] = {
     "approvals": 20,
     "providers": 30,
     "providers[].tiers": 4,
+    "providers[].client_groups": 2,
     "consultation": 10,
     "board": 20,
     "options_appraisals": 5,

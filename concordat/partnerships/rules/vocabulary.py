@@ -87,6 +87,9 @@ BOARD_MEMBER_KINDS = {
     "provider": "Provider",
     "other": "Other",
 }
+# Who delivers a service (a provider's sector) and whom it serves (a provider's or a service's client groups).
+PROVIDER_SECTORS = {"statutory": "Statutory", "voluntary": "Voluntary", "private": "Private"}
+SERVED_GROUPS = {"adults": "Adults", "young-people": "Young people"}
 BASELINE_KPIS = {
     "in_treatment": "Numbers in treatment",
     "accessing_services": "People accessing services",

@@ -124,16 +124,57 @@ class ProviderForm(EntryFormView):
     collection = "providers"
     remove_url_name = "partnerships:remove-provider"
 
+    # The form's fields, as the file's keys (ages is one mapping in the file, two fields here).
+    FIELDS = (
+        "code",
+        "name",
+        "tiers",
+        "sector",
+        "org_code",
+        "client_groups",
+        "ages",
+        "capacity",
+        "single_point_of_referral",
+    )
+
     def initial_from(self, entry: dict[str, Any]) -> dict[str, Any]:
-        return {"code": entry["code"], "name": entry.get("name", ""), "tiers": entry.get("tiers", [])}
+        ages = entry.get("ages") or {}
+        return {
+            "code": entry["code"],
+            "name": entry.get("name", ""),
+            "tiers": entry.get("tiers", []),
+            "sector": entry.get("sector", ""),
+            "org_code": entry.get("org_code", ""),
+            "client_groups": entry.get("client_groups", []),
+            "min_age": ages.get("min"),
+            "max_age": ages.get("max"),
+            "capacity": entry.get("capacity"),
+            "single_point_of_referral": entry.get("single_point_of_referral", False),
+        }
 
     def entry_from(self, data: dict[str, Any]) -> dict[str, Any]:
+        ages = {k: v for k, v in {"min": data["min_age"], "max": data["max_age"]}.items() if v is not None}
+        said = {
+            "sector": data["sector"] or None,
+            "org_code": data["org_code"].strip() or None,
+            "client_groups": data["client_groups"] or None,
+            "ages": ages or None,
+            "capacity": data["capacity"],
+            "single_point_of_referral": data["single_point_of_referral"] or None,
+        }
         return {
-            **self.kept_from_current("code", "name", "tiers"),
+            **self.kept_from_current(*self.FIELDS),
             "code": data["code"],
             "name": data["name"].strip(),
             "tiers": sorted(data["tiers"]),
+            **{k: v for k, v in said.items() if v is not None},
         }
+
+    def field_for_problem(self, path: str, outcome: Any) -> str | None:
+        field = super().field_for_problem(path, outcome)
+        if field == "ages":  # providers[n].ages.min -> min_age
+            return f"{path.rsplit('.', 1)[-1]}_age"
+        return field
 
 
 class RemoveProvider(RemoveEntryView):

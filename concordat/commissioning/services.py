@@ -1,0 +1,354 @@
+"""Every write to commissioning: keyword-only, one transaction each, the partnership row locked so that
+two people recording the same procurement's stage, or varying the same contract, take turns. Each checks
+its input in full first (rules/check.py) and raises errors.Refused with every problem when it is not valid:
+then nothing changes. Row changes reach the audit trail through django-auditlog (audit.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from concordat.core.audit import acting_as
+from concordat.core.problems import Report
+from concordat.partnerships.keys import new_key
+from concordat.partnerships.models import Partnership
+
+from . import commitments, models, selectors
+from .errors import Refused
+from .rules import check, monitoring
+
+
+def _lock(partnership: Partnership) -> Partnership:
+    return Partnership.objects.select_for_update().get(pk=partnership.pk)
+
+
+def _refuse_if_invalid(report: Report) -> None:
+    if not report.valid:
+        raise Refused(report)
+
+
+def _claim_key(report: Report, wanted: str | None, taken: set[str], noun: str) -> str:
+    if wanted and wanted in taken:
+        report.error("key", "duplicate-key", f"key: there is already a {noun} with the reference '{wanted}'")
+    return wanted or new_key(taken)
+
+
+@transaction.atomic
+def service_save(*, partnership: Partnership, values: dict[str, Any], user: Any) -> models.Service:
+    """Add a service, or change the one whose `key` is given (its key never changes)."""
+    with acting_as(user):
+        locked = _lock(partnership)
+        providers = selectors.codes(locked.providers.all())
+        report, out = check.check_service(
+            values, providers=set(providers), modalities=selectors.modality_codes(locked)
+        )
+        _refuse_if_invalid(report)
+        existing = (
+            models.Service.objects.filter(partnership=locked, key=out["key"]).first() if out["key"] else None
+        )
+        fields = {k: out[k] for k in ("name", "tier", "modality", "client_group", "source")}
+        if existing is None:
+            taken = set(models.Service.objects.filter(partnership=locked).values_list("key", flat=True))
+            service = models.Service.objects.create(
+                partnership=locked, key=out["key"] or new_key(taken), **fields
+            )
+        else:
+            service = existing
+            if any(getattr(service, k) != v for k, v in fields.items()):
+                for k, v in fields.items():
+                    setattr(service, k, v)
+                service.save()
+        wanted = [providers[c] for c in out["providers"]]
+        if {p.pk for p in service.providers.all()} != {p.pk for p in wanted}:
+            service.providers.set(wanted)
+        return service
+
+
+@transaction.atomic
+def procurement_create(
+    *, partnership: Partnership, values: dict[str, Any], user: Any
+) -> tuple[models.Procurement, Report]:
+    """Start a procurement (no stage reached yet). Returns it with the check's warnings (value x term)."""
+    with acting_as(user):
+        locked = _lock(partnership)
+        services = selectors.codes(models.Service.objects.filter(partnership=locked), "key")
+        report, out = check.check_procurement(values, services=set(services))
+        taken = set(models.Procurement.objects.filter(partnership=locked).values_list("key", flat=True))
+        key = _claim_key(report, out["key"], taken, "procurement")
+        _refuse_if_invalid(report)
+        procurement = models.Procurement.objects.create(
+            partnership=locked,
+            key=key,
+            **{
+                k: out[k]
+                for k in (
+                    "title",
+                    "health_care",
+                    "estimated_annual_pence",
+                    "estimated_whole_life_pence",
+                    "max_term_years",
+                    "source",
+                )
+            },
+        )
+        if out["services"]:
+            procurement.services.set([services[k] for k in out["services"]])
+        return procurement, report
+
+
+@transaction.atomic
+def procurement_advance(
+    *, procurement: models.Procurement, values: dict[str, Any], user: Any
+) -> models.StageRecord:
+    """Record the next stage. Refused when it skips a stage, goes back, is dated before the stage before
+    it, or lacks what the stage needs (who decided; the process; the weighted criteria and how each was
+    assessed; the provider intended; the standstill run out with no representation open; the contract)."""
+    with acting_as(user):
+        locked = _lock(procurement.partnership)
+        procurement = models.Procurement.objects.select_related("partnership").get(pk=procurement.pk)
+        providers = selectors.codes(locked.providers.all())
+        report, out = check.check_stage(
+            values,
+            reached=selectors.reached(procurement),
+            health_care=procurement.health_care,
+            providers=set(providers),
+        )
+        stage, on = out["stage"], out["on"]
+        if report.valid and stage == "standstill-ended":
+            intention, end = selectors.standstill_of(procurement)
+            if end is None:
+                report.error(
+                    "date",
+                    "representation-open",
+                    "date: a representation is still open: the standstill is paused until it is answered",
+                )
+            elif on < end:
+                report.error(
+                    "date",
+                    "standstill-not-over",
+                    f"date: the standstill runs to {end.isoformat()} (8 working days after the intention to award "
+                    f"on {intention.isoformat() if intention else ''}, paused while representations were open)",
+                )
+        if report.valid and stage == "contract-signed" and not procurement.contracts.exists():
+            report.error(
+                "stage", "no-contract", "stage: record the contract before recording that it was signed"
+            )
+        _refuse_if_invalid(report)
+        record = models.StageRecord.objects.create(
+            procurement=procurement,
+            stage=stage,
+            on=on,
+            decided_by=out["decided_by"],
+            notes=out["notes"],
+            reference=out["reference"],
+            recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        changed = []
+        if stage == "process-chosen":
+            procurement.process = out["process"]
+            changed.append("process")
+        if stage == "intention-to-award":
+            procurement.awarded_to = providers[out["provider"]]
+            changed.append("awarded_to")
+        if out["conflicts_of_interest"] is not None:
+            procurement.conflicts_of_interest = out["conflicts_of_interest"]
+            changed.append("conflicts_of_interest")
+        if changed:
+            procurement.save(update_fields=changed)
+        for criterion in out.get("criteria", []):
+            models.Criterion.objects.create(procurement=procurement, **criterion)
+        if stage == "contract-signed":
+            for contract in procurement.contracts.filter(status="planned"):
+                contract.status = "active"
+                contract.save(update_fields=["status"])
+        return record
+
+
+@transaction.atomic
+def representation_record(
+    *, procurement: models.Procurement, values: dict[str, Any], user: Any
+) -> models.Representation:
+    """Record a representation made during the standstill (it pauses the standstill until answered)."""
+    with acting_as(user):
+        _lock(procurement.partnership)
+        report, out = check.check_representation(values)
+        done = selectors.reached(procurement)
+        if not done or done[-1].stage != "intention-to-award":
+            report.error(
+                "",
+                "not-in-standstill",
+                "Representations are recorded during the standstill, after the intention to award",
+            )
+        elif out["received"] and out["received"] < done[-1].on:
+            report.error(
+                "received",
+                "date-before-previous-stage",
+                f"received: before the intention to award on {done[-1].on.isoformat()}",
+            )
+        _refuse_if_invalid(report)
+        return models.Representation.objects.create(procurement=procurement, **out)
+
+
+@transaction.atomic
+def representation_answer(
+    *, representation: models.Representation, answered: Any, user: Any
+) -> models.Representation:
+    """Record when an open representation was answered; the standstill resumes the next working day."""
+    with acting_as(user):
+        _lock(representation.procurement.partnership)
+        report, out = check.check_representation(
+            {
+                "received": representation.received.isoformat(),
+                "made_by": representation.made_by,
+                "answered": answered,
+            }
+        )
+        if out["answered"] is None and report.valid:
+            report.error("answered", "required", "answered is required")
+        if representation.answered is not None:
+            report.error(
+                "answered",
+                "already-answered",
+                f"answered: already answered on {representation.answered.isoformat()}",
+            )
+        _refuse_if_invalid(report)
+        representation.answered = out["answered"]
+        representation.save(update_fields=["answered"])
+        return representation
+
+
+@transaction.atomic
+def contract_create(
+    *, partnership: Partnership, values: dict[str, Any], user: Any
+) -> tuple[models.Contract, Report]:
+    """Record a contract with its original terms, payment schedule, subcontracts and the legacy contracts it
+    replaces. Returns it with the check's warnings (annual value x term against the whole-life value). A
+    contract from a procurement needs the award made, to the provider the award names."""
+    with acting_as(user):
+        locked = _lock(partnership)
+        providers = selectors.codes(locked.providers.all())
+        services = selectors.codes(models.Service.objects.filter(partnership=locked), "key")
+        procurements = selectors.codes(models.Procurement.objects.filter(partnership=locked), "key")
+        report, out = check.check_contract(
+            values, providers=set(providers), services=set(services), procurements=set(procurements)
+        )
+        taken = set(models.Contract.objects.filter(partnership=locked).values_list("key", flat=True))
+        key = _claim_key(report, out["key"], taken, "contract")
+        procurement = procurements.get(out["procurement"]) if out["procurement"] else None
+        if procurement is not None:
+            done = [r.stage for r in selectors.reached(procurement)]
+            if "awarded" not in done:
+                report.error(
+                    "procurement",
+                    "not-awarded",
+                    "procurement: the contract can be recorded once the award is made",
+                )
+            elif out["provider"] and procurement.awarded_to_id != providers[out["provider"]].pk:
+                report.error(
+                    "provider",
+                    "not-the-awarded-provider",
+                    f"provider: the procurement awarded the contract to {procurement.awarded_to.code if procurement.awarded_to else 'nobody'}",
+                )
+        _refuse_if_invalid(report)
+        contract = models.Contract.objects.create(
+            partnership=locked,
+            key=key,
+            procurement=procurement,
+            provider=providers[out["provider"]],
+            **{
+                k: out[k]
+                for k in (
+                    "title",
+                    "start",
+                    "end",
+                    "annual_value_pence",
+                    "whole_life_value_pence",
+                    "max_term_years",
+                    "extensions",
+                    "status",
+                    "source",
+                )
+            },
+        )
+        if out["services"]:
+            contract.services.set([services[k] for k in out["services"]])
+        models.Payment.objects.bulk_create(
+            [
+                models.Payment(contract=contract, year=y, amount_pence=p)
+                for y, p in sorted(out["schedule"].items())
+            ]
+        )
+        for sub in out["subcontracts"]:
+            models.Subcontract.objects.create(contract=contract, **sub)
+        for legacy in out["legacy"]:
+            models.LegacyContract.objects.create(contract=contract, **legacy)
+        commitments.push(contract, actor=user)
+        return contract, report
+
+
+@transaction.atomic
+def contract_vary(
+    *, contract: models.Contract, values: dict[str, Any], user: Any
+) -> tuple[models.Variation, Report]:
+    """Add a variation: dated (not before the contract starts or the previous variation), with its reason
+    and new values. The original terms are never changed; the current terms are the original plus the
+    variations in order. Returns it with a warning when the new values disagree (annual x term)."""
+    with acting_as(user):
+        _lock(contract.partnership)
+        contract = models.Contract.objects.select_related("partnership", "provider").get(pk=contract.pk)
+        last = contract.variations.order_by("-on", "-id").first()
+        report, out = check.check_variation(values, start=contract.start, last_on=last.on if last else None)
+        taken = set(contract.variations.values_list("key", flat=True))
+        key = _claim_key(report, out["key"], taken, "variation")
+        _refuse_if_invalid(report)
+        variation = models.Variation.objects.create(
+            contract=contract,
+            key=key,
+            on=out["on"],
+            reason=out["reason"],
+            end=out["end"],
+            annual_value_pence=out["annual_value_pence"],
+            whole_life_value_pence=out["whole_life_value_pence"],
+            schedule={str(y): p for y, p in out["schedule"].items()},
+        )
+        terms = selectors.terms_of(contract)
+        if contract.max_term_years and terms.whole_life_pence is not None:
+            from .rules.values import value_term_mismatch
+
+            mismatch = value_term_mismatch(
+                terms.annual_pence, terms.whole_life_pence, contract.max_term_years
+            )
+            if mismatch:
+                report.warn("whole_life_value", "value-term-mismatch", mismatch)
+        commitments.push(contract, actor=user)
+        return variation, report
+
+
+@transaction.atomic
+def contract_kpi_add(*, contract: models.Contract, values: dict[str, Any], user: Any) -> models.ContractKpi:
+    """Add a measure the contract is held to, with its target."""
+    with acting_as(user):
+        _lock(contract.partnership)
+        report, out = monitoring.check_kpi(values)
+        taken = set(contract.kpis.values_list("key", flat=True))
+        key = _claim_key(report, out["key"], taken, "KPI")
+        _refuse_if_invalid(report)
+        return models.ContractKpi.objects.create(contract=contract, **{**out, "key": key})
+
+
+@transaction.atomic
+def contract_review_record(
+    *, contract: models.Contract, values: dict[str, Any], user: Any
+) -> models.ContractReview:
+    """Record a quarter's review: its RAG status with the reason. One a quarter, of a quarter the contract
+    runs in (its current end, variations applied); never changed afterwards."""
+    with acting_as(user):
+        _lock(contract.partnership)
+        contract = models.Contract.objects.select_related("partnership").get(pk=contract.pk)
+        reviewed = set(contract.reviews.values_list("year", "quarter"))
+        report, out = monitoring.check_review(
+            values, start=contract.start, end=selectors.terms_of(contract).end, reviewed=reviewed
+        )
+        _refuse_if_invalid(report)
+        return models.ContractReview.objects.create(contract=contract, **out)

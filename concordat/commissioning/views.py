@@ -1,0 +1,526 @@
+"""Commissioning pages: procurements (a task list with the timeline of stages, a form for the next stage,
+representations, the PSR transparency notice), the contracts register (CSV and XLSX too), each contract
+with its schedule, subcontracts, legacy contracts and variations, and the services. Every write is one
+service call; a refusal puts each problem on its field and changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import FormView
+
+from concordat.core.audit import record_event
+from concordat.core.models import Kind
+from concordat.core.money import format_pounds
+from concordat.core.years import FinancialYear
+from concordat.partnerships.keys import new_key
+from concordat.partnerships.models import Partnership
+from concordat.partnerships.views.base import PartnershipPage, navigation, partnership_for
+
+from . import commitments, forms, models, selectors, services
+from .errors import Refused
+from .permissions import provider_scope
+from .rules import stages
+
+VIEW = "commissioning.view_commissioning"
+CONTRACTS = "commissioning.view_contracts"
+CHANGE = "commissioning.change_commissioning"
+
+
+def _procurement(partnership: Partnership, key: str) -> models.Procurement:
+    found = selectors.procurements(partnership).filter(key=key).first()
+    if found is None:
+        raise Http404("No such procurement")
+    return found
+
+
+def _contract(request: HttpRequest, partnership: Partnership, key: str) -> models.Contract:
+    """The contract, if the user may read it: provider roles only their own provider's (else 404)."""
+    found = (
+        selectors.contracts(partnership, provider_scope(request.user, partnership)).filter(key=key).first()
+    )
+    if found is None:
+        raise Http404("No such contract")
+    return found
+
+
+def _timeline(procurement: models.Procurement) -> list[dict[str, Any]]:
+    """Every stage in order: done (with its record), the next one, or still to come."""
+    done = {s.stage: s for s in procurement.stages.all()}
+    upcoming = stages.next_stage([stages.Reached(s.stage, s.on) for s in done.values()])
+    return [
+        {
+            "stage": stage,
+            "label": label,
+            "record": done.get(stage),
+            "status": "done" if stage in done else ("next" if stage == upcoming else "later"),
+        }
+        for stage, label in stages.STAGES.items()
+    ]
+
+
+def _contract_row(contract: models.Contract) -> dict[str, Any]:
+    terms = selectors.terms_of(contract)
+    return {
+        "contract": contract,
+        "terms": terms,
+        "schedule": [(FinancialYear(y), p) for y, p in sorted(terms.schedule.items())],
+        "total": sum(terms.schedule.values()),
+    }
+
+
+class CommissioningPage(PartnershipPage):
+    permission = VIEW
+    section = "commissioning:procurements"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_commission"] = self.request.user.has_perm(CHANGE, self.partnership)
+        return context
+
+
+class ProcurementsPage(CommissioningPage):
+    template_name = "commissioning/procurements.html"
+    page_title = "Procurements"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        rows = []
+        for p in selectors.procurements(self.partnership):
+            reached = [stages.Reached(s.stage, s.on) for s in p.stages.all()]
+            rows.append(
+                {
+                    "procurement": p,
+                    "last": reached[-1] if reached else None,
+                    "next": stages.next_stage(reached),
+                }
+            )
+        context.update(rows=rows, stage_labels=stages.STAGES)
+        return context
+
+
+class ProcurementPage(CommissioningPage):
+    template_name = "commissioning/procurement.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        p = _procurement(self.partnership, self.kwargs["key"])
+        intention, end = selectors.standstill_of(p)
+        context.update(
+            procurement=p,
+            page_title=p.title,
+            timeline=_timeline(p),
+            intention=intention,
+            standstill_end=end,
+            in_standstill=bool(intention) and not p.stages.filter(stage="standstill-ended").exists(),
+            process=stages.PROCESSES.get(p.process, ""),
+        )
+        return context
+
+
+class TransparencyNoticePage(CommissioningPage):
+    """The Provider Selection Regime's transparency notice: what the regime asks to be published of a
+    decision to award (process, decision makers, criteria, conflicts of interest, standstill)."""
+
+    template_name = "commissioning/notice.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        p = _procurement(self.partnership, self.kwargs["key"])
+        done = {s.stage: s for s in p.stages.all()}
+        intention, end = selectors.standstill_of(p)
+        context.update(
+            procurement=p,
+            page_title=f"Transparency notice: {p.title}",
+            done=done,
+            process=stages.PROCESSES.get(p.process, "Not yet chosen"),
+            intention=intention,
+            standstill_end=end,
+            decision_makers=[(stages.STAGES[s.stage], s.decided_by) for s in done.values() if s.decided_by],
+        )
+        return context
+
+
+class ContractsPage(CommissioningPage):
+    permission = CONTRACTS
+    section = "commissioning:contracts"
+    template_name = "commissioning/contracts.html"
+    page_title = "Contracts"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        rows = [
+            _contract_row(c)
+            for c in selectors.contracts(
+                self.partnership, provider_scope(self.request.user, self.partnership)
+            )
+        ]
+        context.update(rows=rows)
+        return context
+
+
+class ContractPage(CommissioningPage):
+    permission = CONTRACTS
+    section = "commissioning:contracts"
+    template_name = "commissioning/contract.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        contract = _contract(self.request, self.partnership, self.kwargs["key"])
+        row = _contract_row(contract)
+        legacy = list(contract.legacy.all())
+        context.update(
+            page_title=contract.title,
+            row=row,
+            contract=contract,
+            legacy=legacy,
+            legacy_before=sum(x.annual_cost_pence for x in legacy),
+            legacy_after=sum(x.after_cost_pence or 0 for x in legacy),
+            spend=sum(p.amount_pence for p in commitments.payments_for(contract)),
+            latest_review=next(reversed(contract.reviews.all()), None),
+        )
+        return context
+
+
+class ServicesPage(CommissioningPage):
+    section = "commissioning:services"
+    template_name = "commissioning/services.html"
+    page_title = "Services"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["services"] = models.Service.objects.filter(partnership=self.partnership).prefetch_related(
+            "providers"
+        )
+        return context
+
+
+# --- the register as files ------------------------------------------------------------------------------
+
+HEADINGS = [
+    "Reference",
+    "Title",
+    "Provider",
+    "Status",
+    "Start",
+    "End",
+    "Annual value",
+    "Whole-life value",
+    "Variations",
+]
+# Spreadsheets run a cell that starts with one of these as a formula: written as text, as they do.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _register(request: HttpRequest, slug: str) -> tuple[Partnership, list[list[Any]]]:
+    partnership = partnership_for(request, slug, CONTRACTS)
+    rows = []
+    for c in selectors.contracts(partnership, provider_scope(request.user, partnership)):
+        terms = selectors.terms_of(c)
+        rows.append(
+            [
+                c.key,
+                c.title,
+                c.provider.name,
+                c.get_status_display(),
+                c.start,
+                terms.end,
+                terms.annual_pence,
+                terms.whole_life_pence,
+                len(c.variations.all()),
+            ]
+        )
+    record_event(
+        kind=Kind.FILE_EXPORTED,
+        actor=request.user,
+        partnership_slug=partnership.slug,
+        summary="downloaded the contracts register",
+        obj=partnership,
+    )
+    return partnership, rows
+
+
+@login_required
+def register_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership, rows = _register(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{partnership.slug}-contracts.csv"'
+    writer = csv.writer(response)
+    writer.writerow(HEADINGS)
+    for row in rows:
+        writer.writerow(
+            [
+                _cell(str(v))
+                if isinstance(v, str)
+                else v.isoformat()
+                if isinstance(v, date)
+                else ""
+                if v is None
+                else f"{v / 100:.2f}"
+                if i in (6, 7)
+                else v
+                for i, v in enumerate(row)
+            ]
+        )
+    return response
+
+
+@login_required
+def register_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    from openpyxl import Workbook
+
+    partnership, rows = _register(request, slug)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Contracts"
+    sheet.append(HEADINGS)
+    for row in rows:
+        sheet.append(
+            [
+                _cell(v) if isinstance(v, str) else (None if v is None else v / 100) if i in (6, 7) else v
+                for i, v in enumerate(row)
+            ]
+        )
+    for column in ("G", "H"):
+        for cell in sheet[column][1:]:
+            cell.number_format = '"£"#,##0.00;[Red]-"£"#,##0.00'
+    for column in ("E", "F"):
+        for cell in sheet[column][1:]:
+            cell.number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{partnership.slug}-contracts.xlsx"'
+    return response
+
+
+# --- forms ---------------------------------------------------------------------------------------------
+
+
+def _field_for(path: str) -> str | None:
+    return path.split(".")[0].split("[")[0] or None
+
+
+class CommissioningFormView(LoginRequiredMixin, FormView):
+    """A form that records something through one service call. `save(values)` returns where to go next
+    and a message; a Refused puts each problem on its field (by the first part of its path)."""
+
+    template_name = "commissioning/form.html"
+    section = "commissioning:procurements"
+    page_title = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.partnership = partnership_for(request, kwargs["slug"], CHANGE)
+        self.prepare()
+        return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self) -> None:
+        """Find what the form is about (404 when it names nothing)."""
+
+    def cancel_url(self) -> str:
+        return reverse("commissioning:procurements", args=[self.partnership.slug])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            partnership=self.partnership,
+            page_title=self.page_title,
+            navigation=navigation(self.request, self.partnership, self.section),
+            cancel_url=self.cancel_url(),
+            token=self.request.POST.get("token") or new_key(),
+            breadcrumbs=[
+                {"href": reverse("partnerships:list"), "text": "Partnerships"},
+                {
+                    "href": reverse("partnerships:overview", args=[self.partnership.slug]),
+                    "text": self.partnership.name,
+                },
+            ],
+        )
+        return context
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            url, message = self.save(form.values())
+        except Refused as refusal:
+            problems = refusal.report.errors
+            token = self.request.POST.get("token")
+            if token and [(p.path, p.code) for p in problems] == [("key", "duplicate-key")]:
+                messages.info(self.request, "This was already saved")
+                return redirect(self.cancel_url())
+            for problem in problems:
+                name = _field_for(problem.path)
+                form.add_error(name if name in form.fields else None, problem.text)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, message)
+        return redirect(url)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class AddProcurement(CommissioningFormView):
+    form_class = forms.ProcurementForm
+    page_title = "Start a procurement"
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        values["key"] = self.request.POST.get("token")
+        p, report = services.procurement_create(
+            partnership=self.partnership, values=values, user=self.request.user
+        )
+        for warning in report.warnings:
+            messages.warning(self.request, warning.text)
+        return reverse("commissioning:procurement", args=[self.partnership.slug, p.key]), f"Started {p.title}"
+
+
+class ProcurementFormView(CommissioningFormView):
+    def prepare(self) -> None:
+        self.procurement = _procurement(self.partnership, self.kwargs["key"])
+
+    def cancel_url(self) -> str:
+        return reverse("commissioning:procurement", args=[self.partnership.slug, self.procurement.key])
+
+
+class RecordStage(ProcurementFormView):
+    form_class = forms.StageForm
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.stage = stages.next_stage(selectors.reached(self.procurement))
+        if self.stage is None:
+            raise Http404("The contract is signed: there is no stage left to record")
+        self.page_title = f"{stages.STAGES[self.stage]}: {self.procurement.title}"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        providers = [(p.code, p.name) for p in self.partnership.providers.all()]
+        return {
+            **super().get_form_kwargs(),
+            "stage": self.stage,
+            "health_care": self.procurement.health_care,
+            "providers": providers,
+        }
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        record = services.procurement_advance(
+            procurement=self.procurement, values=values, user=self.request.user
+        )
+        return self.cancel_url(), f"Recorded: {record}"
+
+
+class AddRepresentation(ProcurementFormView):
+    form_class = forms.RepresentationForm
+    page_title = "Record a representation"
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        services.representation_record(procurement=self.procurement, values=values, user=self.request.user)
+        return self.cancel_url(), "Representation recorded: the standstill is paused until it is answered"
+
+
+class AnswerRepresentation(ProcurementFormView):
+    form_class = forms.AnswerForm
+    page_title = "Record the answer to a representation"
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.representation = self.procurement.representations.filter(pk=self.kwargs["pk"]).first()
+        if self.representation is None:
+            raise Http404("No such representation")
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        services.representation_answer(
+            representation=self.representation, answered=values.get("answered"), user=self.request.user
+        )
+        return self.cancel_url(), "Answer recorded: the standstill resumes"
+
+
+class AddContract(ProcurementFormView):
+    """The contract a procurement awarded (recorded before it is signed)."""
+
+    form_class = forms.ContractForm
+    page_title = "Record the contract"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        providers = [(p.code, p.name) for p in self.partnership.providers.all()]
+        return {**super().get_form_kwargs(), "providers": providers}
+
+    def get_initial(self) -> dict[str, Any]:
+        p = self.procurement
+        return {
+            "title": p.title,
+            "provider": p.awarded_to.code if p.awarded_to else None,
+            "max_term_years": p.max_term_years,
+        }
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        values = {**values, "key": self.request.POST.get("token"), "procurement": self.procurement.key}
+        contract, report = services.contract_create(
+            partnership=self.partnership, values=values, user=self.request.user
+        )
+        for warning in report.warnings:
+            messages.warning(self.request, warning.text)
+        return self.cancel_url(), f"Recorded the contract {contract.title}"
+
+
+class AddVariation(CommissioningFormView):
+    form_class = forms.VariationForm
+    section = "commissioning:contracts"
+    page_title = "Record a variation"
+
+    def prepare(self) -> None:
+        self.contract = _contract(self.request, self.partnership, self.kwargs["key"])
+
+    def cancel_url(self) -> str:
+        return reverse("commissioning:contract", args=[self.partnership.slug, self.contract.key])
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        values["key"] = self.request.POST.get("token")
+        variation, report = services.contract_vary(
+            contract=self.contract, values=values, user=self.request.user
+        )
+        for warning in report.warnings:
+            messages.warning(self.request, warning.text)
+        return self.cancel_url(), f"Recorded the variation of {variation.on:%-d %B %Y}"
+
+
+class AddKpi(AddVariation):
+    form_class = forms.KpiForm
+    page_title = "Add a KPI"
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        values["key"] = self.request.POST.get("token")
+        kpi = services.contract_kpi_add(contract=self.contract, values=values, user=self.request.user)
+        return self.cancel_url(), f"Added the KPI {kpi.name}"
+
+
+class AddReview(AddVariation):
+    form_class = forms.ReviewForm
+    page_title = "Record a quarterly review"
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        review = services.contract_review_record(
+            contract=self.contract, values=values, user=self.request.user
+        )
+        return self.cancel_url(), f"Recorded the {review}"
+
+
+def pounds(pence: int | None) -> str:
+    return "" if pence is None else format_pounds(pence)

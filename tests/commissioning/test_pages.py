@@ -1,0 +1,168 @@
+"""The commissioning pages: a procurement recorded stage by stage through the forms, refusals shown at the
+field and changing nothing, variations, provider roles seeing only their own contracts, the register as
+CSV and XLSX with pounds, and list pages at a fixed number of queries."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from concordat.commissioning import models, services
+from concordat.core.roles import Role
+from tests.factories import member
+
+from .conftest import contract_values, walk
+from .test_services import rows
+
+
+@pytest.fixture
+def signed_in(client: Any, lead: Any) -> Any:
+    client.force_login(lead)
+    return client
+
+
+def stage_url(procurement: Any) -> str:
+    return reverse("commissioning:record-stage", args=[procurement.partnership.slug, procurement.key])
+
+
+def test_the_procurement_page_is_a_task_list_with_the_next_stage_linked(
+    signed_in: Any, procurement: Any
+) -> None:
+    page = signed_in.get(
+        reverse("commissioning:procurement", args=[procurement.partnership.slug, procurement.key])
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and "govuk-task-list" in html
+    assert stage_url(procurement) in html and "Strategy approved" in html
+
+
+def test_recording_a_stage_through_the_form(signed_in: Any, procurement: Any) -> None:
+    response = signed_in.post(stage_url(procurement), {"date": "2024-01-08", "decided_by": "The Cabinet"})
+    assert response.status_code == 302
+    assert procurement.stages.get().decided_by == "The Cabinet"
+
+
+def test_a_date_before_the_previous_stage_is_shown_at_the_date_field(
+    signed_in: Any, procurement: Any, lead: Any
+) -> None:
+    walk(procurement, lead, "strategy-approved")
+    before = rows()
+    response = signed_in.post(
+        stage_url(procurement), {"date": "2023-01-01", "decided_by": "Cabinet", "process": "competitive"}
+    )
+    assert response.status_code == 400 and rows() == before
+    form = response.context["form"]
+    assert "is before the previous stage" in form.errors["date"][0]
+
+
+def test_a_date_that_is_not_a_date_is_shown_at_its_field(signed_in: Any, procurement: Any) -> None:
+    response = signed_in.post(stage_url(procurement), {"date": "next Tuesday", "decided_by": "Cabinet"})
+    assert response.status_code == 400 and "date" in response.context["form"].errors
+
+
+def test_a_variation_through_the_form_and_money_that_is_not_money(
+    signed_in: Any, partnership: Any, lead: Any
+) -> None:
+    contract, _ = services.contract_create(partnership=partnership, values=contract_values(), user=lead)
+    url = reverse("commissioning:add-variation", args=[partnership.slug, contract.key])
+    before = rows()
+    bad = signed_in.post(
+        url, {"date": "2025-01-01", "reason": "Uplift", "annual_value": "three million", "token": "tok-aaaa1"}
+    )
+    assert bad.status_code == 400 and rows() == before
+    assert "annual_value" in bad.context["form"].errors
+    good = signed_in.post(
+        url, {"date": "2025-01-01", "reason": "Uplift", "annual_value": "3000000.00", "token": "tok-aaaa2"}
+    )
+    assert good.status_code == 302
+    again = signed_in.post(
+        url, {"date": "2025-01-01", "reason": "Uplift", "annual_value": "3000000.00", "token": "tok-aaaa2"}
+    )
+    assert again.status_code == 302 and contract.variations.count() == 1  # a second submission saves nothing
+    page = signed_in.get(reverse("commissioning:contract", args=[partnership.slug, contract.key]))
+    assert "£3,000,000.00" in page.content.decode() and "originally £2,984,360.00" in page.content.decode()
+
+
+def test_provider_roles_see_only_their_own_providers_contracts(
+    client: Any, partnership: Any, lead: Any
+) -> None:
+    mine, _ = services.contract_create(
+        partnership=partnership, values=contract_values(key="mine", provider="P1"), user=lead
+    )
+    theirs, _ = services.contract_create(
+        partnership=partnership, values=contract_values(key="theirs", provider="P2"), user=lead
+    )
+    client.force_login(member(partnership, Role.PROVIDER_DATA_OFFICER, provider="P1"))
+    register = client.get(reverse("commissioning:contracts", args=[partnership.slug])).content.decode()
+    assert f"/contracts/{mine.key}/" in register and f"/contracts/{theirs.key}/" not in register
+    assert (
+        client.get(reverse("commissioning:contract", args=[partnership.slug, theirs.key])).status_code == 404
+    )
+    assert client.get(reverse("commissioning:procurements", args=[partnership.slug])).status_code == 403
+
+
+def test_the_register_downloads_as_csv_and_xlsx_with_pounds(
+    signed_in: Any, partnership: Any, lead: Any
+) -> None:
+    services.contract_create(
+        partnership=partnership, values=contract_values(title="=HYPERLINK(1)"), user=lead
+    )
+    csv_text = signed_in.get(reverse("commissioning:contracts-csv", args=[partnership.slug])).content.decode()
+    assert "2984360.00" in csv_text and "'=HYPERLINK(1)" in csv_text
+    xlsx = signed_in.get(reverse("commissioning:contracts-xlsx", args=[partnership.slug]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["G2"].value == 2984360 and "£" in sheet["G2"].number_format
+    assert sheet["B2"].value == "'=HYPERLINK(1)"
+
+
+def test_the_transparency_notice_names_the_process_decision_makers_and_criteria(
+    signed_in: Any, procurement: Any, lead: Any
+) -> None:
+    walk(procurement, lead, "intention-to-award")
+    html = signed_in.get(
+        reverse("commissioning:notice", args=[procurement.partnership.slug, procurement.key])
+    ).content.decode()
+    assert "Competitive process" in html and "Cabinet" in html and "Quality and innovation (40%)" in html
+    assert "None declared" in html
+
+
+@pytest.mark.parametrize(
+    "name", ["commissioning:contracts", "commissioning:procurements", "commissioning:services"]
+)
+def test_list_pages_take_the_same_queries_for_one_row_or_many(
+    signed_in: Any, partnership: Any, lead: Any, name: str, django_assert_max_num_queries: Any
+) -> None:
+    def add(n: int) -> None:
+        for i in range(n):
+            services.contract_create(
+                partnership=partnership, values=contract_values(key=f"contract-{i:03d}"), user=lead
+            )
+            p, _ = services.procurement_create(partnership=partnership, values={"title": f"P {i}"}, user=lead)
+            walk(p, lead, "process-chosen")
+            services.service_save(
+                partnership=partnership,
+                values={
+                    "name": f"S {i}",
+                    "tier": 2,
+                    "modality": "advice",
+                    "client_group": "adults",
+                    "providers": ["P1", "P2"],
+                },
+                user=lead,
+            )
+
+    add(1)
+    url = reverse(name, args=[partnership.slug])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        signed_in.get(url)
+    models.Contract.objects.all().delete()
+    add(6)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert signed_in.get(url).status_code == 200
