@@ -6,4 +6,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("concordat.core.urls")),
     path("partnerships/", include("concordat.partnerships.urls")),
+    path("partnerships/<slug:slug>/pool/", include("concordat.pool.urls")),
 ]
