@@ -172,9 +172,19 @@ PAGES: dict[str, list[Route]] = {
     # board members and auditors read; provider roles see nothing of the pool.
     **{
         f"pool:{name}": page(POOL_READERS)
-        for name in ("statement", "statement-pdf", "statement-xlsx", "ledger", "ledger-csv", "report",
-                     "report-pdf", "report-xlsx", "schedule", "schedule-pdf")
-    },  # fmt: skip
+        for name in (
+            "statement",
+            "statement-pdf",
+            "statement-xlsx",
+            "ledger",
+            "ledger-csv",
+            "report",
+            "report-pdf",
+            "report-xlsx",
+            "schedule",
+            "schedule-pdf",
+        )
+    },
     "pool:transaction": page(POOL_READERS, posted_transaction),
     "pool:reverse": form({POOL}, posted_transaction),
     "pool:post": form({POOL}, lambda p: {"slug": SLUG, "kind": "payment"}),

@@ -162,3 +162,18 @@ def schedule_context(partnership: Partnership) -> dict[str, Any]:
         "generated_at": timezone.localtime(),
         "service_name": settings.SERVICE_NAME,
     }
+
+
+def report_file(
+    partnership: Partnership, kind: str, year: FinancialYear, quarter: int | None, out: str
+) -> bytes:
+    """The report as the bytes of `out`'s format: .pdf or .xlsx (ReportError for anything else)."""
+    from concordat.documents.pdf import render_pdf
+
+    suffix = out.lower().rsplit(".", 1)[-1] if "." in out else ""
+    if suffix not in ("pdf", "xlsx"):
+        raise ReportError(f"--out: the file must end in .pdf or .xlsx, not '{out}'")
+    r = manager_report(partnership, kind, year, quarter)
+    if suffix == "xlsx":
+        return report_workbook(r)
+    return render_pdf(None, "pool/report.html", report_context(r))
