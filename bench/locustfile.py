@@ -55,6 +55,9 @@ AUDIT = ("audit trail", "audit/", 2)
 MEMBERS = ("members", "members/", 1)
 RISKS = ("risks", "risks/", 1)
 DOCUMENTS = ("documents", "documents/", 1)
+# The pooled fund's pages.
+POOL_STATEMENT = ("pool statement", "pool/", 3)
+POOL_LEDGER = ("pool ledger", "pool/ledger/", 2)
 # A small real PDF for the lead's uploads (the type is checked by its bytes).
 SIGNED_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -238,6 +241,8 @@ class PoolManager(Person):
         FORM_PDF,
         RISKS,
         DOCUMENTS,
+        POOL_STATEMENT,
+        POOL_LEDGER,
     )
 
 
@@ -257,6 +262,8 @@ class PartnerRepresentative(Person):
         FORM_PDF,
         RISKS,
         DOCUMENTS,
+        POOL_STATEMENT,
+        POOL_LEDGER,
     )
 
 
