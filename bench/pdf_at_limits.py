@@ -248,6 +248,23 @@ def document_at_limits() -> dict[str, Any]:
             }
             for i in range(n["signatories"])
         ],
+        # The pooled fund's terms (partnerships/rules/pool_terms.py)
+        "purposes": [{"code": f"local-purpose-{i}", "name": text(L.NAME)} for i in range(n["purposes"])],
+        "schemes": [
+            {
+                "code": f"SCHEME-{i}",
+                "name": text(L.NAME, f"Scheme {i}"),
+                "partner": f"P{i % len(partners)}",
+                "purpose": "treatment",
+                "maximum": {
+                    f"{2003 + y}-{(2004 + y) % 100:02d}": "100000.00" for y in range(n["schemes[].maximum"])
+                },
+                "spend_lines": [f"S{i}-LINE-{k}" for k in range(n["schemes[].spend_lines"])],
+                "source": text(L.SOURCE),
+            }
+            for i in range(n["schemes"])
+        ],
+        "risk_reserve": {f"{2003 + y}-{(2004 + y) % 100:02d}": "50000.00" for y in range(n["risk_reserve"])},
     }
 
 

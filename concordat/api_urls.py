@@ -2,5 +2,7 @@
 
 from concordat.core.api import api
 from concordat.partnerships.api import router as partnerships
+from concordat.pool.api import router as pool
 
 api.add_router("/", partnerships)
+api.add_router("/", pool)

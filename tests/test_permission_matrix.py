@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -224,6 +225,20 @@ API: dict[str, list[Route]] = {
         Route(frozenset(MONEY), lambda p: {"slug": SLUG, "collection": "contributions"}, "post", True),
     ],
 }
+# The pooled fund (concordat.pool): the pool manager posts; the lead, partner representatives, board and
+# auditors read; provider roles see nothing.
+POOL_READERS = {LEAD, POOL, REP, BOARD, AUDITOR}
+API.update(
+    {
+        "api:statement_read": page(POOL_READERS, lambda p: {"slug": SLUG}),
+        "api:transaction_list": page(POOL_READERS),
+        "api:transaction_read": page(POOL_READERS, lambda p: {"slug": SLUG, "ref": "C-1"}),
+        "api:transaction_post": [Route(frozenset({POOL}), lambda p: {"slug": SLUG}, "post", True)],
+        "api:transaction_reverse": [
+            Route(frozenset({POOL}), lambda p: {"slug": SLUG, "ref": "C-1"}, "post", True)
+        ],
+    }
+)
 TABLE = {**PAGES, **API}
 
 
@@ -280,6 +295,11 @@ def world(db: None) -> dict[str, Any]:
     ]
     salford = load_partnership(document)
     upload_document(salford)
+    from concordat.pool import services as pool
+
+    pool.contribution_post(
+        partnership=salford, ref="C-1", date=date(2003, 4, 1), stream="NTA-PTB", amount_pence=100
+    )
     other = load_partnership(slug="other-dat", name="Other DAT")
     actors: dict[str, Any] = {
         "anonymous": None,

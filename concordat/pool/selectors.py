@@ -16,6 +16,8 @@ Interface:
 - `transactions(partnership, *, year=None, quarter=None, kind=None, stream=None, scheme=None)`: the ledger,
   in the order posted, legs prefetched (a constant number of queries however many rows).
 - `spend_by_contract(partnership, year) -> {contract: pence}`: net spend per spend line in the year.
+- `next_ref(partnership, kind) -> "P-0013"`: a fresh ref for a form (fixed when the form is shown, so a
+  resubmission posts nothing new).
 
 The figures (see docs/architecture.md, "The pooled fund"): budget = planned contributions of the year +
 the underspend carried forward into it; actual spend = payments + accruals − their reversals (each by the
@@ -397,3 +399,20 @@ def payments_for_contract(partnership: Partnership, contract_ref: str) -> list[T
         .select_related("reverses")
         .order_by("sequence")
     )
+
+
+REF_PREFIXES = {"contribution": "C", "payment": "P", "accrual": "A", "reversal": "R"}
+
+
+def next_ref(partnership: Partnership, kind: str) -> str:
+    """A ref for a new posting made on a form: the kind's letter and the next free number ("P-0013"). A
+    form should fix it when first shown and post with it, so a second submission is the same posting."""
+    prefix = f"{REF_PREFIXES.get(kind, 'T')}-"
+    numbers = [
+        int(ref[len(prefix) :])
+        for ref in Transaction.objects.filter(partnership=partnership, ref__startswith=prefix).values_list(
+            "ref", flat=True
+        )
+        if ref[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"

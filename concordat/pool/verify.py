@@ -90,6 +90,7 @@ def verify(partnership: Partnership) -> tuple[int, Failure | None]:
     )
     previous = GENESIS
     reversed_once: set[str] = set()
+    amounts: dict[str, int] = {}
     spend: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for expected, row in enumerate(rows, start=1):
         (tid, sequence, ref, day, kind, description, stream, contract, purpose, scheme, partner, amount,
@@ -131,7 +132,10 @@ def verify(partnership: Partnership) -> tuple[int, Failure | None]:
         if link(previous, content) != digest:
             return fail("hash-mismatch", "its content does not match its hash: it was changed after posting")
         previous = str(digest)
+        amounts[ref] = int(amount)  # type: ignore[call-overload]
         if reverses:
+            if int(amount) != amounts.get(str(reverses)):  # type: ignore[call-overload]
+                return fail("reversal-amount", f"it reverses {reverses} for another amount")
             if reverses in reversed_once:
                 return fail("reversed-twice", f"{reverses} is reversed a second time")
             reversed_once.add(str(reverses))

@@ -130,3 +130,14 @@ def test_a_reversal_of_a_closed_years_posting_is_made_in_the_next_year(post: Any
     post("reversal", "R-1", "2004-04-02", reverses="P-1")
     assert selectors.statement(partnership, FinancialYear(2004)).actual_spend == -10000
     assert Transaction.objects.filter(kind="carry-forward").count() == 1
+
+
+def test_a_proportional_close_of_a_year_with_nothing_planned_is_refused(post: Any, partnership: Any) -> None:
+    spend(post, partnership, "10.00", day="2005-05-01")  # 2005-06: no contributions planned
+    before = row_counts()
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "pool", "close", "--partnership", partnership.slug, "--year", "2005-06", stdout=io.StringIO()
+        )
+    assert refused.value.returncode == 2
+    assert row_counts() == before

@@ -141,3 +141,11 @@ def test_statement_figures_follow_the_postings(post: Any, partnership: Any) -> N
     assert sum(p.variance_share for p in s.partners) == s.variance
     q1 = selectors.statement(partnership, FinancialYear(2003), quarter=1)
     assert (q1.received, q1.actual_spend) == (500000_00, 0)
+
+
+def test_a_form_gets_the_next_free_ref_of_its_kind(post: Any, partnership: Any) -> None:
+    assert selectors.next_ref(partnership, "payment") == "P-0001"
+    post("payment", "P-0012", "2003-05-01", "1.00", contract="CDT", purpose="treatment")
+    post("payment", "P-OTHER", "2003-05-01", "1.00", contract="CDT", purpose="treatment")
+    assert selectors.next_ref(partnership, "payment") == "P-0013"
+    assert selectors.next_ref(partnership, "reversal") == "R-0001"

@@ -4,25 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0005_document_source'),
+        ("partnerships", "0005_document_source"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='partnership',
-            name='purposes',
-            field=models.JSONField(blank=True, default=list, help_text='Spend purposes beyond the four built in: [{code, name}]'),
+            model_name="partnership",
+            name="purposes",
+            field=models.JSONField(
+                blank=True, default=list, help_text="Spend purposes beyond the four built in: [{code, name}]"
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='risk_reserve',
-            field=models.JSONField(blank=True, default=dict, help_text="Risk reserve set aside from each year's budget: {year: money}"),
+            model_name="partnership",
+            name="risk_reserve",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Risk reserve set aside from each year's budget: {year: money}",
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='schemes',
-            field=models.JSONField(blank=True, default=list, help_text='Schemes of the pool: [{code, name, partner, purpose, maximum: {year: money}, spend_lines}]'),
+            model_name="partnership",
+            name="schemes",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Schemes of the pool: [{code, name, partner, purpose, maximum: {year: money}, spend_lines}]",
+            ),
         ),
     ]

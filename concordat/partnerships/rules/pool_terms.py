@@ -108,8 +108,9 @@ def pool_terms(read: Reader, doc: dict[str, Any], partner_codes: set[str]) -> di
             "maximum": _money_by_year(read, item, "maximum", path),
             "spend_lines": spend_lines,
         }
-        if item.get("source"):
-            scheme["source"] = str(item["source"])[:500]
+        source = read.take_source(item, path)
+        if source:
+            scheme["source"] = source
         schemes.append(
             {key: value for key, value in scheme.items() if value not in ("", [], {})} | {"code": code}
         )

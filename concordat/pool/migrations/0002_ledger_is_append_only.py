@@ -8,7 +8,7 @@
 - On PostgreSQL a transaction whose legs do not sum to zero, or that has fewer than two, cannot commit:
   DEFERRABLE INITIALLY DEFERRED constraint triggers on both tables check each transaction at COMMIT (as
   django-hordak does), so the legs may be inserted one by one inside it. On SQLite, which has no deferred
-  triggers, the posting service checks it (services._check_balanced) and `concordat pool verify` re-checks.
+  triggers, the posting service checks it (services/postings.py, _check_balanced) and `concordat pool verify` re-checks.
 """
 
 from django.db import migrations

@@ -1,32 +1,7 @@
-"""Every write to the pooled fund goes through here: the import file, the web forms, the API and the
-year-end close alike.
-
-Interface (all keyword-only, each one database transaction, the partnership row locked with
-select_for_update so that two writers take turns and the chain and sequence stay whole):
-
-- `contribution_post(partnership=, ref=, date=, stream=, amount_pence=, description="", actor=None)`
-- `payment_post(partnership=, ref=, date=, contract=, purpose=, amount_pence=, description="", actor=None)`
-- `accrual_post(...)`: the same arguments as payment_post
-- `reversal_post(partnership=, ref=, date=, reverses=, description="", amount_pence=None, actor=None)`
-  Each returns `Posted(transaction, created)`: `created` False when a transaction with the same ref and the
-  same content was already posted (idempotent: a resubmitted form or API call adds nothing). Raises
-  `errors.PostingRefused` (its `report.errors` are Problem(column, code, message)) and writes nothing when
-  the posting breaks a rule: unknown stream or purpose, ref posted with other content (`ref-conflict`),
-  reversal of an unknown (`unknown-ref`) or already reversed ref, a closed year (`year-closed`), the ring
-  fence (`ring-fence`), a scheme over its maximum (`scheme-over-maximum`), a missing value.
-- `postings_post(partnership=, drafts=[rules.postings.Draft …], actor=None) -> Batch`: many at once, all
-  or nothing (the import): `Batch.issues` maps the index of each refused draft to its issues.
-- `year_close(partnership=, year=FinancialYear, actor=None) -> YearClose`: posts the risk-share or
-  carry-forward entries of the year's variance (rules/splits.py) and closes the year.
-- `commitments_replace(partnership=, contract_ref=, by_year={2004: pence, …}, description=, actor=)`:
-  the contract's commitments become exactly `by_year` (memorandum records, not postings).
-
-Amounts are positive int pence; dates are dates; `actor` is the signed-in user (None: the command line).
-"""
+"""Posting: one service per kind, and the one write path they share (see the package's docstring)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,34 +11,18 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 
 from concordat.core import clock
-from concordat.core.audit import operating_system_user, person_name, record_event
-from concordat.core.money import format_pounds
+from concordat.core.audit import operating_system_user, person_name
 from concordat.core.problems import Problem, Report
 from concordat.core.years import FinancialYear
 from concordat.partnerships.models import Contribution, Partnership
 
-from . import audit as words
-from . import ledger
-from .errors import PostingRefused
-from .models import Account, Commitment, Leg, Transaction, YearClose
-from .rules import splits
-from .rules.chain import GENESIS, canonical, link
-from .rules.postings import Draft, Issue, LedgerState, Posted
-from .schemes import purposes_for, reserve_for, scheme_of_contract, scheme_overrun
-
-__all__ = [
-    "Batch",
-    "Posted",
-    "PostingRefused",
-    "PostingResult",
-    "accrual_post",
-    "commitments_replace",
-    "contribution_post",
-    "payment_post",
-    "postings_post",
-    "reversal_post",
-    "year_close",
-]
+from .. import audit as words
+from .. import ledger
+from ..errors import PostingRefused
+from ..models import Account, Leg, Transaction, YearClose
+from ..rules.chain import GENESIS, canonical, link
+from ..rules.postings import Draft, Issue, LedgerState, Posted
+from ..schemes import purposes_for, scheme_of_contract, scheme_overrun
 
 
 def actor_name(actor: Any) -> str:
@@ -261,23 +220,23 @@ def ledger_state(partnership: Partnership, drafts: Iterable[Draft]) -> LedgerSta
         purposes=frozenset(purposes_for(partnership)),
         closed_years=set(YearClose.objects.filter(partnership=partnership).values_list("year", flat=True)),
     )
-    reversed_ids = set(
-        Transaction.objects.filter(partnership=partnership, reverses__ref__in=refs).values_list(
-            "reverses_id", flat=True
+    rows = list(
+        Transaction.objects.filter(partnership=partnership, ref__in=refs).values(
+            "id",
+            "ref",
+            "kind",
+            "date",
+            "amount_pence",
+            "stream",
+            "contract",
+            "purpose",
+            "reverses__ref",
+            "description",
+            "reversed_by__id",
         )
     )
-    for row in Transaction.objects.filter(partnership=partnership, ref__in=refs).values(
-        "id",
-        "ref",
-        "kind",
-        "date",
-        "amount_pence",
-        "stream",
-        "contract",
-        "purpose",
-        "reverses__ref",
-        "description",
-    ):
+    reversed_ids = {row["id"] for row in rows if row["reversed_by__id"] is not None}
+    for row in rows:
         state.posted[row["ref"]] = Posted(
             row["ref"],
             row["kind"],
@@ -290,6 +249,8 @@ def ledger_state(partnership: Partnership, drafts: Iterable[Draft]) -> LedgerSta
             row["description"],
             row["id"] in reversed_ids,
         )
+    if not any(d.kind in ("payment", "accrual") for d in drafts):
+        return state  # the ring fence is about spend: contributions and reversals need none of what follows
     for year, stream, amount in Contribution.objects.filter(
         partnership=partnership, year__in=years
     ).values_list("year", "stream__code", "amount_pence"):
@@ -416,15 +377,7 @@ def _write(
         previous = digest
     flush()
     _check_balanced(written, all_legs)
-    for t in written:
-        record_event(
-            kind=words.POSTED,
-            actor=actor,
-            partnership_slug=partnership.slug,
-            summary=words.posting_summary(t),
-            obj=t,
-            actor_name="" if getattr(actor, "is_authenticated", False) else name,
-        )
+    words.record_postings(written, actor=actor, actor_name=name, slug=partnership.slug)
     return written
 
 
@@ -451,158 +404,3 @@ def _accounts(partnership: Partnership, codes: set[str]) -> dict[str, Account]:
                 kind=ledger.account_kind(code),
             )
     return found
-
-
-# --- the year-end close ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def year_close(*, partnership: Partnership, year: FinancialYear, actor: Any = None) -> YearClose:
-    """Close `year`: its variance (budget less actual spend) falls on the partners by the partnership's
-    risk share — an overspend paid in by the overspend rule (after the risk reserve, if any, has absorbed
-    what it can), an underspend returned by the underspend rule or carried forward into the next year's
-    budget — in one transaction dated the year's last day, and the year takes no more postings.
-
-    Raises PostingRefused (`already-closed`) when the year is closed."""
-    from .selectors import statement  # selectors read what services wrote; imported here to avoid a cycle
-
-    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    if YearClose.objects.filter(partnership=locked, year=year.start_year).exists():
-        raise PostingRefused.of("year", "already-closed", f"The year {year} is already closed")
-    figures = statement(locked, year)
-    variance = figures.budget - figures.actual_spend
-    reserve = reserve_for(locked, year)
-    planned = {p.code: p.planned for p in figures.partners}
-    host = locked.host_partner.code if locked.host_partner_id else None
-    fixed = dict(locked.fixed_shares or {})
-    name = actor_name(actor)
-    close = YearClose(
-        partnership=locked,
-        year=year.start_year,
-        budget_pence=figures.budget,
-        outturn_pence=figures.actual_spend,
-        variance_pence=variance,
-        reserve_pence=reserve,
-        closed_by=name,
-        closed_at=clock.now(),
-    )
-    legs: list[tuple[str, int]] = []
-    kind = "risk-share"
-    if variance < 0:
-        overspend = -variance
-        # The reserve is part of the budget set aside for this: an overspend of the budget less the
-        # reserve draws on it first; what the partners pay in is only what passes the whole budget.
-        operating_overspend = figures.actual_spend - (figures.budget - reserve)
-        close.reserve_drawn_pence = min(max(operating_overspend, 0), reserve)
-        close.rule = locked.overspend_rule
-        parts = splits.risk_share(
-            overspend, rule=locked.overspend_rule, planned=planned, host=host, fixed=fixed
-        )
-        legs = [(ledger.CASH, overspend)] + [
-            (ledger.risk_share(code), -part) for code, part in sorted(parts.items()) if part
-        ]
-    elif variance > 0:
-        operating_overspend = figures.actual_spend - (figures.budget - reserve)
-        close.reserve_drawn_pence = min(max(operating_overspend, 0), reserve)
-        close.rule = locked.underspend_rule
-        if locked.underspend_rule == "carry-forward":
-            kind = "carry-forward"
-            close.carry_forward_pence = variance
-            legs = [(ledger.YEAR_RESULT, variance), (ledger.CARRIED_FORWARD, -variance)]
-        else:
-            parts = splits.risk_share(
-                variance, rule=locked.underspend_rule, planned=planned, host=host, fixed=fixed
-            )
-            legs = [(ledger.risk_share(code), part) for code, part in sorted(parts.items()) if part]
-            legs.append((ledger.CASH, -variance))
-    else:
-        close.rule = "none"
-    if legs:
-        ref = f"CLOSE-{year}"
-        posted = Posted(
-            ref,
-            kind,
-            year.end,
-            abs(variance),
-            description=words.close_description(year, variance, close.rule),
-        )
-        if Transaction.objects.filter(partnership=locked, ref=ref).exists():
-            raise PostingRefused.of("year", "ref-conflict", f"The ref {ref} is already used in this ledger")
-        [close.transaction] = _write(locked, [(posted, None)], {}, actor, legs_for={ref: legs})
-    close.save()
-    record_event(
-        kind=words.CLOSED,
-        actor=actor,
-        partnership_slug=locked.slug,
-        summary=words.close_summary(close),
-        obj=close,
-        actor_name="" if getattr(actor, "is_authenticated", False) else name,
-    )
-    return close
-
-
-# --- commitments (memorandum) ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def commitments_replace(
-    *,
-    partnership: Partnership,
-    contract_ref: str,
-    by_year: dict[int, int],
-    description: str = "",
-    actor: Any = None,
-) -> list[Commitment]:
-    """The contract's commitments become exactly `by_year` (financial year's first calendar year to pence,
-    each at least 0; a year left out has none). Memorandum records: they feed the forecast outturn, never
-    the ledger. Writes only what changed, and says so on the audit trail."""
-    if any(amount < 0 for amount in by_year.values()):
-        raise PostingRefused.of("by_year", "negative-amount", "A commitment cannot be negative")
-    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    current = {c.year: c for c in Commitment.objects.filter(partnership=locked, contract_ref=contract_ref)}
-    name = actor_name(actor)
-    now = clock.now()
-    changed = False
-    for year, commitment in current.items():
-        if year not in by_year:
-            commitment.delete()
-            changed = True
-    kept: list[Commitment] = []
-    for year, amount in sorted(by_year.items()):
-        commitment = current.get(year)
-        if commitment is None:
-            commitment = Commitment.objects.create(
-                partnership=locked,
-                contract_ref=contract_ref,
-                year=year,
-                amount_pence=amount,
-                description=description[:500],
-                changed_by=name,
-                changed_at=now,
-            )
-            changed = True
-        elif commitment.amount_pence != amount or commitment.description != description[:500]:
-            commitment.amount_pence, commitment.description = amount, description[:500]
-            commitment.changed_by, commitment.changed_at = name, now
-            commitment.save()
-            changed = True
-        kept.append(commitment)
-    if changed:
-        total = sum(by_year.values())
-        record_event(
-            kind=words.COMMITMENTS,
-            actor=actor,
-            partnership_slug=locked.slug,
-            summary=f"set the commitments of {contract_ref} to {format_pounds(total)} over "
-            f"{len(by_year)} year{'s' if len(by_year) != 1 else ''}",
-            obj=locked,
-            actor_name="" if getattr(actor, "is_authenticated", False) else name,
-        )
-    return kept
-
-
-def by_year_of(commitments: Iterable[Commitment]) -> dict[int, int]:
-    totals: dict[int, int] = defaultdict(int)
-    for c in commitments:
-        totals[c.year] += c.amount_pence
-    return dict(totals)

@@ -1,0 +1,116 @@
+"""Property tests: every split adds up to the whole for any amount and weights, and any sequence of
+postings and reversals (refused or not) leaves the ledger balanced with its chain whole."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from concordat.pool import services
+from concordat.pool.errors import PostingRefused
+from concordat.pool.models import Leg
+from concordat.pool.rules import splits
+from concordat.pool.verify import verify
+
+CODES = st.sampled_from(["PCT", "SCC", "GMP", "PROB", "HO"])
+AMOUNTS = st.integers(min_value=-(10**13), max_value=10**13)
+
+
+@given(AMOUNTS, st.dictionaries(CODES, st.integers(min_value=0, max_value=10**12), min_size=1))
+def test_a_split_by_shares_adds_up_to_the_penny(amount: int, planned: dict[str, int]) -> None:
+    parts = splits.by_shares(amount, planned)
+    total = sum(planned.values())
+    if total == 0:
+        assert set(parts.values()) == {0}
+        return
+    assert sum(parts.values()) == amount
+    for code, part in parts.items():
+        exact = Decimal(amount) * planned[code] / total
+        assert abs(part - exact) < 1  # rounded, never by a whole penny or more
+
+
+@given(AMOUNTS, st.lists(st.integers(min_value=1, max_value=9999), min_size=1, max_size=5))
+def test_a_fixed_split_adds_up_for_any_percentages(amount: int, raw: list[int]) -> None:
+    # Percentages with two places summing to exactly 100: the last takes what is left.
+    codes = ["A", "B", "C", "D", "E"][: len(raw)]
+    scale = sum(raw)
+    shares = [Decimal(r * 10000 // scale) / 100 for r in raw[:-1]]
+    shares.append(Decimal(100) - sum(shares, Decimal(0)))
+    parts = splits.risk_share(
+        amount,
+        rule="fixed",
+        planned=dict.fromkeys(codes, 1),
+        host=None,
+        fixed=dict(zip(codes, shares, strict=True)),
+    )
+    assert sum(parts.values()) == amount
+    if amount < 0:
+        assert all(part <= 0 for part in parts.values())
+
+
+@given(AMOUNTS, st.dictionaries(CODES, st.integers(min_value=1, max_value=10**9), min_size=1))
+def test_a_host_takes_all_and_a_negative_split_mirrors_the_positive(
+    amount: int, planned: dict[str, int]
+) -> None:
+    host = sorted(planned)[0]
+    assert splits.risk_share(amount, rule="host", planned=planned, host=host, fixed={})[host] == amount
+    positive = splits.by_shares(abs(amount), planned)
+    negative = splits.by_shares(-abs(amount), planned)
+    assert negative == {code: -part for code, part in positive.items()}
+
+
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["contribution", "payment", "accrual", "reversal"]),
+        st.integers(min_value=1, max_value=200_000_000),
+        st.sampled_from(["treatment", "harm-reduction", "young-people"]),
+        st.integers(min_value=0, max_value=30),  # which earlier posting a reversal names
+        st.integers(min_value=0, max_value=500),  # days after 1 April 2003
+    ),
+    max_size=25,
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(OPERATIONS)
+def test_any_postings_keep_the_ledger_balanced_and_the_chain_whole(
+    partnership: Any, operations: list[Any]
+) -> None:
+    with transaction.atomic():
+        refs: list[str] = []
+        for n, (kind, amount, purpose, which, days) in enumerate(operations):
+            day = date(2003, 4, 1) + timedelta(days=days)
+            ref = f"T-{n}"
+            common = {"partnership": partnership, "ref": ref, "date": day}
+            try:
+                if kind == "contribution":
+                    services.contribution_post(**common, stream="NTA-PTB", amount_pence=amount)
+                elif kind == "reversal":
+                    if not refs:
+                        continue
+                    services.reversal_post(**common, reverses=refs[which % len(refs)])
+                else:
+                    post = services.payment_post if kind == "payment" else services.accrual_post
+                    post(**common, contract=f"C{which % 3}", purpose=purpose, amount_pence=amount)
+                refs.append(ref)
+            except PostingRefused:
+                pass  # a refused posting writes nothing; the ledger stays as it was
+        unbalanced = (
+            Leg.objects.filter(partnership=partnership)
+            .values("transaction")
+            .annotate(total=Sum("amount_pence"), legs=Count("id"))
+            .exclude(total=0, legs__gte=2)
+        )
+        assert not unbalanced.exists()
+        checked, failure = verify(partnership)
+        assert failure is None, str(failure)
+        assert checked == len(refs)
+        transaction.set_rollback(True)
