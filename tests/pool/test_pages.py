@@ -226,3 +226,15 @@ def test_the_quarterly_report_downloads(client: Any, partnership: Any, ledger: A
     assert services[0][0].value == "CDT-2003" and services[0][2].number_format == POUNDS
     assert client.get(url("schedule")).status_code == 200
     assert "Financial schedule" in "\n".join(pdf_pages_text(client.get(url("schedule-pdf")).content))
+
+
+def test_stored_text_is_escaped_on_the_pool_pages(client: Any, partnership: Any, ledger: Any) -> None:
+    ledger(
+        "payment", "M-1", "2003-08-01", "1.00", contract="CDT-2003", purpose="treatment",
+        description='<script>alert("x")</script>',
+    )  # fmt: skip
+    client = signed_in(client, partnership, Role.AUDITOR)
+    t = Transaction.objects.get(ref="M-1")
+    for page in (client.get(url("ledger")), client.get(url("transaction", t.sequence))):
+        html = page.content.decode()
+        assert '<script>alert("x")' not in html and "&lt;script&gt;" in html
