@@ -238,3 +238,11 @@ def test_stored_text_is_escaped_on_the_pool_pages(client: Any, partnership: Any,
     for page in (client.get(url("ledger")), client.get(url("transaction", t.sequence))):
         html = page.content.decode()
         assert '<script>alert("x")' not in html and "&lt;script&gt;" in html
+
+
+def test_the_statement_needs_no_script_and_no_inline_style(
+    client: Any, partnership: Any, ledger: Any
+) -> None:
+    html = signed_in(client, partnership, Role.BOARD_MEMBER).get(url("statement"), YEAR).content.decode()
+    assert '<form method="get"' in html and 'name="year"' in html and 'name="quarter"' in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)|\sstyle=|<style", html)
