@@ -66,6 +66,9 @@ API_TOKENS = ("API tokens", "treatment/tokens/", 1)
 SERVICES = ("services", "services/", 1)
 PROCUREMENTS = ("procurements", "procurements/", 1)
 CONTRACTS = ("contracts register", "contracts/", 1)
+# The pooled fund's pages.
+POOL_STATEMENT = ("pool statement", "pool/", 3)
+POOL_LEDGER = ("pool ledger", "pool/ledger/", 2)
 # A small real PDF for the lead's uploads (the type is checked by its bytes).
 SIGNED_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -256,6 +259,8 @@ class PoolManager(Person):
         SERVICES,
         PROCUREMENTS,
         CONTRACTS,
+        POOL_STATEMENT,
+        POOL_LEDGER,
     )
 
 
@@ -278,6 +283,8 @@ class PartnerRepresentative(Person):
         SERVICES,
         PROCUREMENTS,
         CONTRACTS,
+        POOL_STATEMENT,
+        POOL_LEDGER,
     )
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("partnerships/", include("concordat.partnerships.urls")),
     path("partnerships/", include("concordat.treatment.urls")),
     path("partnerships/", include("concordat.commissioning.urls")),
+    path("partnerships/<slug:slug>/pool/", include("concordat.pool.urls")),
 ]

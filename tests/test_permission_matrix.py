@@ -75,6 +75,25 @@ def form(allowed: Any, kwargs: Callable[[Any], dict[str, Any]] = lambda p: {"slu
     return [Route(roles, kwargs), Route(roles, kwargs, "post", writes=True)]
 
 
+POOL_READERS = {LEAD, POOL, REP, BOARD, AUDITOR}
+
+
+def posted_transaction(p: Any) -> dict[str, Any]:
+    """A payment in Salford's ledger (posted the first time a row asks for it)."""
+    from datetime import date
+
+    from concordat.pool import services
+    from concordat.pool.models import Transaction
+
+    t = Transaction.objects.filter(partnership=p, ref="MATRIX-1").first()
+    if t is None:
+        t = services.payment_post(
+            partnership=p, ref="MATRIX-1", date=date(2003, 5, 1), contract="CDT", purpose="treatment",
+            amount_pence=100,
+        ).transaction  # fmt: skip
+    return {"slug": SLUG, "sequence": t.sequence}
+
+
 # url name -> the ways it is used. Partnership routes are about Salford DAT.
 PAGES: dict[str, list[Route]] = {
     "core:home": page(SIGNED_IN, lambda p: {}),
@@ -170,6 +189,27 @@ PAGES: dict[str, list[Route]] = {
     "commissioning:add-variation": form(ONLY, lambda p: contract_kwargs(p)),
     "commissioning:add-kpi": form(ONLY, lambda p: contract_kwargs(p)),
     "commissioning:add-review": form(ONLY, lambda p: contract_kwargs(p)),
+    # The pooled fund's pages: the pool manager posts and reverses; the lead, partner representatives,
+    # board members and auditors read; provider roles see nothing of the pool.
+    **{
+        f"pool:{name}": page(POOL_READERS)
+        for name in (
+            "statement",
+            "statement-pdf",
+            "statement-xlsx",
+            "ledger",
+            "ledger-csv",
+            "report",
+            "report-pdf",
+            "report-xlsx",
+            "schedule",
+            "schedule-pdf",
+        )
+    },
+    "pool:transaction": page(POOL_READERS, posted_transaction),
+    "pool:reverse": form({POOL}, posted_transaction),
+    "pool:post": form({POOL}, lambda p: {"slug": SLUG, "kind": "payment"}),
+    "pool:post-check": form({POOL}, lambda p: {"slug": SLUG, "kind": "payment"}),
 }
 
 
@@ -321,7 +361,6 @@ API: dict[str, list[Route]] = {
 }
 # The pooled fund (concordat.pool): the pool manager posts; the lead, partner representatives, board and
 # auditors read; provider roles see nothing.
-POOL_READERS = {LEAD, POOL, REP, BOARD, AUDITOR}
 API.update(
     {
         "api:statement_read": page(POOL_READERS, lambda p: {"slug": SLUG}),

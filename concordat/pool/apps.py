@@ -8,3 +8,6 @@ class PoolConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit, permissions  # noqa: F401  (registers audited models and permission rules)
+        from .tabs import add_pool_tabs
+
+        add_pool_tabs()

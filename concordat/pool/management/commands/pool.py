@@ -40,6 +40,14 @@ class Command(BaseCommand):
             "close", help="close a financial year: post the risk share or carry-forward"
         )
         check = actions.add_parser("verify", help="re-check balance, hash chain and ring fences")
+        report = actions.add_parser(
+            "report", help="the pooled fund manager's quarterly report or annual return as PDF or XLSX"
+        )
+        report.add_argument("kind", choices=("quarterly", "annual"))
+        report.add_argument("--partnership", required=True, metavar="SLUG")
+        report.add_argument("--year", required=True, metavar="YYYY-YY")
+        report.add_argument("--quarter", metavar="N")
+        report.add_argument("--out", required=True, metavar="FILE", help="ends in .pdf or .xlsx")
         for sub in (load, show, close, check):
             sub.add_argument("--partnership", required=True, metavar="SLUG")
         for sub in (show, close):
@@ -104,6 +112,23 @@ class Command(BaseCommand):
             as_json=options["json"],  # exactly the contract's four keys; the counts are in the summary
             summary=summary,
         )
+
+    def _report(self, options: dict[str, Any]) -> None:
+        from concordat.pool.report import ReportError, report_file
+
+        partnership = self._partnership(options["partnership"])
+        year = self._year(options["year"])
+        quarter = options.get("quarter")
+        if quarter is not None and quarter not in ("1", "2", "3", "4"):
+            raise CommandError(f"--quarter: a quarter is 1, 2, 3 or 4, not '{quarter}'", returncode=INVALID)
+        try:
+            content = report_file(
+                partnership, options["kind"], year, int(quarter) if quarter else None, options["out"]
+            )
+        except ReportError as error:
+            raise CommandError(str(error), returncode=INVALID) from error
+        Path(options["out"]).write_bytes(content)
+        self.stdout.write(f"Wrote the {options['kind']} report of {partnership.slug} to {options['out']}")
 
     def _statement(self, options: dict[str, Any]) -> None:
         partnership = self._partnership(options["partnership"])

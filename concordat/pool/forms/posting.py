@@ -1,0 +1,111 @@
+"""The question page of a posting: what the pooled fund manager types, read into Python values (a date,
+pence, codes). The ledger's rules — ring fences, closed years, schemes' maximums — are the service's
+(services.py); its refusals are put back on these fields by the view."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+
+from concordat.core.days import PartialDate
+from concordat.partnerships.forms.fields import GovukDateField, MoneyField
+from concordat.partnerships.models import Partnership
+
+from ..schemes import purposes_for
+
+KINDS = {"contribution": "a contribution", "payment": "a payment", "accrual": "an accrual"}
+# The service's problem paths (the transactions file's columns) to the fields of this form.
+FIELD_OF_COLUMN = {
+    "ref": "reference",
+    "date": "date",
+    "amount": "amount",
+    "stream": "stream",
+    "contract": "contract",
+    "purpose": "purpose",
+}
+
+
+class PostingForm(forms.Form):
+    """One posting of `kind`: contribution (a stream), payment or accrual (a spend line and purpose)."""
+
+    def __init__(self, *args: Any, kind: str, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        when = {"contribution": "received", "payment": "paid", "accrual": "incurred"}[kind]
+        self.fields["date"] = GovukDateField(
+            label=f"Date {when}", help_text="For example, 15 7 2003. The date decides the year and quarter"
+        )
+        if kind == "contribution":
+            streams = partnership.funding_streams.order_by("id").values_list("code", "name")
+            self.fields["stream"] = forms.ChoiceField(
+                label="Funding stream",
+                choices=[("", "Choose a funding stream"), *((c, f"{n} ({c})") for c, n in streams)],
+                error_messages={"required": "Choose the funding stream the money came from"},
+            )
+        else:
+            self.fields["contract"] = forms.CharField(
+                label="Contract reference or spend line",
+                max_length=64,
+                help_text="For example, CDT-2003",
+                error_messages={"required": "Enter the contract reference or spend line"},
+            )
+            self.fields["purpose"] = forms.ChoiceField(
+                label="Purpose",
+                choices=[("", "Choose a purpose"), *purposes_for(partnership).items()],
+                error_messages={"required": "Choose what the money is spent on"},
+            )
+        self.fields["amount"] = MoneyField(
+            label="Amount",
+            help_text="In pounds, for example 12,000.00 or 12000",
+            error_messages={"required": "Enter the amount"},
+        )
+        self.fields["reference"] = forms.CharField(
+            label="Reference (optional)",
+            required=False,
+            max_length=64,
+            help_text="The invoice or remittance number. Leave it empty and Concordat gives the posting one",
+        )
+        self.fields["description"] = forms.CharField(
+            label="Description (optional)",
+            required=False,
+            max_length=500,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_date(self) -> date:
+        value = self.cleaned_data.get("date")
+        if isinstance(value, PartialDate):
+            raise forms.ValidationError("Enter the day as well as the month and year")
+        if value is None:
+            raise forms.ValidationError("Enter the date")
+        return value
+
+    def clean_amount(self) -> int:
+        pence = self.cleaned_data.get("amount")
+        if not pence:
+            raise forms.ValidationError("Enter an amount of more than £0.00")
+        return int(pence)
+
+    def answers(self) -> list[tuple[str, str, str]]:
+        """(field name, label, value as shown) for the check-your-answers page."""
+        from concordat.core.money import format_pounds
+
+        rows = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if name == "date":
+                shown = value.strftime("%-d %B %Y")
+            elif name == "amount":
+                shown = format_pounds(value)
+            elif isinstance(field, forms.ChoiceField):
+                shown = dict(field.choices).get(value, value)  # type: ignore[arg-type]
+            else:
+                shown = value or "Not given"
+            rows.append((name, str(field.label).removesuffix(" (optional)"), str(shown)))
+        return rows

@@ -1,0 +1,179 @@
+"""The pooled fund manager's quarterly report and annual return (regulation 7 of the NHS Bodies and Local
+Authorities Partnership Arrangements Regulations 2000: the income and expenditure of the fund, and
+information on the services it paid for), as data for the page, the PDF and the workbook.
+
+The performance of the services funded is not recorded in the ledger: the report says so rather than
+invent it, and lists what is recorded (spend by contract or spend line, scheme and purpose)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from concordat.core.years import FinancialYear
+from concordat.partnerships.models import Partnership
+
+from .accountability import regime
+from .models import Commitment
+from .schemes import purposes_for, scheme_of_contract
+from .selectors import Statement, statement
+from .workbook import Money, new_workbook, statement_sheets, table, workbook_bytes
+
+KINDS = ("quarterly", "annual")
+NOT_RECORDED = (
+    "The performance of the services funded (activity, waiting times, outcomes) is not yet recorded in "
+    "Concordat for this period: the pooled fund manager reports it to the partners separately."
+)
+
+
+@dataclass
+class ServiceLine:
+    contract: str
+    scheme: str
+    actual_spend: int
+    committed: int
+
+
+@dataclass
+class ManagerReport:
+    kind: str
+    partnership: Partnership
+    statement: Statement
+    services: list[ServiceLine] = field(default_factory=list)
+    purposes: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        s = self.statement
+        if self.kind == "quarterly":
+            return f"Quarterly report of the pooled fund, Q{s.quarter} {s.year}"
+        return f"Annual return of the pooled fund, {s.year}"
+
+
+class ReportError(ValueError):
+    """A report asked for wrongly: the message says how to ask."""
+
+
+def manager_report(
+    partnership: Partnership, kind: str, year: FinancialYear, quarter: int | None
+) -> ManagerReport:
+    """The report of `kind` (quarterly: to the end of `quarter`, which it needs; annual: the whole year)."""
+    if kind not in KINDS:
+        raise ReportError(f"the report is quarterly or annual, not '{kind}'")
+    if kind == "quarterly" and quarter not in (1, 2, 3, 4):
+        raise ReportError("a quarterly report needs --quarter 1, 2, 3 or 4")
+    if kind == "annual" and quarter is not None:
+        raise ReportError("an annual return is for the whole year: leave out --quarter")
+    s = statement(partnership, year, quarter if kind == "quarterly" else None)
+    schemes = scheme_of_contract(partnership)
+    committed: dict[str, int] = {}
+    for contract, amount in Commitment.objects.filter(
+        partnership=partnership, year=year.start_year
+    ).values_list("contract_ref", "amount_pence"):
+        committed[contract] = committed.get(contract, 0) + amount
+    contracts = sorted(set(s.spend_by_contract) | set(committed))
+    purposes = purposes_for(partnership)
+    return ManagerReport(
+        kind,
+        partnership,
+        s,
+        [
+            ServiceLine(
+                c,
+                schemes[c].name if c in schemes else "",
+                s.spend_by_contract.get(c, 0),
+                max(committed.get(c, 0) - s.spend_by_contract.get(c, 0), 0),
+            )
+            for c in contracts
+        ],
+        [(purposes.get(code, code), amount) for code, amount in sorted(s.spend_by_purpose.items())],
+    )
+
+
+def report_context(r: ManagerReport) -> dict[str, Any]:
+    p = r.partnership
+    kinds = dict(p.partners.values_list("code", "kind"))
+    return {
+        "partnership": p,
+        "page_title": r.title,
+        "report": r,
+        "statement": r.statement,
+        "quarter_line": r.statement.by_quarter[-1]
+        if r.kind == "quarterly" and r.statement.by_quarter
+        else None,
+        "streams": [(t, regime(kinds.get(t.partner, "other"))) for t in r.statement.streams],
+        "not_recorded": NOT_RECORDED,
+        "demo": getattr(p, "demo", False),
+        "generated_at": timezone.localtime(),
+        "service_name": settings.SERVICE_NAME,
+    }
+
+
+def report_workbook(r: ManagerReport) -> bytes:
+    book = new_workbook()
+    statement_sheets(book, r.partnership, r.statement)
+    book["Summary"]["A1"] = f"{r.partnership.name}: {r.title}"
+    table(
+        book.create_sheet("Services"),
+        ["Contract or spend line", "Scheme", "Actual spend", "Committed, not yet spent"],
+        [
+            (line.contract, line.scheme, Money(line.actual_spend), Money(line.committed))
+            for line in r.services
+        ],
+    )
+    table(book.create_sheet("Purposes"), ["Purpose", "Actual spend"], [(n, Money(a)) for n, a in r.purposes])
+    performance = book.create_sheet("Performance")
+    performance.append(["Performance of the services funded"])
+    performance.append([NOT_RECORDED])
+    return workbook_bytes(book)
+
+
+def schedule_context(partnership: Partnership) -> dict[str, Any]:
+    """The agreement's financial schedule: contributions by partner and stream per year, schemes, risk
+    share and ring fences, from the agreement as it stands."""
+    from concordat.partnerships import selectors as agreement
+    from concordat.partnerships.rules import vocabulary as words
+
+    from .schemes import reserve_for, schemes_for
+
+    years = agreement.contributions(partnership)
+    purposes = purposes_for(partnership)
+    kinds = dict(partnership.partners.values_list("code", "kind"))
+    return {
+        "partnership": partnership,
+        "page_title": "Financial schedule",
+        "years": years,
+        "reserves": [
+            (t.year, reserve_for(partnership, t.year)) for t in years if reserve_for(partnership, t.year)
+        ],
+        "schemes": schemes_for(partnership),
+        "purposes": purposes,
+        "streams": [
+            (s, regime(kinds.get(s.partner.code, "other")), purposes.get(s.ring_fenced, s.ring_fenced))
+            for s in partnership.funding_streams.select_related("partner").order_by("id")
+        ],
+        "overspend": words.OVERSPEND_RULES.get(partnership.overspend_rule, partnership.overspend_rule),
+        "underspend": words.UNDERSPEND_RULES.get(partnership.underspend_rule, partnership.underspend_rule),
+        "fixed_shares": sorted((partnership.fixed_shares or {}).items()),
+        "demo": getattr(partnership, "demo", False),
+        "generated_at": timezone.localtime(),
+        "service_name": settings.SERVICE_NAME,
+    }
+
+
+def report_file(
+    partnership: Partnership, kind: str, year: FinancialYear, quarter: int | None, out: str
+) -> bytes:
+    """The report as the bytes of `out`'s format: .pdf or .xlsx (ReportError for anything else)."""
+    from concordat.documents.pdf import render_pdf
+
+    suffix = out.lower().rsplit(".", 1)[-1] if "." in out else ""
+    if suffix not in ("pdf", "xlsx"):
+        raise ReportError(f"--out: the file must end in .pdf or .xlsx, not '{out}'")
+    r = manager_report(partnership, kind, year, quarter)
+    if suffix == "xlsx":
+        return report_workbook(r)
+    return render_pdf(None, "pool/report.html", report_context(r))

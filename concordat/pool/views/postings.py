@@ -1,0 +1,135 @@
+"""Posting a contribution, a payment or an accrual from the web: a GOV.UK question page, then "Check your
+answers", then one service call. The answers wait in the session under the page's one-time token; the
+token becomes the posting's ref when no reference is typed, so submitting the check page twice (a double
+click, Back and resubmit) posts once: the service finds the same ref with the same content and adds
+nothing. The service's refusals (a ring fence with both figures, a closed year, a scheme over its
+maximum) are shown at the field they concern, and nothing is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from concordat.partnerships.keys import new_key
+
+from .. import permissions, services
+from ..errors import PostingRefused
+from ..forms.posting import FIELD_OF_COLUMN, KINDS, PostingForm
+from .base import PoolPage
+from .ledger import TOKEN
+
+SESSION_PREFIX = "pool-posting:"
+
+
+def _token(value: str | None) -> str | None:
+    return value if value and TOKEN.match(value) else None
+
+
+class PostingPage(PoolPage):
+    permission = permissions.POST
+    section = "pool:post"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if kwargs.get("kind") not in KINDS:
+            raise Http404("No such kind of posting")
+        self.kind = kwargs["kind"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data: Any = None) -> PostingForm:
+        return PostingForm(data, kind=self.kind, partnership=self.partnership)
+
+    def stored(self, token: str | None) -> dict[str, Any] | None:
+        entry = self.request.session.get(SESSION_PREFIX + token) if token else None
+        return entry if entry and entry.get("kind") == self.kind else None
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["page_title"] = f"Post {KINDS[self.kind]}"
+        context["kind"] = self.kind
+        context["breadcrumbs"].append(
+            {"href": reverse("pool:ledger", args=[self.partnership.slug]), "text": "Ledger"}
+        )
+        return context
+
+
+class PostingQuestions(PostingPage):
+    """The question page: valid answers go to the session and on to the check page."""
+
+    template_name = "pool/posting_form.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = _token(request.GET.get("token"))
+        entry = self.stored(token)
+        form = self.form(entry["data"]) if entry else self.form()
+        if entry:
+            form.is_valid()
+        return self.render_to_response(self.get_context_data(form=form, token=token or new_key()))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.form(request.POST)
+        token = _token(request.POST.get("token")) or new_key()
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, token=token), status=422)
+        data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "token")}
+        request.session[SESSION_PREFIX + token] = {"kind": self.kind, "data": data}
+        return redirect(
+            reverse("pool:post-check", args=[self.partnership.slug, self.kind]) + f"?token={token}"
+        )
+
+
+class PostingCheck(PostingPage):
+    """Check your answers, then post: one service call."""
+
+    template_name = "pool/posting_check.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = _token(request.GET.get("token"))
+        entry = self.stored(token)
+        form = self.form(entry["data"]) if entry else None
+        if form is None or not form.is_valid():
+            return redirect(reverse("pool:post", args=[self.partnership.slug, self.kind]))
+        change = reverse("pool:post", args=[self.partnership.slug, self.kind]) + f"?token={token}"
+        return self.render_to_response(
+            self.get_context_data(answers=form.answers(), token=token, change_url=change)
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = _token(request.POST.get("token"))
+        entry = self.stored(token)
+        form = self.form(entry["data"]) if entry else None
+        if token is None or form is None or not form.is_valid():
+            messages.error(request, "Those answers have expired: nothing was posted. Enter them again.")
+            return redirect(reverse("pool:post", args=[self.partnership.slug, self.kind]))
+        values = form.cleaned_data
+        common = {
+            "partnership": self.partnership,
+            "ref": values.get("reference") or token,
+            "date": values["date"],
+            "amount_pence": values["amount"],
+            "description": values.get("description") or "",
+            "actor": request.user,
+        }
+        try:
+            if self.kind == "contribution":
+                posted = services.contribution_post(**common, stream=values["stream"])
+            else:
+                service = services.payment_post if self.kind == "payment" else services.accrual_post
+                posted = service(**common, contract=values["contract"], purpose=values["purpose"])
+        except PostingRefused as refused:
+            for problem in refused.report.errors:
+                name = FIELD_OF_COLUMN.get(problem.path)
+                form.add_error(name if name in form.fields else None, problem.message)
+            self.template_name = PostingQuestions.template_name
+            return self.render_to_response(self.get_context_data(form=form, token=token), status=422)
+        t = posted.transaction
+        if posted.created:
+            messages.success(request, f"Posted {t.get_kind_display().lower()} {t.ref}")
+        else:
+            messages.info(
+                request, f"{t.get_kind_display()} {t.ref} was already posted: it was not posted again"
+            )
+        return redirect(reverse("pool:transaction", args=[self.partnership.slug, t.sequence]))
