@@ -39,6 +39,16 @@ class Kind(models.TextChoices):
     DOCUMENT_UPLOADED = "document-uploaded", "Document uploaded"
     DOCUMENT_DOWNLOADED = "document-downloaded", "Document downloaded"
     DOCUMENT_REMOVED = "document-removed", "Document removed"
+    # The apps' business events, named here so the trail can label and filter them (core imports no app).
+    POOL_POSTED = "pool-posted", "Posted to the pool"
+    POOL_IMPORTED = "pool-imported", "Pool transactions imported"
+    POOL_YEAR_CLOSED = "pool-year-closed", "Pool year closed"
+    POOL_COMMITMENTS = "pool-commitments", "Pool commitments changed"
+    TREATMENT_SUBMISSION = "treatment-submission", "Treatment data submitted"
+    TREATMENT_CASEWORK = "treatment-casework", "Client record entry"
+    TREATMENT_CONSENT = "treatment-consent", "Consent recorded"
+    TREATMENT_API_TOKEN = "treatment-api-token", "Provider API token"
+    TREATMENT_ACCESS_LOG_EXPORT = "treatment-access-log-export", "Access log exported"
 
 
 # Events about someone's account rather than a partnership's records.

@@ -12,16 +12,16 @@ from auditlog.cid import get_cid
 from django.contrib.contenttypes.models import ContentType
 
 from concordat.core.audit import complete_entry
-from concordat.core.models import AuditEntry
+from concordat.core.models import AuditEntry, Kind
 from concordat.core.money import format_pounds
 from concordat.core.years import FinancialYear
 
 from .models import Transaction, YearClose
 
-POSTED = "pool-posted"
-CLOSED = "pool-year-closed"
-IMPORTED = "pool-imported"
-COMMITMENTS = "pool-commitments"
+POSTED = Kind.POOL_POSTED
+CLOSED = Kind.POOL_YEAR_CLOSED
+IMPORTED = Kind.POOL_IMPORTED
+COMMITMENTS = Kind.POOL_COMMITMENTS
 
 
 def posting_summary(t: Transaction) -> str:

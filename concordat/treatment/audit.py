@@ -14,4 +14,6 @@ What is on the trail instead:
 The Submission rows themselves are the history of what was submitted, by whom and when.
 """
 
-EVENT_KIND = "treatment-submission"
+from concordat.core.models import Kind
+
+EVENT_KIND = Kind.TREATMENT_SUBMISSION

@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from concordat.core import clock
 from concordat.core.audit import record_event
 from concordat.core.csvfile import RowProblem, RowReport
+from concordat.core.models import Kind
 from concordat.partnerships.models import Partnership, Provider
 
 from .handles import handle_for
@@ -43,7 +44,7 @@ from .rules.fields import parse_row
 from .services import context_for
 from .sharing import ClientHandle, WebEntry
 
-EVENT_KIND = "treatment-casework"
+EVENT_KIND = Kind.TREATMENT_CASEWORK
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 

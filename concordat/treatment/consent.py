@@ -13,11 +13,12 @@ from django.db import transaction
 
 from concordat.core.audit import record_event
 from concordat.core.csvfile import RowReport
+from concordat.core.models import Kind
 from concordat.partnerships.models import Provider
 
 from .sharing import ClientHandle, Consent
 
-EVENT_KIND = "treatment-consent"
+EVENT_KIND = Kind.TREATMENT_CONSENT
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from concordat.core import clock
 from concordat.core.audit import record_event
+from concordat.core.models import Kind
 from concordat.partnerships.models import Partnership, Provider
 
 from .sharing import ApiToken
@@ -58,7 +59,7 @@ def api_token_create(*, partnership: Partnership, provider: Provider, name: str,
         created_at=clock.now(),
     )
     record_event(
-        kind="treatment-api-token",
+        kind=Kind.TREATMENT_API_TOKEN,
         actor=actor,
         partnership_slug=partnership.slug,
         summary=f"made the API token {token.prefix}… for {provider.name} ({provider.code})",
@@ -77,7 +78,7 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> bool:
     locked.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
     locked.save(update_fields=["revoked_at", "revoked_by"])
     record_event(
-        kind="treatment-api-token",
+        kind=Kind.TREATMENT_API_TOKEN,
         actor=actor,
         partnership_slug=locked.partnership.slug,
         summary=f"revoked the API token {locked.prefix}… of {locked.provider.name} ({locked.provider.code})",

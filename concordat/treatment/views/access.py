@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from concordat.core.audit import record_event
+from concordat.core.models import Kind
 from concordat.partnerships.models import Membership
 
 from .. import access
@@ -100,7 +101,7 @@ class AccessLogExport(TreatmentPage):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         _, rows = filtered(request, self.partnership)
         record_event(
-            kind="treatment-access-log-export",
+            kind=Kind.TREATMENT_ACCESS_LOG_EXPORT,
             actor=request.user,
             partnership_slug=self.partnership.slug,
             summary="downloaded the treatment record's access log as CSV",
