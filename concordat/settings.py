@@ -23,8 +23,6 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'concordat.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's backend, flushing the partnerships table first (see the module: the ledger's triggers).
-    DATABASES["default"]["ENGINE"] = "concordat.core.backends.sqlite3"
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at BEGIN, so two
     # writers queue instead of failing half-way.
     DATABASES["default"]["OPTIONS"] = {

@@ -94,3 +94,32 @@ def provider_officer(partnership: Any) -> Any:
 def outsider(db: None) -> Any:
     """A signed-up user with no role in any partnership."""
     return UserFactory(username="outsider")
+
+
+def _partnerships_first(flush: Any) -> Any:
+    """The ledger is append-only in the database: on SQLite its triggers refuse to delete a posted row while
+    its partnership exists (pool/migrations/0002). Django's flush, the teardown of transactional tests
+    (browser tests, concurrent writers), deletes table by table in the order of a set, which varies between
+    runs; tests empty the partnerships table first. (A real database is never flushed: there the refusal
+    is the point. PostgreSQL truncates, which fires no row triggers.)"""
+
+    def sql_flush(
+        self: Any, style: Any, tables: Any, *, reset_sequences: bool = False, allow_cascade: bool = False
+    ) -> Any:
+        if tables and allow_cascade:  # Django's own search for the tables that refer to these, as a set
+            tables = {t for table in tables for t in self._references_graph(table)}
+        ordered = sorted(tables, key=lambda table: (table != "partnerships_partnership", table))
+        return flush(self, style, ordered, reset_sequences=reset_sequences, allow_cascade=False)
+
+    return sql_flush
+
+
+def _order_sqlite_flush() -> None:
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    if not getattr(DatabaseOperations.sql_flush, "partnerships_first", False):
+        DatabaseOperations.sql_flush = _partnerships_first(DatabaseOperations.sql_flush)  # type: ignore[method-assign]
+        DatabaseOperations.sql_flush.partnerships_first = True  # type: ignore[attr-defined]
+
+
+_order_sqlite_flush()

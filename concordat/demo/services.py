@@ -100,8 +100,15 @@ def _demo_users() -> list[DemoLogin]:
                 provider = partnership.providers.order_by("id").first()
                 if provider is None:
                     continue
+            # The demo's partner representative speaks for the partnership's first partner.
+            partner = (
+                partnership.partners.order_by("id").first() if role == Role.PARTNER_REPRESENTATIVE else None
+            )
             Membership.objects.get_or_create(
-                user=user, partnership=partnership, role=role, defaults={"provider": provider}
+                user=user,
+                partnership=partnership,
+                role=role,
+                defaults={"provider": provider, "partner": partner},
             )
         memberships = (
             Membership.objects.filter(user=user, role=role)

@@ -63,6 +63,7 @@ def membership_add(
     user: Any,
     role: str,
     provider_code: str | None = None,
+    partner_code: str | None = None,
     actor: Any = None,
 ) -> Report:
     """Give `user` a role in `partnership`. Provider roles need one of the partnership's providers; other
@@ -93,6 +94,20 @@ def membership_add(
     elif provider_code:
         report.error("provider", "not-allowed", f"a {_label(role)} is not tied to a provider")
         return report
+    partner = None
+    if partner_code:
+        # A partner representative may name the partner they speak for: the pool shows them its share.
+        if role != Role.PARTNER_REPRESENTATIVE:
+            report.error("partner", "not-allowed", f"a {_label(role)} does not speak for a partner")
+            return report
+        partner = partnership.partners.filter(code=partner_code).first()
+        if partner is None:
+            report.error(
+                "partner",
+                "unknown-partner",
+                f"give one of the partners: {', '.join(partnership.partners.values_list('code', flat=True))}",
+            )
+            return report
     with transaction.atomic(), acting_as(actor):
         # Locked, so that two requests cannot each add one half of a forbidden pair.
         models.Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
@@ -108,7 +123,7 @@ def membership_add(
             )
             return report
         models.Membership.objects.get_or_create(
-            user=user, partnership=partnership, role=role, defaults={"provider": provider}
+            user=user, partnership=partnership, role=role, defaults={"provider": provider, "partner": partner}
         )
     return report
 

@@ -537,10 +537,22 @@ class Membership(models.Model):
     provider = models.ForeignKey(
         Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
+    partner = models.ForeignKey(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="representatives",
+        help_text="For a partner representative: the partner they speak for (their share in the pool)",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "partnership", "role"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(partner__isnull=True) | models.Q(role=Role.PARTNER_REPRESENTATIVE),
+                name="membership_partner_for_representatives",
+            ),
             models.CheckConstraint(  # sorted: a set's order changes between processes, and so would migrations
                 condition=(
                     models.Q(role__in=sorted(PROVIDER_ROLES), provider__isnull=False)

@@ -1,4 +1,5 @@
-"""A flush empties the partnerships table first, so the pool's append-only triggers let the ledger go."""
+"""In tests a flush empties the partnerships table first, so the pool's append-only triggers let the ledger go
+(tests/conftest.py)."""
 
 from __future__ import annotations
 

@@ -308,3 +308,20 @@ def test_the_confirmation_page_is_only_for_those_who_manage_members(lead: Any, a
     assert _client(auditor).get(url).status_code == 403
     assert _client(auditor).post(url).status_code == 403
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_a_partner_is_named_only_for_a_partner_representative_and_must_exist(partnership: Any) -> None:
+    user = UserFactory()
+    refused = services.membership_add(
+        partnership=partnership, user=user, role=Role.AUDITOR, partner_code="SCC"
+    )
+    assert [(p.path, p.code) for p in refused.errors] == [("partner", "not-allowed")]
+    unknown = services.membership_add(
+        partnership=partnership, user=user, role=Role.PARTNER_REPRESENTATIVE, partner_code="NOPE"
+    )
+    assert [(p.path, p.code) for p in unknown.errors] == [("partner", "unknown-partner")]
+    assert not Membership.objects.filter(user=user).exists()
+    assert services.membership_add(
+        partnership=partnership, user=user, role=Role.PARTNER_REPRESENTATIVE, partner_code="SCC"
+    ).valid
+    assert Membership.objects.get(user=user).partner.code == "SCC"

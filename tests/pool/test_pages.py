@@ -246,3 +246,21 @@ def test_the_statement_needs_no_script_and_no_inline_style(
     html = signed_in(client, partnership, Role.BOARD_MEMBER).get(url("statement"), YEAR).content.decode()
     assert '<form method="get"' in html and 'name="year"' in html and 'name="quarter"' in html
     assert not re.search(r"<script(?![^>]*\bsrc=)|\sstyle=|<style", html)
+
+
+def test_a_representative_sees_the_share_of_the_partner_they_speak_for(
+    client: Any, partnership: Any, ledger: Any
+) -> None:
+    from concordat.partnerships import services as partnership_services
+    from tests.factories import UserFactory
+
+    rep = UserFactory()
+    report = partnership_services.membership_add(
+        partnership=partnership, user=rep, role=Role.PARTNER_REPRESENTATIVE, partner_code="SCC"
+    )
+    assert report.valid
+    scc = next(p for p in selectors.statement(partnership, FinancialYear(2003)).partners if p.code == "SCC")
+    client.force_login(rep)
+    html = client.get(url("statement"), YEAR).content.decode()
+    own = html[html.index('id="own-share"') :]
+    assert f"{scc.share_pct}%" in own[:2000] and format_pounds(scc.attributed_spend) in own[:2000]

@@ -57,6 +57,11 @@ class MemberForm(forms.Form):
         required=False,
         help_text="Only for provider data officers and key workers",
     )
+    partner = forms.CharField(
+        label="Partner code (optional)",
+        required=False,
+        help_text="Only for partner representatives: the partner they speak for",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from crispy_forms_gds.helper import FormHelper
@@ -102,6 +107,7 @@ class AddMemberForm(LoginRequiredMixin, FormView):
             user=data["username"],
             role=data["role"],
             provider_code=data["provider"].strip() or None,
+            partner_code=data["partner"].strip() or None,
             actor=self.request.user,
         )
         if not report.valid:

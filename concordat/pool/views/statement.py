@@ -26,13 +26,15 @@ TEMPLATE = "pool/statement.html"
 
 def represented_partner(request: HttpRequest, partnership: Partnership, codes: list[str]) -> str | None:
     """The partner whose figures the page highlights: the one the reader chose (`partner` in the query
-    string), else the partner their membership names when memberships record one."""
+    string), else the partner a partner representative speaks for (their membership names it)."""
     chosen = request.GET.get("partner") or ""
     if chosen in codes:
         return chosen
-    membership = partnership.memberships.filter(user_id=request.user.pk).first()
-    own = getattr(membership, "partner", None) if membership is not None else None
-    code = getattr(own, "code", own)
+    code = (
+        partnership.memberships.filter(user_id=request.user.pk, partner__isnull=False)
+        .values_list("partner__code", flat=True)
+        .first()
+    )
     return code if code in codes else None
 
 
