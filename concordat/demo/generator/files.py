@@ -17,29 +17,13 @@ from typing import IO, Any
 
 import yaml
 
+from concordat.treatment.rules.columns import COLUMNS  # the submission file's columns, in order
+
 from . import agreements, figures
 from .episodes import Episode, Journeys, Plan, ProviderPlan, Tally
 from .modalities import BUILT_IN, family_of
 from .people import Person, Population
 
-COLUMNS = (
-    "client_ref",
-    "initials",
-    "date_of_birth",
-    "sex",
-    "la_of_residence",
-    "episode_ref",
-    "referral_date",
-    "referral_source",
-    "primary_substance",
-    "triage_date",
-    "modality",
-    "modality_referral_date",
-    "modality_start_date",
-    "modality_end_date",
-    "discharge_date",
-    "discharge_reason",
-)
 LINE_END = "\r\n"  # RFC 4180
 # New people a year in a partnership of average size: with their episodes and the run-in this makes about
 # 53,000 modality rows per partnership over ten years (8 million for the national 150 x 10).
