@@ -186,13 +186,13 @@ def check_file(
                         f"{modality_start or NULL}\t{modality_end or NULL}\n"
                     )
                 continue
-            values = dict(zip(COLUMNS, values, strict=True))
-            parsed, fields_ok = parse_row(row, values, context, report)
+            named = dict(zip(COLUMNS, values, strict=True))
+            parsed, fields_ok = parse_row(row, named, context, report)
             check_dates(row, parsed, context, report)
             if not fields_ok:
                 continue
             check_waits(row, parsed, context, report)
-            seen = consistency.see(row, parsed, values, report)
+            seen = consistency.see(row, parsed, named, report)
             if seen.new_episode:
                 assert parsed.date_of_birth is not None and parsed.referral_date is not None
                 age = age_on(parsed.date_of_birth, parsed.referral_date)
@@ -200,9 +200,9 @@ def check_file(
             if errors:
                 continue  # rejected: the rest is checked, nothing more is spooled
             assert spool is not None
-            dob = values["date_of_birth"]
+            dob = named["date_of_birth"]
             if seen.new_client or seen.new_episode:
-                person = person_text(parsed, values)
+                person = person_text(parsed, named)
                 if person != last_person:
                     last_person, key = person, make_key.of(person)
             if seen.new_client:
@@ -211,21 +211,21 @@ def check_file(
                     f"{parsed.la_of_residence}\n"
                 )
             if seen.new_episode:
-                triage = values["triage_date"] or NULL
-                discharge = values["discharge_date"] or NULL
+                triage = named["triage_date"] or NULL
+                discharge = named["discharge_date"] or NULL
                 episodes_out.append(
                     f"{seen.episode}\t{row}\t{seen.client}\t{parsed.episode_ref}\t{key}\t{parsed.sex}\t"
-                    f"{age}\t{values['referral_date']}\t"
+                    f"{age}\t{named['referral_date']}\t"
                     f"{parsed.referral_source}\t{parsed.primary_substance}\t{triage}\t{discharge}\t"
                     f"{parsed.discharge_reason}\n"
                 )
             if parsed.modality:
                 modalities += 1
                 modalities_out.append(
-                    f"{seen.episode}\t{parsed.modality}\t{values['modality_referral_date']}\t"
-                    f"{values['modality_start_date'] or NULL}\t{values['modality_end_date'] or NULL}\n"
+                    f"{seen.episode}\t{parsed.modality}\t{named['modality_referral_date']}\t"
+                    f"{named['modality_start_date'] or NULL}\t{named['modality_end_date'] or NULL}\n"
                 )
-        # Whatever read_rows left unread (after a fatal header problem) still counts in the digest.
+        # Whatever read_records left unread (after a fatal header problem) still counts in the digest.
         while hashing.read(1 << 16):
             pass
     except BaseException:

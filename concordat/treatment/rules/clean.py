@@ -19,7 +19,7 @@ from typing import Any
 from .columns import DISCHARGE_REASONS, REFERRAL_SOURCES, SEXES, SUBSTANCES
 from .consistency import Consistency
 from .dates import MAX_AGE, MIN_AGE
-from .fields import _AREAS, _DAYS, _REF, Context
+from .fields import KNOWN_AREAS, KNOWN_DAYS, REF, Context
 from .warnings import LONG_WAIT_DAYS
 
 # An accepted row: (client index, new client?, episode index, new episode?, person, age at referral),
@@ -72,7 +72,7 @@ class CleanRows:
         modality, modality_referral, modality_start, modality_end = values[10:14]
         if modality:
             end = self.context.period_end
-            days = _DAYS
+            days = KNOWN_DAYS
             if modality not in self.context.modalities:
                 return None
             referred_to = days.get(modality_referral)
@@ -134,7 +134,7 @@ class CleanRows:
             reason,
         ) = values
         context = self.context
-        days = _DAYS
+        days = KNOWN_DAYS
         # Each value exactly a right one (a date or GSS code the rules have read before: the long way
         # reads a new one and remembers it).
         if not (
@@ -142,7 +142,7 @@ class CleanRows:
             and initials.isascii()
             and initials.isalpha()
             and sex in SEXES
-            and la in _AREAS
+            and la in KNOWN_AREAS
             and source in REFERRAL_SOURCES
             and substance in SUBSTANCES
         ):
@@ -177,13 +177,13 @@ class CleanRows:
         person = f"{initials.upper()}|{dob}|{sex}|{la}"
         known = self.clients.get(client_ref)
         if known is None:
-            if not _REF.fullmatch(client_ref):
+            if not REF.fullmatch(client_ref):
                 return None
         elif known[1] != person:
             return None
         seen = self.episodes.get(episode_ref)
         if seen is None:
-            if not _REF.fullmatch(episode_ref):
+            if not REF.fullmatch(episode_ref):
                 return None
             # Eligibility warnings, once per episode.
             if (context.min_age is not None and age < context.min_age) or (
