@@ -82,6 +82,26 @@ def read_rows(
     must be in the header. A row with a bad byte or the wrong number of values is reported and not yielded,
     so the caller checks only rows it can read, and reports about those too.
     """
+    present: list[tuple[int, str]] = []
+    for row, values in read_records(
+        binary, columns=columns, required=required, report=report, present=present
+    ):
+        yield row, {name: values[i] for i, name in present}
+
+
+def read_records(
+    binary: IO[bytes],
+    *,
+    columns: Sequence[str],
+    required: Sequence[str],
+    report: RowReport,
+    present: list[tuple[int, str]] | None = None,
+) -> Iterator[tuple[int, list[str]]]:
+    """As `read_rows`, but each row is a list of values in the order of `columns` (a column the header
+    lacks is ""), for callers that read a million rows and check them by position: when the header is
+    exactly `columns`, in order, the reader's own list is yielded, with no copy. `present`, when given, is
+    filled with (position in `columns`, name) of the columns the header has, once the header is read.
+    """
     start = binary.read(4)
     if start[:2] in _UTF16_BOMS:
         report.error(1, "", "encoding", "The file is UTF-16 text: save it as CSV UTF-8")
@@ -90,7 +110,8 @@ def read_rows(
         report.warn(1, "", "byte-order-mark", "The file starts with a byte-order mark; it was read as UTF-8")
         start = start[len(_UTF8_BOM) :]
     # surrogateescape keeps going past a bad byte, so the row and column it is in can be named.
-    text = io.TextIOWrapper(_Prefixed(start, binary), encoding="utf-8", errors="surrogateescape", newline="")
+    raw = _Prefixed(start, binary)
+    text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
     csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(text, strict=True)
     row = 0
@@ -105,6 +126,13 @@ def read_rows(
         names = _header(header, columns, required, report)
         if names is None:
             return
+        place = {name: k for k, name in enumerate(columns)}
+        if present is not None:
+            present.extend((place[name], name) for _, name in names)
+        # Where each of `columns` is in the file's rows (None: not in the header).
+        at: dict[str, int] = {name: i for i, name in names}
+        where = [at.get(name) for name in columns]
+        as_is = [h.strip() for h in header] == list(columns)
         width = len(header)
         for values in reader:
             row += 1
@@ -119,9 +147,13 @@ def read_rows(
                     f"Row {row} has {len(values)} values; the header has {width}",
                 )
                 continue
-            if not _readable(values, row, header, report):
+            # While every byte read so far is ASCII, no value can hold a bad byte.
+            if not raw.ascii and not _readable(values, row, header, report):
                 continue
-            yield row, {name: values[i] for i, name in names}
+            if as_is:
+                yield row, values
+            else:
+                yield row, ["" if i is None else values[i] for i in where]
     except csv.Error as error:
         report.error(row + 1, "", "unreadable-row", f"Row {row + 1} cannot be read as CSV: {error}")
 
@@ -182,6 +214,7 @@ class _Prefixed(io.RawIOBase):
     def __init__(self, prefix: bytes, rest: IO[bytes]) -> None:
         self._prefix = prefix
         self._rest = rest
+        self.ascii = prefix.isascii()  # every byte read so far
 
     def readable(self) -> bool:
         return True
@@ -193,5 +226,7 @@ class _Prefixed(io.RawIOBase):
             self._prefix = self._prefix[n:]
             return n
         data = self._rest.read(len(buffer))
+        if self.ascii and not data.isascii():
+            self.ascii = False
         buffer[: len(data)] = data
         return len(data)

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from concordat.core.csvfile import RowReport, read_rows
+from concordat.core.csvfile import RowReport, read_records
 from concordat.documents.filetypes import FileType
 
 from .keys import KeyMaker
+from .rules.clean import CleanRows
 from .rules.columns import COLUMNS, REQUIRED
-from .rules.consistency import Consistency
+from .rules.consistency import Consistency, person_text
 from .rules.dates import age_on, check_dates
 from .rules.fields import Context, parse_row
 from .rules.warnings import check_eligibility, check_waits
@@ -118,59 +119,113 @@ def check_file(
     context: Context,
     secret: bytes,
     progress: Callable[[int], None] | None = None,
+    shortcut: bool = True,
 ) -> Checked:
-    """Check every row of the file against every rule; the spool holds its rows when it has no error."""
+    """Check every row of the file against every rule; the spool holds its rows when it has no error.
+
+    Each row is first offered to `CleanRows` (rules/clean.py: the common case of every rule at once);
+    a row it does not accept goes through the rules one by one. `shortcut=False` sends every row the long
+    way (the tests compare the two)."""
     report = RowReport()
     hashing = _Hashing(binary, progress)
     consistency = Consistency()
+    clean = CleanRows(context, consistency).see if shortcut else None
     spool: Spool | None = Spool()
     assert spool is not None
     clients_out, episodes_out, modalities_out = spool.pending
     make_key = KeyMaker(secret)
+    # Rows of one client follow each other: its key is made once for all its episodes.
+    last_person, key = "", ""
     modalities = 0
+    errors = report.errors
     try:
-        for row, values in read_rows(
+        for row, values in read_records(
             io.BufferedReader(hashing, 1 << 16), columns=COLUMNS, required=REQUIRED, report=report
         ):
-            parsed, fields_ok = parse_row(row, values, context, report)
+            if not row % _FLUSH_EVERY:
+                spool.flush()
+            accepted = clean(row, values) if clean is not None else None
+            if accepted is not None:
+                if errors:
+                    continue  # rejected: the rest is checked, nothing more is spooled
+                (
+                    client_ref,
+                    _initials,
+                    dob,
+                    sex,
+                    la,
+                    episode_ref,
+                    referral,
+                    source,
+                    substance,
+                    triage,
+                    modality,
+                    modality_referral,
+                    modality_start,
+                    modality_end,
+                    discharge,
+                    reason,
+                ) = values
+                client, new_client, episode, new_episode, person, age = accepted
+                if new_client or new_episode:
+                    if person != last_person:
+                        last_person, key = person, make_key.of(person)
+                    if new_client:
+                        clients_out.append(
+                            f"{client}\t{client_ref}\t{key}\t{person[:2]}\t{dob}\t{sex}\t{la}\n"
+                        )
+                    if new_episode:
+                        episodes_out.append(
+                            f"{episode}\t{row}\t{client}\t{episode_ref}\t{key}\t{sex}\t{age}\t{referral}\t"
+                            f"{source}\t{substance}\t{triage or NULL}\t{discharge or NULL}\t{reason}\n"
+                        )
+                if modality:
+                    modalities += 1
+                    modalities_out.append(
+                        f"{episode}\t{modality}\t{modality_referral}\t"
+                        f"{modality_start or NULL}\t{modality_end or NULL}\n"
+                    )
+                continue
+            named = dict(zip(COLUMNS, values, strict=True))
+            parsed, fields_ok = parse_row(row, named, context, report)
             check_dates(row, parsed, context, report)
             if not fields_ok:
                 continue
             check_waits(row, parsed, context, report)
-            seen = consistency.see(row, parsed, values, report)
+            seen = consistency.see(row, parsed, named, report)
             if seen.new_episode:
                 assert parsed.date_of_birth is not None and parsed.referral_date is not None
                 age = age_on(parsed.date_of_birth, parsed.referral_date)
                 check_eligibility(row, parsed, age, context, report)
-            if report.errors:
+            if errors:
                 continue  # rejected: the rest is checked, nothing more is spooled
             assert spool is not None
-            if row % _FLUSH_EVERY == 0:
-                spool.flush()
-            dob = values["date_of_birth"]
+            dob = named["date_of_birth"]
             if seen.new_client or seen.new_episode:
-                key = make_key(parsed.initials or "", dob, parsed.sex or "", parsed.la_of_residence or "")
+                person = person_text(parsed, named)
+                if person != last_person:
+                    last_person, key = person, make_key.of(person)
             if seen.new_client:
                 clients_out.append(
                     f"{seen.client}\t{parsed.client_ref}\t{key}\t{parsed.initials}\t{dob}\t{parsed.sex}\t"
                     f"{parsed.la_of_residence}\n"
                 )
             if seen.new_episode:
-                triage = values["triage_date"] or NULL
-                discharge = values["discharge_date"] or NULL
+                triage = named["triage_date"] or NULL
+                discharge = named["discharge_date"] or NULL
                 episodes_out.append(
                     f"{seen.episode}\t{row}\t{seen.client}\t{parsed.episode_ref}\t{key}\t{parsed.sex}\t"
-                    f"{age}\t{values['referral_date']}\t"
+                    f"{age}\t{named['referral_date']}\t"
                     f"{parsed.referral_source}\t{parsed.primary_substance}\t{triage}\t{discharge}\t"
                     f"{parsed.discharge_reason}\n"
                 )
             if parsed.modality:
                 modalities += 1
                 modalities_out.append(
-                    f"{seen.episode}\t{parsed.modality}\t{values['modality_referral_date']}\t"
-                    f"{values['modality_start_date'] or NULL}\t{values['modality_end_date'] or NULL}\n"
+                    f"{seen.episode}\t{parsed.modality}\t{named['modality_referral_date']}\t"
+                    f"{named['modality_start_date'] or NULL}\t{named['modality_end_date'] or NULL}\n"
                 )
-        # Whatever read_rows left unread (after a fatal header problem) still counts in the digest.
+        # Whatever read_records left unread (after a fatal header problem) still counts in the digest.
         while hashing.read(1 << 16):
             pass
     except BaseException:

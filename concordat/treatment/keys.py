@@ -37,13 +37,24 @@ def client_key(secret: bytes, initials: str, date_of_birth: str, sex: str, la_of
 
 
 class KeyMaker:
-    """client_key for many people under one secret: the keyed hash is set up once and copied (the same
-    keys, faster for a file of a million rows)."""
+    """client_key for many people under one secret: HMAC's inner and outer hashes (RFC 2104) are keyed
+    once and copied for each person — the same keys as `client_key`, without the hmac module's Python
+    layer, for a file of a million rows."""
 
     def __init__(self, secret: bytes) -> None:
-        self._keyed = hmac.new(secret, digestmod=hashlib.sha256)
+        block = hashlib.sha256().block_size
+        key = hashlib.sha256(secret).digest() if len(secret) > block else secret
+        key = key.ljust(block, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
 
     def __call__(self, initials: str, date_of_birth: str, sex: str, la_of_residence: str) -> str:
-        mac = self._keyed.copy()
-        mac.update(f"{initials}|{date_of_birth}|{sex}|{la_of_residence}".encode())
-        return mac.hexdigest()
+        return self.of(f"{initials}|{date_of_birth}|{sex}|{la_of_residence}")
+
+    def of(self, person: str) -> str:
+        """The key of a person's four values already joined as "initials|date_of_birth|sex|la"."""
+        inner = self._inner.copy()
+        inner.update(person.encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()

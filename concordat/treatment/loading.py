@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
 from django.db import connection
 from django.db.models import Model
@@ -116,6 +116,9 @@ def load_spool(
     """Write the spooled rows with their final ids."""
     client_base = reserve_ids(Client, clients)
     episode_base = reserve_ids(Episode, episodes)
+    if connection.vendor != "postgresql":
+        _sqlite(spool, (partnership_id, provider_id, submission_id), client_base, episode_base)
+        return
     fixed = f"{partnership_id}\t{provider_id}\t{submission_id}"
 
     def client_lines() -> Iterator[str]:
@@ -138,38 +141,78 @@ def load_spool(
         (Episode, EPISODE_COLUMNS, episode_lines),
         (EpisodeModality, MODALITY_COLUMNS, modality_lines),
     ):
-        _bulk(model, names, lines())
+        _copy(model, names, lines())
 
 
-def _bulk(model: type[Model], names: list[str], lines: Iterator[str]) -> None:
-    """Lines of tab-separated values (NULL as \\N, each ending in a newline) into the table."""
+def _copy(model: type[Model], names: list[str], lines: Iterator[str]) -> None:
+    """Lines of tab-separated values (NULL as \\N, each ending in a newline) into the table: COPY."""
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {_table(model)} ({_columns(model, names)}) FROM STDIN") as copy,
+    ):
+        chunk: list[str] = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) >= _CHUNK:
+                copy.write("".join(chunk))
+                chunk.clear()
+        if chunk:
+            copy.write("".join(chunk))
+
+
+def _sqlite(spool: Spool, fixed: tuple[int, int, int], client_base: int, episode_base: int) -> None:
+    """The spool's lines as they are into SQLite, through sqlite3's own executemany (under Django's
+    wrapper, which would copy the rows through tee()): the database adds the id bases to the local indexes
+    (text that SQLite's integer affinity reads as a number), turns \\N into NULL and fills the
+    submission's three constant columns (integers of ours, written into the statement), so Python only
+    splits each line."""
+    null = f"'{NULL}'"  # a string literal: SQLite's have no backslash escapes
+    the_fixed = ", ".join(str(int(n)) for n in fixed)
+
+    def insert(model: type[Model], names: list[str], values: list[str]) -> str:
+        return f"INSERT INTO {_table(model)} ({_columns(model, names)}) VALUES ({', '.join(values)})"
+
+    statements = (
+        (
+            insert(Client, CLIENT_COLUMNS, [f"? + {client_base}", the_fixed, *["?"] * 6]),
+            (line[:-1].split("\t") for line in spool.clients),
+        ),
+        (
+            insert(
+                Episode,
+                EPISODE_COLUMNS,
+                [
+                    f"? + {episode_base}",
+                    the_fixed,
+                    f"? + {client_base}",
+                    *["?"] * 7,
+                    f"nullif(?, {null})",
+                    f"nullif(?, {null})",
+                    "?",
+                ],
+            ),
+            (_without_row(line) for line in spool.episodes),
+        ),
+        (
+            insert(
+                EpisodeModality,
+                MODALITY_COLUMNS,
+                [the_fixed, f"? + {episode_base}", "?", "?", f"nullif(?, {null})", f"nullif(?, {null})"],
+            ),
+            (line[:-1].split("\t") for line in spool.modalities),
+        ),
+    )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {_table(model)} ({_columns(model, names)}) FROM STDIN") as copy:
-                chunk: list[str] = []
-                for line in lines:
-                    chunk.append(line)
-                    if len(chunk) >= _CHUNK:
-                        copy.write("".join(chunk))
-                        chunk.clear()
-                if chunk:
-                    copy.write("".join(chunk))
-            return
-        sql = (
-            f"INSERT INTO {_table(model)} ({_columns(model, names)}) VALUES ({', '.join(['?'] * len(names))})"
-        )
-        # sqlite3's own executemany, under Django's wrapper (which would copy the rows through tee()); a
-        # bigger page cache for the random-order inserts into the client-key indexes.
+        # A bigger page cache for the random-order inserts into the client-key indexes.
         cursor.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
-        sqlite3.Cursor.executemany(cursor.cursor, sql, _values(lines))
+        for sql, rows in statements:
+            sqlite3.Cursor.executemany(cursor.cursor, sql, rows)
 
 
-def _values(lines: Iterator[str]) -> Iterator[list[Any]]:
-    for line in lines:
-        values: list[Any] = line[:-1].split("\t")
-        if NULL in line:
-            values = [None if value == NULL else value for value in values]
-        yield values
+def _without_row(line: str) -> list[str]:
+    values = line[:-1].split("\t")
+    del values[1]
+    return values
 
 
 def rewind(*files: IO[str]) -> None:

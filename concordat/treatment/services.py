@@ -22,7 +22,7 @@ from .audit import EVENT_KIND
 from .checking import Checked, check_file
 from .keys import secret_for
 from .loading import delete_provider_rows, load_spool
-from .models import Submission
+from .models import Episode, Submission
 from .rules.fields import Context
 from .rules.warnings import check_open_elsewhere
 
@@ -113,8 +113,14 @@ def submission_import(
 
 def _warn_open_elsewhere(checked: Checked, partnership: Partnership, provider: Provider) -> None:
     """The same person open at another provider at the same time: the file's episodes (from the spool)
-    against the database's, a few hundred client keys a query."""
+    against the database's, a few hundred client keys a query; none when no other provider has an
+    episode (one indexed look-up per provider)."""
     assert checked.spool is not None
+    others = (
+        Provider.objects.filter(partnership=partnership).exclude(pk=provider.pk).values_list("pk", flat=True)
+    )
+    if not any(Episode.objects.filter(partnership=partnership, provider_id=pk).exists() for pk in others):
+        return
     episodes = checked.spool.episodes
     episodes.seek(0)
     while batch := list(islice(episodes, _KEYS_PER_QUERY)):

@@ -16,7 +16,7 @@ from concordat.core.csvfile import RowReport
 
 from .columns import DISCHARGE_REASONS, QUOTABLE, REFERRAL_SOURCES, SEXES, SUBSTANCES
 
-_REF = re.compile(r"[A-Za-z0-9_-]{1,32}")
+REF = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _INITIALS = re.compile(r"[A-Za-z]{2}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _GSS = re.compile(r"[ENSW][0-9]{8}")
@@ -64,15 +64,16 @@ def quoted(column: str, value: str) -> str:
 
 
 # Dates repeat a great deal in a file (a few thousand distinct days in a million rows): each is read once.
-_DAYS: dict[str, date] = {}
+# Only right values are kept here and in KNOWN_AREAS: rules/clean.py takes membership as "right".
+KNOWN_DAYS: dict[str, date] = {}
 _DAYS_KEPT = 200_000
 # Right GSS codes seen: a file has a few dozen.
-_AREAS: set[str] = set()
+KNOWN_AREAS: set[str] = set()
 
 
 def read_date(value: str) -> date | None:
     """A date written YYYY-MM-DD (only that form: date.fromisoformat takes others too), or None."""
-    known = _DAYS.get(value)
+    known = KNOWN_DAYS.get(value)
     if known is not None:
         return known
     if len(value) != 10 or not _DATE.fullmatch(value):
@@ -81,8 +82,8 @@ def read_date(value: str) -> date | None:
         day = date.fromisoformat(value)
     except ValueError:
         return None
-    if len(_DAYS) < _DAYS_KEPT:
-        _DAYS[value] = day
+    if len(KNOWN_DAYS) < _DAYS_KEPT:
+        KNOWN_DAYS[value] = day
     return day
 
 
@@ -90,7 +91,7 @@ def _ref(row: int, column: str, value: str, report: RowReport) -> str | None:
     if not value:
         report.error(row, column, "required", f"{column} is required")
         return None
-    if not _REF.fullmatch(value):
+    if not REF.fullmatch(value):
         report.error(row, column, "invalid-ref", f"{column} must be 1 to 32 letters, digits, - or _")
         return None
     return value
@@ -137,9 +138,9 @@ def parse_row(row: int, values: dict[str, str], context: Context, report: RowRep
         for column, value in values.items():
             values[column] = value.strip()
     errors_before = len(report.errors)
-    days = _DAYS
+    days = KNOWN_DAYS
     v = values["client_ref"]
-    client_ref = v if _REF.fullmatch(v) else _ref(row, "client_ref", v, report)
+    client_ref = v if REF.fullmatch(v) else _ref(row, "client_ref", v, report)
     initials: str | None = values["initials"]
     if initials and len(initials) == 2 and initials.isascii() and initials.isalpha():
         initials = initials.upper()
@@ -154,7 +155,7 @@ def parse_row(row: int, values: dict[str, str], context: Context, report: RowRep
     v = values["sex"]
     sex = v if v in SEXES else _word(row, "sex", v, SEXES, True, report)
     la: str | None = values["la_of_residence"]
-    if la not in _AREAS:
+    if la not in KNOWN_AREAS:
         if not la:
             report.error(row, "la_of_residence", "required", "la_of_residence is required")
             la = None
@@ -166,10 +167,10 @@ def parse_row(row: int, values: dict[str, str], context: Context, report: RowRep
                 "la_of_residence must be an ONS GSS code: E, N, S or W and eight digits",
             )
             la = None
-        elif len(_AREAS) < 1000:
-            _AREAS.add(la)
+        elif len(KNOWN_AREAS) < 1000:
+            KNOWN_AREAS.add(la)
     v = values["episode_ref"]
-    episode_ref = v if _REF.fullmatch(v) else _ref(row, "episode_ref", v, report)
+    episode_ref = v if REF.fullmatch(v) else _ref(row, "episode_ref", v, report)
     v = values["referral_date"]
     referral_date = days.get(v) or _day(row, "referral_date", v, True, report)
     v = values["referral_source"]
