@@ -111,7 +111,7 @@ def read_records(
         start = start[len(_UTF8_BOM) :]
     # surrogateescape keeps going past a bad byte, so the row and column it is in can be named.
     raw = _Prefixed(start, binary)
-    text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
+    text = io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors="surrogateescape", newline="")
     csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(text, strict=True)
     row = 0
