@@ -444,6 +444,20 @@ def test_only_a_digest_is_kept_and_the_token_is_shown_once(client: Any, world: d
     assert secret not in listing and token.prefix in listing
 
 
+def test_submitting_the_token_form_twice_makes_one_token(client: Any, world: dict[str, Any]) -> None:
+    # A double click or Back and resubmit would otherwise leave a live token whose secret nobody saw.
+    client.force_login(world["people"]["officer1"])
+    url = reverse("treatment:add-token", args=[world["p"].slug])
+    draft = re.search(r'name="draft" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    first = client.post(url, {"provider": "P1", "name": "case system", "draft": draft})
+    assert re.search(r"cct_[A-Za-z0-9_-]+", first.content.decode())
+    second = client.post(url, {"provider": "P1", "name": "case system", "draft": draft})
+    assert second.status_code == 302 and second["Location"] == reverse(
+        "treatment:tokens", args=[world["p"].slug]
+    )
+    assert ApiToken.objects.count() == 1
+
+
 def test_an_officer_cannot_make_a_token_for_another_provider(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["people"]["officer1"])
     response = client.post(
