@@ -98,6 +98,16 @@ def test_every_error_of_the_file_is_reported(tmp_path: Path, partnership: Any) -
     assert Transaction.objects.count() == 0
 
 
+def test_a_row_of_an_unknown_kind_has_its_other_errors_reported_too(tmp_path: Path, partnership: Any) -> None:
+    text = HEADER + "X-3,2003-06-01,bogus,NTA-PTB,,,1e9,,\n"
+    status, report = run(tmp_path, partnership, text)
+    assert status == 2
+    assert [(e["row"], e["column"], e["code"]) for e in report["errors"]] == [
+        (2, "kind", "unknown-kind"),
+        (2, "amount", "bad-money"),
+    ]
+
+
 def test_a_second_reversal_of_a_ref_is_refused(tmp_path: Path, partnership: Any) -> None:
     run(tmp_path, partnership, GOOD)
     status, report = run(tmp_path, partnership, HEADER + "R-2,2003-08-01,reversal,,,,,P-1,\n")
