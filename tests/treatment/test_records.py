@@ -354,6 +354,15 @@ def test_a_referral_is_asked_over_two_pages(client: Any, world: dict[str, Any]) 
     assert "About the referral" in second and 'name="client_ref"' not in second
 
 
+def test_a_date_too_large_for_a_date_is_an_error_not_a_500(client: Any, world: dict[str, Any]) -> None:
+    client.force_login(world["people"]["worker1"])
+    url = reverse("treatment:refer", args=[world["p"].slug])
+    response = client.post(url, {**REFERRAL, "date_of_birth_2": "9" * 20})
+    assert (
+        response.status_code == 200 and "Enter the date of birth as a real date" in response.content.decode()
+    )
+
+
 def test_a_referral_breaking_a_file_rule_is_refused_on_its_field(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["people"]["worker1"])
     future = {**REFERRAL, "referral_date_2": "2099"}
