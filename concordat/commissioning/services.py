@@ -298,7 +298,12 @@ def contract_vary(
         _lock(contract.partnership)
         contract = models.Contract.objects.select_related("partnership", "provider").get(pk=contract.pk)
         last = contract.variations.order_by("-on", "-id").first()
-        report, out = check.check_variation(values, start=contract.start, last_on=last.on if last else None)
+        report, out = check.check_variation(
+            values,
+            start=contract.start,
+            last_on=last.on if last else None,
+            end=selectors.terms_of(contract).end,
+        )
         taken = set(contract.variations.values_list("key", flat=True))
         key = _claim_key(report, out["key"], taken, "variation")
         _refuse_if_invalid(report)

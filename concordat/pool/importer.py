@@ -56,8 +56,8 @@ def _draft(row: int, values: dict[str, str], report: RowReport) -> Draft | None:
         ok = False
     if kind not in POSTABLE:
         report.error(row, "kind", "unknown-kind", f"The kind '{kind}' is not one of {', '.join(POSTABLE)}")
-        return None
-    for column in NEEDS[kind]:
+        ok = False  # the row's other values are still read, so the report has every error of the row
+    for column in NEEDS.get(kind, ()):
         if column not in values:
             report.error(
                 row, column, "missing-column", f"A {kind} needs the column {column}, which the file lacks"

@@ -79,7 +79,7 @@ def entries(
         rows = rows.filter(handle=handle)
     if since is not None:
         rows = rows.filter(at__gte=_start_of(since))
-    if until is not None:
+    if until is not None and until < date.max:  # 9999-12-31 has no next day: it limits nothing
         rows = rows.filter(at__lt=_start_of(until + timedelta(days=1)))
     return rows.order_by("-at", "-id")
 

@@ -266,6 +266,18 @@ def test_a_variation_dated_before_the_previous_one_is_refused(partnership: Any, 
     assert found == {"date": "date-before-previous-variation"}
 
 
+def test_a_variation_dated_after_the_contract_ends_is_refused(partnership: Any, lead: Any) -> None:
+    # Variations are recorded in order: one dated 9999-12-31 would have barred every later variation.
+    contract, _ = services.contract_create(partnership=partnership, values=contract_values(), user=lead)
+    values = {"date": "9999-12-31", "reason": "typo", "annual_value": "2.00"}
+    found = refused(services.contract_vary, contract=contract, values=values, user=lead)
+    assert found == {"date": "date-after-end"}
+    services.contract_vary(
+        contract=contract, values={"date": "2031-03-31", "reason": "x", "end": "2033-03-31"}, user=lead
+    )
+    services.contract_vary(contract=contract, values={**values, "date": "2033-03-31"}, user=lead)
+
+
 def test_a_service_names_known_providers_and_modalities(partnership: Any, lead: Any) -> None:
     service = services.service_save(
         partnership=partnership,

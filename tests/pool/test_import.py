@@ -65,6 +65,9 @@ def test_a_good_file_is_posted_and_a_second_import_adds_nothing(tmp_path: Path, 
         ("X-1,2003-05-01,reversal,,,,,NOTHING,", "reverses", "unknown-ref"),
         ("X-1,2003-05-01,refund,,,,1.00,,", "kind", "unknown-kind"),
         ("X-1,2003-13-01,contribution,NTA-PTB,,,1.00,,", "date", "bad-date"),
+        # Days whose financial year has no end date (9999-00) or no start (0000-01) a year cannot hold
+        ("X-1,9999-06-01,payment,,CDT,treatment,5.00,,", "date", "date-out-of-range"),
+        ("X-1,0001-01-01,contribution,NTA-PTB,,,1.00,,", "date", "date-out-of-range"),
         ("C-1,2003-04-15,contribution,NTA-PTB,,,300000.01,,first quarter", "ref", "ref-conflict"),
         ("X-1,2003-05-01,payment,,DIV,harm-reduction,801500.01,,", "amount", "ring-fence"),
     ],
@@ -93,6 +96,16 @@ def test_every_error_of_the_file_is_reported(tmp_path: Path, partnership: Any) -
         (3, "amount", "negative-amount"),
     ]
     assert Transaction.objects.count() == 0
+
+
+def test_a_row_of_an_unknown_kind_has_its_other_errors_reported_too(tmp_path: Path, partnership: Any) -> None:
+    text = HEADER + "X-3,2003-06-01,bogus,NTA-PTB,,,1e9,,\n"
+    status, report = run(tmp_path, partnership, text)
+    assert status == 2
+    assert [(e["row"], e["column"], e["code"]) for e in report["errors"]] == [
+        (2, "kind", "unknown-kind"),
+        (2, "amount", "bad-money"),
+    ]
 
 
 def test_a_second_reversal_of_a_ref_is_refused(tmp_path: Path, partnership: Any) -> None:

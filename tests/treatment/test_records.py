@@ -228,6 +228,8 @@ def test_access_log_page_filters_and_exports(client: Any, world: dict[str, Any])
     today = date.today().strftime("%d/%m/%Y")
     assert client.get(url, {"since": today, "until": today}).status_code == 200
     assert "No entries" in client.get(url, {"until": "01/01/2000"}).content.decode()
+    # The last day a date can hold has no next day to stop before: it is no limit, not a 500
+    assert world["record"].handle in client.get(url, {"until": "31/12/9999"}).content.decode()
 
 
 def test_access_log_page_queries_do_not_grow_with_entries(client: Any, world: dict[str, Any]) -> None:
@@ -352,6 +354,15 @@ def test_a_referral_is_asked_over_two_pages(client: Any, world: dict[str, Any]) 
     assert "About the referral" in second and 'name="client_ref"' not in second
 
 
+def test_a_date_too_large_for_a_date_is_an_error_not_a_500(client: Any, world: dict[str, Any]) -> None:
+    client.force_login(world["people"]["worker1"])
+    url = reverse("treatment:refer", args=[world["p"].slug])
+    response = client.post(url, {**REFERRAL, "date_of_birth_2": "9" * 20})
+    assert (
+        response.status_code == 200 and "Enter the date of birth as a real date" in response.content.decode()
+    )
+
+
 def test_a_referral_breaking_a_file_rule_is_refused_on_its_field(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["people"]["worker1"])
     future = {**REFERRAL, "referral_date_2": "2099"}
@@ -442,6 +453,20 @@ def test_only_a_digest_is_kept_and_the_token_is_shown_once(client: Any, world: d
     assert token.digest != secret and secret not in token.digest and token.prefix == secret[:12]
     listing = client.get(reverse("treatment:tokens", args=[world["p"].slug])).content.decode()
     assert secret not in listing and token.prefix in listing
+
+
+def test_submitting_the_token_form_twice_makes_one_token(client: Any, world: dict[str, Any]) -> None:
+    # A double click or Back and resubmit would otherwise leave a live token whose secret nobody saw.
+    client.force_login(world["people"]["officer1"])
+    url = reverse("treatment:add-token", args=[world["p"].slug])
+    draft = re.search(r'name="draft" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    first = client.post(url, {"provider": "P1", "name": "case system", "draft": draft})
+    assert re.search(r"cct_[A-Za-z0-9_-]+", first.content.decode())
+    second = client.post(url, {"provider": "P1", "name": "case system", "draft": draft})
+    assert second.status_code == 302 and second["Location"] == reverse(
+        "treatment:tokens", args=[world["p"].slug]
+    )
+    assert ApiToken.objects.count() == 1
 
 
 def test_an_officer_cannot_make_a_token_for_another_provider(client: Any, world: dict[str, Any]) -> None:

@@ -301,8 +301,10 @@ def _schedule(read: Reader, values: dict[str, Any], key: str, path: str) -> dict
 
 
 def check_variation(
-    values: dict[str, Any], *, start: date, last_on: date | None
+    values: dict[str, Any], *, start: date, last_on: date | None, end: date | None = None
 ) -> tuple[Report, dict[str, Any]]:
+    """`end` is the contract's end as varied so far: a variation takes effect while the contract runs (an
+    extension is dated before the old end), and one dated later would bar every later variation."""
     report = Report()
     read = Reader(report)
     out: dict[str, Any] = {
@@ -326,6 +328,12 @@ def check_variation(
             "date",
             "date-before-previous-variation",
             f"date: {on.isoformat()} is before the previous variation ({last_on.isoformat()}); variations are recorded in order",
+        )
+    elif on and end and on > end:
+        report.error(
+            "date",
+            "date-after-end",
+            f"date: {on.isoformat()} is after the contract ends ({end.isoformat()})",
         )
     if out["end"] and out["end"] < start:
         report.error("end", "end-before-start", "end: the contract cannot end before it starts")

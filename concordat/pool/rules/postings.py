@@ -152,6 +152,13 @@ class LedgerState:
                 Issue("kind", "unknown-kind", f"The kind '{draft.kind}' is not one of {', '.join(POSTABLE)}")
             )
             return issues, False
+        if not 1 <= draft.year.start_year <= 9998:
+            # The ledger files each posting under its financial year and quarter, which need both ends of
+            # the year to be dates: 0001-01-01 is in 0000-01 and 9999-06-01 in 9999-00
+            issues.append(
+                Issue("date", "date-out-of-range", "The date must be from 1 April 0001 to 31 March 9999")
+            )
+            return issues, False
         existing = self.posted.get(draft.ref)
         if existing is not None:
             if _same(existing, draft):

@@ -10,6 +10,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 
 from ..models import DischargeReason, ReferralSource, Sex, Substance
 from ..sharing import Consent
@@ -17,8 +18,19 @@ from ..sharing import Consent
 REF_HELP = "Up to 32 letters, numbers, hyphens and underscores"
 
 
+class DayMonthYearField(DateInputField):
+    """crispy-forms-gds's date input, with a number too large for a date (a year of twenty 9s) an invalid
+    date like 31 February, not an OverflowError."""
+
+    def compress(self, data_list: Any) -> Any:
+        try:
+            return super().compress(data_list)
+        except OverflowError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
 def date_field(label: str, *, required: bool = True) -> DateInputField:
-    field = DateInputField(
+    field = DayMonthYearField(
         label=label, required=required, require_all_fields=False, help_text="For example, 27 3 2005"
     )
     what = label[0].lower() + label[1:]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
 from concordat.documents.files import readable_size
 from concordat.partnerships.models import Provider
+
+from .casework import DayMonthYearField
 
 
 class SubmissionForm(forms.Form):
@@ -22,7 +23,7 @@ class SubmissionForm(forms.Form):
     provider = forms.ChoiceField(
         label="Provider", widget=forms.RadioSelect, error_messages={"required": "Select the provider"}
     )
-    period_end = DateInputField(
+    period_end = DayMonthYearField(
         label="Period end",
         help_text="The date the data is complete to, for example 31 3 2005",
     )

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from concordat.partnerships.keys import new_key
 from concordat.partnerships.models import Provider
 
 from ..forms.casework import TokenForm
@@ -16,6 +17,10 @@ from ..permissions import token_providers
 from ..sharing import ApiToken
 from ..tokens import api_token_create, api_token_revoke
 from .clients import TreatmentPage
+
+# The form's drafts already used to make a token, kept in the session: a second submission of one form
+# (double click, Back and resubmit) makes no second token, whose secret would be shown to no one.
+MADE = "treatment-token-drafts"
 
 
 class TokenPage(TreatmentPage):
@@ -52,7 +57,9 @@ class TokenCreate(TokenPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
-            button="Make the token", cancel_url=reverse("treatment:tokens", args=[self.partnership.slug])
+            button="Make the token",
+            cancel_url=reverse("treatment:tokens", args=[self.partnership.slug]),
+            draft=self.request.POST.get("draft") or new_key(),
         )
         return context
 
@@ -60,9 +67,16 @@ class TokenCreate(TokenPage):
         return self.render_to_response(self.get_context_data(form=self._form()))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        draft = request.POST.get("draft", "")
+        made_before = request.session.get(MADE, [])
+        if draft and draft in made_before:
+            messages.info(request, "That form has already made its token: no second token was made")
+            return redirect("treatment:tokens", self.partnership.slug)
         form = self._form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
+        if draft:
+            request.session[MADE] = [*made_before[-19:], draft]
         provider = self.providers().get(code=form.cleaned_data["provider"])
         made = api_token_create(
             partnership=self.partnership,
