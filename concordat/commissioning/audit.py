@@ -38,7 +38,7 @@ WORDINGS: dict[type[Any], Wording] = {
         labels={"how_assessed": "how it was assessed"},
     ),
     models.Representation: Wording(
-        noun="representation", skip=frozenset({"procurement"}), labels={"made_by": "made by"}
+        noun="representation", skip=frozenset({"procurement", "key"}), labels={"made_by": "made by"}
     ),
     models.Contract: Wording(noun="contract", skip=_PART, labels=_MONEY),
     models.Payment: Wording(

@@ -134,6 +134,9 @@ class Representation(models.Model):
     """A representation made during the standstill: it pauses the standstill until it is answered."""
 
     procurement = models.ForeignKey(Procurement, on_delete=models.CASCADE, related_name="representations")
+    # The form's one-time token (partnerships.keys.claim): a second submission of the same form finds it
+    # taken and adds nothing. Blank on rows recorded before it, hence the conditional constraint.
+    key = models.CharField(max_length=KEY, blank=True)
     received = models.DateField()
     answered = models.DateField(null=True, blank=True)
     made_by = models.CharField(max_length=NAME)
@@ -141,6 +144,13 @@ class Representation(models.Model):
 
     class Meta:
         ordering = ["procurement", "received", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "key"],
+                condition=~models.Q(key=""),
+                name="representation_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Representation by {self.made_by} received {self.received.isoformat()}"

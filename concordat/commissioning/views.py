@@ -22,6 +22,7 @@ from concordat.core.audit import record_event
 from concordat.core.models import Kind
 from concordat.core.money import format_pounds
 from concordat.core.years import FinancialYear
+from concordat.partnerships.errors import AlreadySaved
 from concordat.partnerships.keys import new_key
 from concordat.partnerships.models import Partnership
 from concordat.partnerships.views.base import PartnershipPage, navigation, partnership_for
@@ -361,6 +362,9 @@ class CommissioningFormView(LoginRequiredMixin, FormView):
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             url, message = self.save(form.values())
+        except AlreadySaved as saved:
+            messages.success(self.request, f"{saved}: it was not saved again")
+            return redirect(self.cancel_url())
         except Refused as refusal:
             problems = refusal.report.errors
             token = self.request.POST.get("token")
@@ -431,7 +435,12 @@ class AddRepresentation(ProcurementFormView):
     page_title = "Record a representation"
 
     def save(self, values: dict[str, Any]) -> tuple[str, str]:
-        services.representation_record(procurement=self.procurement, values=values, user=self.request.user)
+        services.representation_record(
+            procurement=self.procurement,
+            values=values,
+            user=self.request.user,
+            token=self.request.POST.get("token"),
+        )
         return self.cancel_url(), "Representation recorded: the standstill is paused until it is answered"
 
 

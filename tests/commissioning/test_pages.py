@@ -166,3 +166,19 @@ def test_list_pages_take_the_same_queries_for_one_row_or_many(
     add(6)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert signed_in.get(url).status_code == 200
+
+
+def test_a_representation_through_the_form_is_added_once_for_one_token(
+    signed_in: Any, procurement: Any, lead: Any
+) -> None:
+    on = walk(procurement, lead, "intention-to-award")
+    url = reverse("commissioning:add-representation", args=[procurement.partnership.slug, procurement.key])
+    form = {"received": on.isoformat(), "made_by": "A bidder", "token": "repaaaaaa2"}
+    assert signed_in.post(url, form).status_code == 302
+    before = rows()
+    again = signed_in.post(url, form)  # Back and resubmit, or a double click
+    assert again.status_code == 302 and rows() == before
+    assert procurement.representations.get().made_by == "A bidder"
+    refused = signed_in.post(url, {**form, "received": "2020-01-01", "token": "repaaaaaa3"})
+    assert refused.status_code == 400 and rows() == before
+    assert "Before the intention to award" in refused.context["form"].errors["received"][0]
