@@ -7,6 +7,8 @@ from . import views
 app_name = "commissioning"
 urlpatterns = [
     path("<slug:slug>/services/", views.ServicesPage.as_view(), name="services"),
+    path("<slug:slug>/services/add/", views.SaveService.as_view(), name="add-service"),
+    path("<slug:slug>/services/<str:key>/change/", views.SaveService.as_view(), name="change-service"),
     path("<slug:slug>/procurements/", views.ProcurementsPage.as_view(), name="procurements"),
     path("<slug:slug>/procurements/add/", views.AddProcurement.as_view(), name="add-procurement"),
     path("<slug:slug>/procurements/<str:key>/", views.ProcurementPage.as_view(), name="procurement"),

@@ -531,5 +531,58 @@ class AddReview(AddVariation):
         return self.cancel_url(), f"Recorded the {review}"
 
 
+class SaveService(CommissioningFormView):
+    """Add a service (the form's token becomes its key, so a resubmission saves the same one again and
+    adds nothing) or, given a key, change it. Both through services.service_save."""
+
+    form_class = forms.ServiceForm
+    section = "commissioning:services"
+
+    def prepare(self) -> None:
+        self.service = None
+        if "key" in self.kwargs:
+            self.service = (
+                models.Service.objects.filter(partnership=self.partnership, key=self.kwargs["key"])
+                .prefetch_related("providers")
+                .first()
+            )
+            if self.service is None:
+                raise Http404("No such service")
+        self.page_title = f"Change {self.service.name}" if self.service else "Add a service"
+
+    def cancel_url(self) -> str:
+        return reverse("commissioning:services", args=[self.partnership.slug])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
+
+        own = {m.code: m.name for m in self.partnership.modalities.all()}
+        named = {**{code: label for code, (label, *_) in BUILT_IN_MODALITIES.items()}, **own}
+        return {
+            **super().get_form_kwargs(),
+            "modalities": [
+                (code, named[code]) for code in sorted(selectors.modality_codes(self.partnership))
+            ],
+            "providers": [(p.code, p.name) for p in self.partnership.providers.all()],
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        s = self.service
+        if s is None:
+            return {}
+        return {
+            "name": s.name,
+            "tier": str(s.tier),
+            "modality": s.modality,
+            "client_group": s.client_group,
+            "providers": [p.code for p in s.providers.all()],
+        }
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        values["key"] = self.service.key if self.service else self.request.POST.get("token")
+        service = services.service_save(partnership=self.partnership, values=values, user=self.request.user)
+        return self.cancel_url(), f"{'Changed' if self.service else 'Added'} the service {service.name}"
+
+
 def pounds(pence: int | None) -> str:
     return "" if pence is None else format_pounds(pence)

@@ -182,3 +182,38 @@ def test_a_representation_through_the_form_is_added_once_for_one_token(
     refused = signed_in.post(url, {**form, "received": "2020-01-01", "token": "repaaaaaa3"})
     assert refused.status_code == 400 and rows() == before
     assert "Before the intention to award" in refused.context["form"].errors["received"][0]
+
+
+def test_a_service_is_added_and_changed_through_the_form(signed_in: Any, partnership: Any) -> None:
+    url = reverse("commissioning:add-service", args=[partnership.slug])
+    form = {
+        "name": "Structured psychosocial support",
+        "tier": "3",
+        "modality": "advice",
+        "client_group": "adults",
+        "providers": ["P1", "P2"],
+        "token": "svcaaaaaa2",
+    }
+    assert signed_in.post(url, form).status_code == 302
+    assert signed_in.post(url, form).status_code == 302  # resubmitted: the same service, not a second
+    service = models.Service.objects.get(partnership=partnership)
+    assert service.tier == 3 and {p.code for p in service.providers.all()} == {"P1", "P2"}
+    page = signed_in.get(reverse("commissioning:services", args=[partnership.slug]))
+    change = reverse("commissioning:change-service", args=[partnership.slug, service.key])
+    assert change in page.content.decode() and url in page.content.decode()
+    assert signed_in.get(change).context["form"].initial["providers"] == ["P1", "P2"]
+    changed = signed_in.post(change, {**form, "tier": "2", "providers": ["P1"]})
+    assert changed.status_code == 302
+    service.refresh_from_db()
+    assert service.tier == 2 and [p.code for p in service.providers.all()] == ["P1"]
+
+
+def test_a_service_with_an_unknown_modality_is_refused_at_its_field(signed_in: Any, partnership: Any) -> None:
+    before = rows()
+    response = signed_in.post(
+        reverse("commissioning:add-service", args=[partnership.slug]),
+        {"name": "X", "tier": "3", "modality": "astrology", "client_group": "adults", "token": "svcaaaaaa3"},
+    )
+    assert response.status_code == 400 and rows() == before
+    assert "modality" in response.context["form"].errors
+    assert not models.Service.objects.filter(partnership=partnership).exists()
