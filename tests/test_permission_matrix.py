@@ -189,6 +189,8 @@ PAGES: dict[str, list[Route]] = {
     "commissioning:contracts-xlsx": page(MEMBERS),
     "commissioning:contract": page(MEMBERS, lambda p: contract_kwargs(p)),
     "commissioning:add-variation": form(ONLY, lambda p: contract_kwargs(p)),
+    "commissioning:add-subcontract": form(ONLY, lambda p: contract_kwargs(p)),
+    "commissioning:add-legacy": form(ONLY, lambda p: contract_kwargs(p)),
     "commissioning:add-kpi": form(ONLY, lambda p: contract_kwargs(p)),
     "commissioning:add-review": form(ONLY, lambda p: contract_kwargs(p)),
     # The pooled fund's pages: the pool manager posts and reverses; the lead, partner representatives,

@@ -255,3 +255,20 @@ class ServiceForm(CommissioningForm):
         if "tier" in values:
             values["tier"] = int(values["tier"])  # the choice is one of 1 to 4; the service wants a number
         return values
+
+
+class SubcontractForm(CommissioningForm):
+    subcontractor = _text("Subcontractor", required=True, max_length=NAME, hint="For example, a pharmacy")
+    description = _text("What they deliver", required=True, hint="For example, Supervised consumption")
+    annual_value = _text("Annual value (optional)", hint=MONEY_HINT, max_length=SHORT)
+
+
+class LegacyContractForm(CommissioningForm):
+    name = _text("Legacy contract", required=True, hint="For example, Community alcohol service 2019")
+    holder = _text("Who held it (optional)", max_length=NAME)
+    element = _text("The element of this contract it becomes", required=True, max_length=NAME)
+    transfers_on = _text("Transition date", required=True, hint=DATE_HINT, max_length=10)
+    annual_cost = _text("Cost a year before", required=True, hint=MONEY_HINT, max_length=SHORT)
+    after_cost = _text(
+        "Cost a year after, inside this contract (optional)", hint=MONEY_HINT, max_length=SHORT
+    )

@@ -329,6 +329,31 @@ def contract_vary(
 
 
 @transaction.atomic
+def contract_subcontract_add(
+    *, contract: models.Contract, values: dict[str, Any], user: Any
+) -> models.Subcontract:
+    """Add a subcontract to a recorded contract: the same check as a new contract's list of them."""
+    with acting_as(user):
+        _lock(contract.partnership)
+        report, out = check.check_subcontract(values)
+        _refuse_if_invalid(report)
+        return models.Subcontract.objects.create(contract=contract, **out)
+
+
+@transaction.atomic
+def contract_legacy_add(
+    *, contract: models.Contract, values: dict[str, Any], user: Any
+) -> models.LegacyContract:
+    """Add a legacy contract folded into a recorded contract, with its transfer date and its cost a year
+    before and after: the same check as a new contract's list of them."""
+    with acting_as(user):
+        _lock(contract.partnership)
+        report, out = check.check_legacy_contract(values)
+        _refuse_if_invalid(report)
+        return models.LegacyContract.objects.create(contract=contract, **out)
+
+
+@transaction.atomic
 def contract_kpi_add(*, contract: models.Contract, values: dict[str, Any], user: Any) -> models.ContractKpi:
     """Add a measure the contract is held to, with its target."""
     with acting_as(user):

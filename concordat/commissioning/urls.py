@@ -32,6 +32,12 @@ urlpatterns = [
     path(
         "<slug:slug>/contracts/<str:key>/variations/add/", views.AddVariation.as_view(), name="add-variation"
     ),
+    path(
+        "<slug:slug>/contracts/<str:key>/subcontracts/add/",
+        views.AddSubcontract.as_view(),
+        name="add-subcontract",
+    ),
+    path("<slug:slug>/contracts/<str:key>/legacy/add/", views.AddLegacyContract.as_view(), name="add-legacy"),
     path("<slug:slug>/contracts/<str:key>/kpis/add/", views.AddKpi.as_view(), name="add-kpi"),
     path("<slug:slug>/contracts/<str:key>/reviews/add/", views.AddReview.as_view(), name="add-review"),
 ]

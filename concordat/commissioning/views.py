@@ -531,6 +531,24 @@ class AddReview(AddVariation):
         return self.cancel_url(), f"Recorded the {review}"
 
 
+class AddSubcontract(AddVariation):
+    form_class = forms.SubcontractForm
+    page_title = "Add a subcontract"
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        sub = services.contract_subcontract_add(contract=self.contract, values=values, user=self.request.user)
+        return self.cancel_url(), f"Added the subcontract {sub}"
+
+
+class AddLegacyContract(AddVariation):
+    form_class = forms.LegacyContractForm
+    page_title = "Add a legacy contract folded into this one"
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        legacy = services.contract_legacy_add(contract=self.contract, values=values, user=self.request.user)
+        return self.cancel_url(), f"Added the legacy contract {legacy.name}"
+
+
 class SaveService(CommissioningFormView):
     """Add a service (the form's token becomes its key, so a resubmission saves the same one again and
     adds nothing) or, given a key, change it. Both through services.service_save."""

@@ -217,3 +217,44 @@ def test_a_service_with_an_unknown_modality_is_refused_at_its_field(signed_in: A
     assert response.status_code == 400 and rows() == before
     assert "modality" in response.context["form"].errors
     assert not models.Service.objects.filter(partnership=partnership).exists()
+
+
+def test_a_subcontract_through_the_form_and_one_refused_at_its_field(
+    signed_in: Any, partnership: Any, lead: Any
+) -> None:
+    contract, _ = services.contract_create(partnership=partnership, values=contract_values(), user=lead)
+    url = reverse("commissioning:add-subcontract", args=[partnership.slug, contract.key])
+    before = rows()
+    bad = signed_in.post(url, {"subcontractor": "Boots", "description": "Supervised", "annual_value": "lots"})
+    assert bad.status_code == 400 and rows() == before
+    assert "annual_value" in bad.context["form"].errors
+    good = signed_in.post(
+        url, {"subcontractor": "Boots", "description": "Supervised consumption", "annual_value": "12000.00"}
+    )
+    assert good.status_code == 302
+    assert contract.subcontracts.get().annual_value_pence == 1_200_000
+    page = signed_in.get(reverse("commissioning:contract", args=[partnership.slug, contract.key]))
+    assert url in page.content.decode() and "Supervised consumption" in page.content.decode()
+
+
+def test_a_legacy_contract_through_the_form_and_one_refused_at_its_field(
+    signed_in: Any, partnership: Any, lead: Any
+) -> None:
+    contract, _ = services.contract_create(partnership=partnership, values=contract_values(), user=lead)
+    url = reverse("commissioning:add-legacy", args=[partnership.slug, contract.key])
+    form = {
+        "name": "Community alcohol service",
+        "element": "Alcohol treatment",
+        "transfers_on": "2024-10-01",
+        "annual_cost": "450000.00",
+        "after_cost": "420000.00",
+    }
+    before = rows()
+    bad = signed_in.post(url, {**form, "transfers_on": "next October"})
+    assert bad.status_code == 400 and rows() == before
+    assert "transfers_on" in bad.context["form"].errors
+    assert signed_in.post(url, form).status_code == 302
+    legacy = contract.legacy.get()
+    assert (legacy.annual_cost_pence, legacy.after_cost_pence) == (45_000_000, 42_000_000)
+    page = signed_in.get(reverse("commissioning:contract", args=[partnership.slug, contract.key]))
+    assert url in page.content.decode() and "£420,000.00" in page.content.decode()
