@@ -53,10 +53,10 @@ WORDINGS: dict[type[Any], Wording] = {
         skip=frozenset({"contract", "key", "recorded_at"}),
         labels={**_MONEY, "on": "date", "end": "new end date"},
     ),
-    models.Subcontract: Wording(noun="subcontract", skip=frozenset({"contract"}), labels=_MONEY),
+    models.Subcontract: Wording(noun="subcontract", skip=frozenset({"contract", "key"}), labels=_MONEY),
     models.LegacyContract: Wording(
         noun="legacy contract",
-        skip=frozenset({"contract"}),
+        skip=frozenset({"contract", "key"}),
         labels={**_MONEY, "transfers_on": "transfer date"},
     ),
     models.ContractKpi: Wording(

@@ -243,6 +243,8 @@ class Subcontract(models.Model):
     """Part of a lead provider's contract delivered by another organisation (pharmacies, GPs)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="subcontracts")
+    # A form's one-time token (partnerships.keys.claim); blank on rows recorded with their contract.
+    key = models.CharField(max_length=KEY, blank=True)
     subcontractor = models.CharField(max_length=NAME)
     description = models.CharField(max_length=LONG)
     annual_value_pence = models.BigIntegerField(null=True, blank=True)
@@ -250,6 +252,11 @@ class Subcontract(models.Model):
 
     class Meta:
         ordering = ["contract", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "key"], condition=~models.Q(key=""), name="subcontract_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} ({self.subcontractor})"
@@ -263,6 +270,8 @@ class LegacyContract(models.Model):
     and when it moves across (the transition plan, one date per element)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="legacy")
+    # A form's one-time token (partnerships.keys.claim); blank on rows recorded with their contract.
+    key = models.CharField(max_length=KEY, blank=True)
     name = models.CharField(max_length=LONG)
     holder = models.CharField(max_length=NAME, blank=True, help_text="Who held it")
     element = models.CharField(max_length=NAME, help_text="The element of the new service it becomes")
@@ -275,6 +284,11 @@ class LegacyContract(models.Model):
 
     class Meta:
         ordering = ["contract", "transfers_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "key"], condition=~models.Q(key=""), name="legacy_contract_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

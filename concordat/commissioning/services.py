@@ -330,27 +330,29 @@ def contract_vary(
 
 @transaction.atomic
 def contract_subcontract_add(
-    *, contract: models.Contract, values: dict[str, Any], user: Any
+    *, contract: models.Contract, values: dict[str, Any], user: Any, token: str | None = None
 ) -> models.Subcontract:
     """Add a subcontract to a recorded contract: the same check as a new contract's list of them."""
     with acting_as(user):
         _lock(contract.partnership)
+        key = claim(token, set(contract.subcontracts.values_list("key", flat=True)), "subcontract")
         report, out = check.check_subcontract(values)
         _refuse_if_invalid(report)
-        return models.Subcontract.objects.create(contract=contract, **out)
+        return models.Subcontract.objects.create(contract=contract, key=key, **out)
 
 
 @transaction.atomic
 def contract_legacy_add(
-    *, contract: models.Contract, values: dict[str, Any], user: Any
+    *, contract: models.Contract, values: dict[str, Any], user: Any, token: str | None = None
 ) -> models.LegacyContract:
     """Add a legacy contract folded into a recorded contract, with its transfer date and its cost a year
     before and after: the same check as a new contract's list of them."""
     with acting_as(user):
         _lock(contract.partnership)
+        key = claim(token, set(contract.legacy.values_list("key", flat=True)), "legacy contract")
         report, out = check.check_legacy_contract(values)
         _refuse_if_invalid(report)
-        return models.LegacyContract.objects.create(contract=contract, **out)
+        return models.LegacyContract.objects.create(contract=contract, key=key, **out)
 
 
 @transaction.atomic

@@ -536,7 +536,12 @@ class AddSubcontract(AddVariation):
     page_title = "Add a subcontract"
 
     def save(self, values: dict[str, Any]) -> tuple[str, str]:
-        sub = services.contract_subcontract_add(contract=self.contract, values=values, user=self.request.user)
+        sub = services.contract_subcontract_add(
+            contract=self.contract,
+            values=values,
+            user=self.request.user,
+            token=self.request.POST.get("token"),
+        )
         return self.cancel_url(), f"Added the subcontract {sub}"
 
 
@@ -545,7 +550,12 @@ class AddLegacyContract(AddVariation):
     page_title = "Add a legacy contract folded into this one"
 
     def save(self, values: dict[str, Any]) -> tuple[str, str]:
-        legacy = services.contract_legacy_add(contract=self.contract, values=values, user=self.request.user)
+        legacy = services.contract_legacy_add(
+            contract=self.contract,
+            values=values,
+            user=self.request.user,
+            token=self.request.POST.get("token"),
+        )
         return self.cancel_url(), f"Added the legacy contract {legacy.name}"
 
 
