@@ -115,6 +115,7 @@ def _partnerships_first(flush: Any) -> Any:
 
 
 def _order_sqlite_flush() -> None:
+    import django.db.backends.sqlite3.base  # noqa: F401  (first: operations imports base, base imports operations)
     from django.db.backends.sqlite3.operations import DatabaseOperations
 
     if not getattr(DatabaseOperations.sql_flush, "partnerships_first", False):

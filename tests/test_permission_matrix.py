@@ -174,6 +174,8 @@ PAGES: dict[str, list[Route]] = {
     # register, provider roles only their own provider's contracts (the matrix's contract is P1's, the
     # provider the provider roles act for); the lead commissioner records.
     "commissioning:services": page(COMMISSIONING_READERS),
+    "commissioning:add-service": form(ONLY),
+    "commissioning:change-service": form(ONLY, lambda p: service_kwargs(p)),
     "commissioning:procurements": page(COMMISSIONING_READERS),
     "commissioning:add-procurement": form(ONLY),
     "commissioning:procurement": page(COMMISSIONING_READERS, lambda p: procurement_kwargs(p)),
@@ -187,6 +189,8 @@ PAGES: dict[str, list[Route]] = {
     "commissioning:contracts-xlsx": page(MEMBERS),
     "commissioning:contract": page(MEMBERS, lambda p: contract_kwargs(p)),
     "commissioning:add-variation": form(ONLY, lambda p: contract_kwargs(p)),
+    "commissioning:add-subcontract": form(ONLY, lambda p: contract_kwargs(p)),
+    "commissioning:add-legacy": form(ONLY, lambda p: contract_kwargs(p)),
     "commissioning:add-kpi": form(ONLY, lambda p: contract_kwargs(p)),
     "commissioning:add-review": form(ONLY, lambda p: contract_kwargs(p)),
     # The pooled fund's pages: the pool manager posts and reverses; the lead, partner representatives,
@@ -545,6 +549,26 @@ def procurement_kwargs(p: Any) -> dict[str, Any]:
 def representation_kwargs(p: Any) -> dict[str, Any]:
     procurement = _commissioned(p)[0]
     return {"slug": SLUG, "key": procurement.key, "pk": procurement.representations.get().pk}
+
+
+def service_kwargs(p: Any) -> dict[str, Any]:
+    from concordat.commissioning import models as commissioning
+    from concordat.commissioning import services as commissioning_services
+
+    service = commissioning.Service.objects.filter(partnership=p, key="matrix-service").first()
+    if service is None:
+        service = commissioning_services.service_save(
+            partnership=p,
+            values={
+                "key": "matrix-service",
+                "name": "Matrix",
+                "tier": 3,
+                "modality": "advice",
+                "client_group": "adults",
+            },
+            user=None,
+        )
+    return {"slug": SLUG, "key": service.key}
 
 
 def contract_kwargs(p: Any) -> dict[str, Any]:

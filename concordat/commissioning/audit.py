@@ -38,7 +38,7 @@ WORDINGS: dict[type[Any], Wording] = {
         labels={"how_assessed": "how it was assessed"},
     ),
     models.Representation: Wording(
-        noun="representation", skip=frozenset({"procurement"}), labels={"made_by": "made by"}
+        noun="representation", skip=frozenset({"procurement", "key"}), labels={"made_by": "made by"}
     ),
     models.Contract: Wording(noun="contract", skip=_PART, labels=_MONEY),
     models.Payment: Wording(
@@ -53,10 +53,10 @@ WORDINGS: dict[type[Any], Wording] = {
         skip=frozenset({"contract", "key", "recorded_at"}),
         labels={**_MONEY, "on": "date", "end": "new end date"},
     ),
-    models.Subcontract: Wording(noun="subcontract", skip=frozenset({"contract"}), labels=_MONEY),
+    models.Subcontract: Wording(noun="subcontract", skip=frozenset({"contract", "key"}), labels=_MONEY),
     models.LegacyContract: Wording(
         noun="legacy contract",
-        skip=frozenset({"contract"}),
+        skip=frozenset({"contract", "key"}),
         labels={**_MONEY, "transfers_on": "transfer date"},
     ),
     models.ContractKpi: Wording(

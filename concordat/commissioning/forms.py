@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
 from concordat.partnerships.forms.fields import state_limits
+from concordat.partnerships.rules import vocabulary as words
 from concordat.partnerships.rules.limits import LONG, NAME, PROSE
 
 from .rules import stages
@@ -215,3 +216,59 @@ class ReviewForm(CommissioningForm):
         if "quarter" in values:
             values["quarter"] = int(values["quarter"])
         return values
+
+
+class ServiceForm(CommissioningForm):
+    """A service the partnership commissions; the service function checks the modality and providers."""
+
+    name = _text("Name", required=True, max_length=NAME, hint="For example, Structured psychosocial support")
+    tier = forms.ChoiceField(
+        label="Models of Care tier",
+        choices=[("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3"), ("4", "Tier 4")],
+        widget=forms.RadioSelect,
+    )
+    modality = forms.ChoiceField(label="Modality")
+    client_group = forms.ChoiceField(
+        label="Who it is for", choices=list(words.SERVED_GROUPS.items()), widget=forms.RadioSelect
+    )
+    providers = forms.MultipleChoiceField(
+        label="Providers (optional)", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        modalities: list[tuple[str, str]],
+        providers: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        self.modalities, self.providers = modalities, providers
+        super().__init__(*args, **kwargs)
+
+    def prepare(self) -> None:
+        self.fields["modality"].choices = [("", "Choose a modality"), *self.modalities]
+        self.fields["providers"].choices = self.providers
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        values["providers"] = self.cleaned_data.get("providers") or []
+        if "tier" in values:
+            values["tier"] = int(values["tier"])  # the choice is one of 1 to 4; the service wants a number
+        return values
+
+
+class SubcontractForm(CommissioningForm):
+    subcontractor = _text("Subcontractor", required=True, max_length=NAME, hint="For example, a pharmacy")
+    description = _text("What they deliver", required=True, hint="For example, Supervised consumption")
+    annual_value = _text("Annual value (optional)", hint=MONEY_HINT, max_length=SHORT)
+
+
+class LegacyContractForm(CommissioningForm):
+    name = _text("Legacy contract", required=True, hint="For example, Community alcohol service 2019")
+    holder = _text("Who held it (optional)", max_length=NAME)
+    element = _text("The element of this contract it becomes", required=True, max_length=NAME)
+    transfers_on = _text("Transition date", required=True, hint=DATE_HINT, max_length=10)
+    annual_cost = _text("Cost a year before", required=True, hint=MONEY_HINT, max_length=SHORT)
+    after_cost = _text(
+        "Cost a year after, inside this contract (optional)", hint=MONEY_HINT, max_length=SHORT
+    )

@@ -134,6 +134,9 @@ class Representation(models.Model):
     """A representation made during the standstill: it pauses the standstill until it is answered."""
 
     procurement = models.ForeignKey(Procurement, on_delete=models.CASCADE, related_name="representations")
+    # The form's one-time token (partnerships.keys.claim): a second submission of the same form finds it
+    # taken and adds nothing. Blank on rows recorded before it, hence the conditional constraint.
+    key = models.CharField(max_length=KEY, blank=True)
     received = models.DateField()
     answered = models.DateField(null=True, blank=True)
     made_by = models.CharField(max_length=NAME)
@@ -141,6 +144,13 @@ class Representation(models.Model):
 
     class Meta:
         ordering = ["procurement", "received", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "key"],
+                condition=~models.Q(key=""),
+                name="representation_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Representation by {self.made_by} received {self.received.isoformat()}"
@@ -233,6 +243,8 @@ class Subcontract(models.Model):
     """Part of a lead provider's contract delivered by another organisation (pharmacies, GPs)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="subcontracts")
+    # A form's one-time token (partnerships.keys.claim); blank on rows recorded with their contract.
+    key = models.CharField(max_length=KEY, blank=True)
     subcontractor = models.CharField(max_length=NAME)
     description = models.CharField(max_length=LONG)
     annual_value_pence = models.BigIntegerField(null=True, blank=True)
@@ -240,6 +252,11 @@ class Subcontract(models.Model):
 
     class Meta:
         ordering = ["contract", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "key"], condition=~models.Q(key=""), name="subcontract_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} ({self.subcontractor})"
@@ -253,6 +270,8 @@ class LegacyContract(models.Model):
     and when it moves across (the transition plan, one date per element)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="legacy")
+    # A form's one-time token (partnerships.keys.claim); blank on rows recorded with their contract.
+    key = models.CharField(max_length=KEY, blank=True)
     name = models.CharField(max_length=LONG)
     holder = models.CharField(max_length=NAME, blank=True, help_text="Who held it")
     element = models.CharField(max_length=NAME, help_text="The element of the new service it becomes")
@@ -265,6 +284,11 @@ class LegacyContract(models.Model):
 
     class Meta:
         ordering = ["contract", "transfers_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "key"], condition=~models.Q(key=""), name="legacy_contract_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

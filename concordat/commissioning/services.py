@@ -11,7 +11,7 @@ from django.db import transaction
 
 from concordat.core.audit import acting_as
 from concordat.core.problems import Report
-from concordat.partnerships.keys import new_key
+from concordat.partnerships.keys import claim, new_key
 from concordat.partnerships.models import Partnership
 
 from . import commitments, models, selectors
@@ -167,11 +167,14 @@ def procurement_advance(
 
 @transaction.atomic
 def representation_record(
-    *, procurement: models.Procurement, values: dict[str, Any], user: Any
+    *, procurement: models.Procurement, values: dict[str, Any], user: Any, token: str | None = None
 ) -> models.Representation:
-    """Record a representation made during the standstill (it pauses the standstill until answered)."""
+    """Record a representation made during the standstill (it pauses the standstill until answered). A
+    form's one-time `token` becomes its key: a second submission raises AlreadySaved and adds nothing."""
     with acting_as(user):
         _lock(procurement.partnership)
+        taken = set(procurement.representations.values_list("key", flat=True))
+        key = claim(token, taken, "representation")
         report, out = check.check_representation(values)
         done = selectors.reached(procurement)
         if not done or done[-1].stage != "intention-to-award":
@@ -187,7 +190,7 @@ def representation_record(
                 f"received: before the intention to award on {done[-1].on.isoformat()}",
             )
         _refuse_if_invalid(report)
-        return models.Representation.objects.create(procurement=procurement, **out)
+        return models.Representation.objects.create(procurement=procurement, key=key, **out)
 
 
 @transaction.atomic
@@ -328,6 +331,33 @@ def contract_vary(
                 report.warn("whole_life_value", "value-term-mismatch", mismatch)
         commitments.push(contract, actor=user)
         return variation, report
+
+
+@transaction.atomic
+def contract_subcontract_add(
+    *, contract: models.Contract, values: dict[str, Any], user: Any, token: str | None = None
+) -> models.Subcontract:
+    """Add a subcontract to a recorded contract: the same check as a new contract's list of them."""
+    with acting_as(user):
+        _lock(contract.partnership)
+        key = claim(token, set(contract.subcontracts.values_list("key", flat=True)), "subcontract")
+        report, out = check.check_subcontract(values)
+        _refuse_if_invalid(report)
+        return models.Subcontract.objects.create(contract=contract, key=key, **out)
+
+
+@transaction.atomic
+def contract_legacy_add(
+    *, contract: models.Contract, values: dict[str, Any], user: Any, token: str | None = None
+) -> models.LegacyContract:
+    """Add a legacy contract folded into a recorded contract, with its transfer date and its cost a year
+    before and after: the same check as a new contract's list of them."""
+    with acting_as(user):
+        _lock(contract.partnership)
+        key = claim(token, set(contract.legacy.values_list("key", flat=True)), "legacy contract")
+        report, out = check.check_legacy_contract(values)
+        _refuse_if_invalid(report)
+        return models.LegacyContract.objects.create(contract=contract, key=key, **out)
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ from . import views
 app_name = "commissioning"
 urlpatterns = [
     path("<slug:slug>/services/", views.ServicesPage.as_view(), name="services"),
+    path("<slug:slug>/services/add/", views.SaveService.as_view(), name="add-service"),
+    path("<slug:slug>/services/<str:key>/change/", views.SaveService.as_view(), name="change-service"),
     path("<slug:slug>/procurements/", views.ProcurementsPage.as_view(), name="procurements"),
     path("<slug:slug>/procurements/add/", views.AddProcurement.as_view(), name="add-procurement"),
     path("<slug:slug>/procurements/<str:key>/", views.ProcurementPage.as_view(), name="procurement"),
@@ -30,6 +32,12 @@ urlpatterns = [
     path(
         "<slug:slug>/contracts/<str:key>/variations/add/", views.AddVariation.as_view(), name="add-variation"
     ),
+    path(
+        "<slug:slug>/contracts/<str:key>/subcontracts/add/",
+        views.AddSubcontract.as_view(),
+        name="add-subcontract",
+    ),
+    path("<slug:slug>/contracts/<str:key>/legacy/add/", views.AddLegacyContract.as_view(), name="add-legacy"),
     path("<slug:slug>/contracts/<str:key>/kpis/add/", views.AddKpi.as_view(), name="add-kpi"),
     path("<slug:slug>/contracts/<str:key>/reviews/add/", views.AddReview.as_view(), name="add-review"),
 ]

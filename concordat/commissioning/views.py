@@ -22,6 +22,7 @@ from concordat.core.audit import record_event
 from concordat.core.models import Kind
 from concordat.core.money import format_pounds
 from concordat.core.years import FinancialYear
+from concordat.partnerships.errors import AlreadySaved
 from concordat.partnerships.keys import new_key
 from concordat.partnerships.models import Partnership
 from concordat.partnerships.views.base import PartnershipPage, navigation, partnership_for
@@ -361,6 +362,9 @@ class CommissioningFormView(LoginRequiredMixin, FormView):
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             url, message = self.save(form.values())
+        except AlreadySaved as saved:
+            messages.success(self.request, f"{saved}: it was not saved again")
+            return redirect(self.cancel_url())
         except Refused as refusal:
             problems = refusal.report.errors
             token = self.request.POST.get("token")
@@ -431,7 +435,12 @@ class AddRepresentation(ProcurementFormView):
     page_title = "Record a representation"
 
     def save(self, values: dict[str, Any]) -> tuple[str, str]:
-        services.representation_record(procurement=self.procurement, values=values, user=self.request.user)
+        services.representation_record(
+            procurement=self.procurement,
+            values=values,
+            user=self.request.user,
+            token=self.request.POST.get("token"),
+        )
         return self.cancel_url(), "Representation recorded: the standstill is paused until it is answered"
 
 
@@ -520,6 +529,87 @@ class AddReview(AddVariation):
             contract=self.contract, values=values, user=self.request.user
         )
         return self.cancel_url(), f"Recorded the {review}"
+
+
+class AddSubcontract(AddVariation):
+    form_class = forms.SubcontractForm
+    page_title = "Add a subcontract"
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        sub = services.contract_subcontract_add(
+            contract=self.contract,
+            values=values,
+            user=self.request.user,
+            token=self.request.POST.get("token"),
+        )
+        return self.cancel_url(), f"Added the subcontract {sub}"
+
+
+class AddLegacyContract(AddVariation):
+    form_class = forms.LegacyContractForm
+    page_title = "Add a legacy contract folded into this one"
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        legacy = services.contract_legacy_add(
+            contract=self.contract,
+            values=values,
+            user=self.request.user,
+            token=self.request.POST.get("token"),
+        )
+        return self.cancel_url(), f"Added the legacy contract {legacy.name}"
+
+
+class SaveService(CommissioningFormView):
+    """Add a service (the form's token becomes its key, so a resubmission saves the same one again and
+    adds nothing) or, given a key, change it. Both through services.service_save."""
+
+    form_class = forms.ServiceForm
+    section = "commissioning:services"
+
+    def prepare(self) -> None:
+        self.service = None
+        if "key" in self.kwargs:
+            self.service = (
+                models.Service.objects.filter(partnership=self.partnership, key=self.kwargs["key"])
+                .prefetch_related("providers")
+                .first()
+            )
+            if self.service is None:
+                raise Http404("No such service")
+        self.page_title = f"Change {self.service.name}" if self.service else "Add a service"
+
+    def cancel_url(self) -> str:
+        return reverse("commissioning:services", args=[self.partnership.slug])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
+
+        own = {m.code: m.name for m in self.partnership.modalities.all()}
+        named = {**{code: label for code, (label, *_) in BUILT_IN_MODALITIES.items()}, **own}
+        return {
+            **super().get_form_kwargs(),
+            "modalities": [
+                (code, named[code]) for code in sorted(selectors.modality_codes(self.partnership))
+            ],
+            "providers": [(p.code, p.name) for p in self.partnership.providers.all()],
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        s = self.service
+        if s is None:
+            return {}
+        return {
+            "name": s.name,
+            "tier": str(s.tier),
+            "modality": s.modality,
+            "client_group": s.client_group,
+            "providers": [p.code for p in s.providers.all()],
+        }
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        values["key"] = self.service.key if self.service else self.request.POST.get("token")
+        service = services.service_save(partnership=self.partnership, values=values, user=self.request.user)
+        return self.cancel_url(), f"{'Changed' if self.service else 'Added'} the service {service.name}"
 
 
 def pounds(pence: int | None) -> str:

@@ -166,3 +166,101 @@ def test_list_pages_take_the_same_queries_for_one_row_or_many(
     add(6)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert signed_in.get(url).status_code == 200
+
+
+def test_a_representation_through_the_form_is_added_once_for_one_token(
+    signed_in: Any, procurement: Any, lead: Any
+) -> None:
+    on = walk(procurement, lead, "intention-to-award")
+    url = reverse("commissioning:add-representation", args=[procurement.partnership.slug, procurement.key])
+    form = {"received": on.isoformat(), "made_by": "A bidder", "token": "repaaaaaa2"}
+    assert signed_in.post(url, form).status_code == 302
+    before = rows()
+    again = signed_in.post(url, form)  # Back and resubmit, or a double click
+    assert again.status_code == 302 and rows() == before
+    assert procurement.representations.get().made_by == "A bidder"
+    refused = signed_in.post(url, {**form, "received": "2020-01-01", "token": "repaaaaaa3"})
+    assert refused.status_code == 400 and rows() == before
+    assert "Before the intention to award" in refused.context["form"].errors["received"][0]
+
+
+def test_a_service_is_added_and_changed_through_the_form(signed_in: Any, partnership: Any) -> None:
+    url = reverse("commissioning:add-service", args=[partnership.slug])
+    form = {
+        "name": "Structured psychosocial support",
+        "tier": "3",
+        "modality": "advice",
+        "client_group": "adults",
+        "providers": ["P1", "P2"],
+        "token": "svcaaaaaa2",
+    }
+    assert signed_in.post(url, form).status_code == 302
+    assert signed_in.post(url, form).status_code == 302  # resubmitted: the same service, not a second
+    service = models.Service.objects.get(partnership=partnership)
+    assert service.tier == 3 and {p.code for p in service.providers.all()} == {"P1", "P2"}
+    page = signed_in.get(reverse("commissioning:services", args=[partnership.slug]))
+    change = reverse("commissioning:change-service", args=[partnership.slug, service.key])
+    assert change in page.content.decode() and url in page.content.decode()
+    assert signed_in.get(change).context["form"].initial["providers"] == ["P1", "P2"]
+    changed = signed_in.post(change, {**form, "tier": "2", "providers": ["P1"]})
+    assert changed.status_code == 302
+    service.refresh_from_db()
+    assert service.tier == 2 and [p.code for p in service.providers.all()] == ["P1"]
+
+
+def test_a_service_with_an_unknown_modality_is_refused_at_its_field(signed_in: Any, partnership: Any) -> None:
+    before = rows()
+    response = signed_in.post(
+        reverse("commissioning:add-service", args=[partnership.slug]),
+        {"name": "X", "tier": "3", "modality": "astrology", "client_group": "adults", "token": "svcaaaaaa3"},
+    )
+    assert response.status_code == 400 and rows() == before
+    assert "modality" in response.context["form"].errors
+    assert not models.Service.objects.filter(partnership=partnership).exists()
+
+
+def test_a_subcontract_through_the_form_and_one_refused_at_its_field(
+    signed_in: Any, partnership: Any, lead: Any
+) -> None:
+    contract, _ = services.contract_create(partnership=partnership, values=contract_values(), user=lead)
+    url = reverse("commissioning:add-subcontract", args=[partnership.slug, contract.key])
+    before = rows()
+    bad = signed_in.post(url, {"subcontractor": "Boots", "description": "Supervised", "annual_value": "lots"})
+    assert bad.status_code == 400 and rows() == before
+    assert "annual_value" in bad.context["form"].errors
+    good = {
+        "subcontractor": "Boots",
+        "description": "Supervised consumption",
+        "annual_value": "12000.00",
+        "token": "subaaaaaa2",
+    }
+    assert signed_in.post(url, good).status_code == 302
+    assert signed_in.post(url, good).status_code == 302  # resubmitted: added once
+    assert contract.subcontracts.get().annual_value_pence == 1_200_000
+    page = signed_in.get(reverse("commissioning:contract", args=[partnership.slug, contract.key]))
+    assert url in page.content.decode() and "Supervised consumption" in page.content.decode()
+
+
+def test_a_legacy_contract_through_the_form_and_one_refused_at_its_field(
+    signed_in: Any, partnership: Any, lead: Any
+) -> None:
+    contract, _ = services.contract_create(partnership=partnership, values=contract_values(), user=lead)
+    url = reverse("commissioning:add-legacy", args=[partnership.slug, contract.key])
+    form = {
+        "name": "Community alcohol service",
+        "element": "Alcohol treatment",
+        "transfers_on": "2024-10-01",
+        "annual_cost": "450000.00",
+        "after_cost": "420000.00",
+    }
+    before = rows()
+    bad = signed_in.post(url, {**form, "transfers_on": "next October"})
+    assert bad.status_code == 400 and rows() == before
+    assert "transfers_on" in bad.context["form"].errors
+    form["token"] = "legaaaaaa2"
+    assert signed_in.post(url, form).status_code == 302
+    assert signed_in.post(url, form).status_code == 302  # resubmitted: added once
+    legacy = contract.legacy.get()
+    assert (legacy.annual_cost_pence, legacy.after_cost_pence) == (45_000_000, 42_000_000)
+    page = signed_in.get(reverse("commissioning:contract", args=[partnership.slug, contract.key]))
+    assert url in page.content.decode() and "£420,000.00" in page.content.decode()

@@ -243,24 +243,11 @@ def check_contract(
         report.error("end", "end-before-start", "end: the contract cannot end before it starts")
     out["schedule"] = _schedule(read, values, "schedule", "")
     out["subcontracts"] = [
-        {
-            "subcontractor": read.take_text(item, "subcontractor", path, required=True, max_length=NAME),
-            "description": read.take_text(item, "description", path, required=True, max_length=LONG),
-            "annual_value_pence": read.take_money(item, "annual_value", path),
-            "source": read.take_text(item, "source", path, max_length=SOURCE) or "",
-        }
+        subcontract(read, item, path)
         for path, item in read.items(_list(read, values, "subcontracts"), "subcontracts")
     ]
     out["legacy"] = [
-        {
-            "name": read.take_text(item, "name", path, required=True, max_length=LONG),
-            "holder": read.take_text(item, "holder", path, max_length=NAME) or "",
-            "element": read.take_text(item, "element", path, required=True, max_length=NAME),
-            "annual_cost_pence": read.take_money(item, "annual_cost", path, required=True),
-            "after_cost_pence": read.take_money(item, "after_cost", path),
-            "transfers_on": day(read, item, "transfers_on", path, required=True),
-            "source": read.take_text(item, "source", path, max_length=SOURCE) or "",
-        }
+        legacy_contract(read, item, path)
         for path, item in read.items(_list(read, values, "legacy"), "legacy")
     ]
     term = out["max_term_years"]
@@ -269,6 +256,39 @@ def check_contract(
         if mismatch:
             report.warn("whole_life_value", "value-term-mismatch", mismatch)
     return report, out
+
+
+def subcontract(read: Reader, item: dict[str, Any], path: str = "") -> dict[str, Any]:
+    """One subcontract: in a new contract's list, or added to a contract on its own (path "")."""
+    return {
+        "subcontractor": read.take_text(item, "subcontractor", path, required=True, max_length=NAME),
+        "description": read.take_text(item, "description", path, required=True, max_length=LONG),
+        "annual_value_pence": read.take_money(item, "annual_value", path),
+        "source": read.take_text(item, "source", path, max_length=SOURCE) or "",
+    }
+
+
+def legacy_contract(read: Reader, item: dict[str, Any], path: str = "") -> dict[str, Any]:
+    """One legacy contract folded in: in a new contract's list, or added on its own (path "")."""
+    return {
+        "name": read.take_text(item, "name", path, required=True, max_length=LONG),
+        "holder": read.take_text(item, "holder", path, max_length=NAME) or "",
+        "element": read.take_text(item, "element", path, required=True, max_length=NAME),
+        "annual_cost_pence": read.take_money(item, "annual_cost", path, required=True),
+        "after_cost_pence": read.take_money(item, "after_cost", path),
+        "transfers_on": day(read, item, "transfers_on", path, required=True),
+        "source": read.take_text(item, "source", path, max_length=SOURCE) or "",
+    }
+
+
+def check_subcontract(values: dict[str, Any]) -> tuple[Report, dict[str, Any]]:
+    report = Report()
+    return report, subcontract(Reader(report), values)
+
+
+def check_legacy_contract(values: dict[str, Any]) -> tuple[Report, dict[str, Any]]:
+    report = Report()
+    return report, legacy_contract(Reader(report), values)
 
 
 _STATUSES = {"planned": "Planned", "active": "Active", "ended": "Ended", "terminated": "Terminated"}
