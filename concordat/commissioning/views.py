@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.views.generic import FormView
 
 from concordat.core.audit import record_event
+from concordat.core.csvfile import spreadsheet_safe
 from concordat.core.models import Kind
-from concordat.core.money import format_pounds
+from concordat.core.money import format_pounds, pence_to_str
 from concordat.core.years import FinancialYear
 from concordat.partnerships.errors import AlreadySaved
 from concordat.partnerships.keys import new_key
@@ -219,11 +220,6 @@ HEADINGS = [
     "Variations",
 ]
 # Spreadsheets run a cell that starts with one of these as a formula: written as text, as they do.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _register(request: HttpRequest, slug: str) -> tuple[Partnership, list[list[Any]]]:
@@ -264,13 +260,13 @@ def register_csv(request: HttpRequest, slug: str) -> HttpResponse:
     for row in rows:
         writer.writerow(
             [
-                _cell(str(v))
+                spreadsheet_safe(str(v))
                 if isinstance(v, str)
                 else v.isoformat()
                 if isinstance(v, date)
                 else ""
                 if v is None
-                else f"{v / 100:.2f}"
+                else pence_to_str(v)
                 if i in (6, 7)
                 else v
                 for i, v in enumerate(row)
@@ -291,7 +287,11 @@ def register_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     for row in rows:
         sheet.append(
             [
-                _cell(v) if isinstance(v, str) else (None if v is None else v / 100) if i in (6, 7) else v
+                spreadsheet_safe(v)
+                if isinstance(v, str)
+                else (None if v is None else v / 100)
+                if i in (6, 7)
+                else v
                 for i, v in enumerate(row)
             ]
         )

@@ -230,3 +230,12 @@ class _Prefixed(io.RawIOBase):
             self.ascii = False
         buffer[: len(data)] = data
         return len(data)
+
+
+# Cells a spreadsheet would run as a formula when a CSV we write is opened (CSV injection): written as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A text cell of a CSV we write, made inert: a leading quote keeps a spreadsheet from running it."""
+    return "'" + value if value.startswith(_FORMULA_START) else value

@@ -85,3 +85,17 @@ def test_the_report_is_the_contracts_shape():
         ],
         "warnings": [],
     }
+
+
+def test_cells_a_spreadsheet_would_run_are_written_as_text():
+    from concordat.core.csvfile import spreadsheet_safe
+
+    assert [spreadsheet_safe(v) for v in ["=SUM(A1)", "+1", "-2", "@x", "\tx", "Lena Lead", ""]] == [
+        "'=SUM(A1)",
+        "'+1",
+        "'-2",
+        "'@x",
+        "'\tx",
+        "Lena Lead",
+        "",
+    ]

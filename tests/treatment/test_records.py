@@ -668,3 +668,15 @@ def test_the_counts_page_queries_do_not_grow_with_providers_or_clients(
         page = client.get(url)
     assert len(many) == len(few)
     assert "Provider 4" in page.content.decode()
+
+
+def test_the_access_log_export_writes_a_formula_like_name_as_text(client: Any, world: dict[str, Any]) -> None:
+    worker = world["people"]["worker1"]
+    worker.first_name, worker.last_name = "=HYPERLINK(1)", ""
+    worker.save()
+    client.force_login(worker)
+    client.get(timeline_url(world))
+    client.force_login(world["people"][Role.AUDITOR])
+    url = reverse("treatment:access-log-export", args=[world["p"].slug])
+    csv = b"".join(client.get(url, {"record": world["record"].handle}).streaming_content).decode()
+    assert ",'=HYPERLINK(1)" in csv and ",=HYPERLINK" not in csv

@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from concordat.core.audit import described_models, entries_for_partnership, record_event, wording_for
+from concordat.core.csvfile import spreadsheet_safe
 from concordat.core.models import AuditEntry, Kind
 
 from .base import PartnershipPage, partnership_for
@@ -192,11 +193,6 @@ class AuditTrailPage(PartnershipPage):
 
 # Spreadsheets run a cell that starts with one of these as a formula: such text is written with a leading
 # apostrophe, as spreadsheets themselves do for text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 @login_required
@@ -217,7 +213,7 @@ def audit_trail_csv(request: HttpRequest, slug: str) -> HttpResponse:
         )
         writer.writerow(
             [
-                _cell(text)
+                spreadsheet_safe(text)
                 for text in (
                     timezone.localtime(row.when).isoformat(),
                     row.who,

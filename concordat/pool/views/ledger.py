@@ -19,11 +19,12 @@ from django.urls import reverse
 
 from concordat.core import clock
 from concordat.core.audit import record_event
+from concordat.core.csvfile import spreadsheet_safe
 from concordat.core.models import Kind
 from concordat.core.years import FinancialYear, YearError
 from concordat.partnerships.keys import new_key
 from concordat.partnerships.models import Partnership
-from concordat.partnerships.views.audit import _cell, pagination
+from concordat.partnerships.views.audit import pagination
 
 from .. import permissions, selectors, services
 from ..errors import PostingRefused
@@ -139,7 +140,7 @@ class LedgerCsv(PoolPage):
             writer.writerow(
                 [t.sequence]
                 + [
-                    _cell(str(v))
+                    spreadsheet_safe(str(v))
                     for v in (
                         t.ref, t.date.isoformat(), FinancialYear(t.year), t.quarter, t.kind, t.stream,
                         t.contract, t.purpose, t.scheme, t.partner, _money(t.amount_pence), t.reverses.ref if t.reverses_id else "",

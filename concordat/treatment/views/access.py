@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from concordat.core.audit import record_event
+from concordat.core.csvfile import spreadsheet_safe
 from concordat.core.models import Kind
 from concordat.partnerships.models import Membership
 
@@ -120,12 +121,12 @@ class AccessLogExport(TreatmentPage):
                 yield writer.writerow(
                     [
                         entry.at.isoformat(),
-                        entry.user_name,
+                        spreadsheet_safe(entry.user_name),
                         entry.handle,
                         entry.provider.code,
                         entry.channel,
-                        entry.what,
-                        entry.reason,
+                        spreadsheet_safe(entry.what),
+                        spreadsheet_safe(entry.reason),
                     ]
                 )
 
