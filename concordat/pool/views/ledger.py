@@ -21,6 +21,7 @@ from concordat.core import clock
 from concordat.core.audit import record_event
 from concordat.core.csvfile import spreadsheet_safe
 from concordat.core.models import Kind
+from concordat.core.money import pence_to_str
 from concordat.core.years import FinancialYear, YearError
 from concordat.partnerships.keys import new_key
 from concordat.partnerships.models import Partnership
@@ -143,7 +144,7 @@ class LedgerCsv(PoolPage):
                     spreadsheet_safe(str(v))
                     for v in (
                         t.ref, t.date.isoformat(), FinancialYear(t.year), t.quarter, t.kind, t.stream,
-                        t.contract, t.purpose, t.scheme, t.partner, _money(t.amount_pence), t.reverses.ref if t.reverses_id else "",
+                        t.contract, t.purpose, t.scheme, t.partner, pence_to_str(t.amount_pence), t.reverses.ref if t.reverses_id else "",
                         reversed_by.ref if reversed_by else "", t.description, t.posted_by,
                         t.posted_at.isoformat(),
                     )
@@ -160,12 +161,6 @@ class LedgerCsv(PoolPage):
             obj=self.partnership,
         )
         return response
-
-
-def _money(pence: int) -> str:
-    from concordat.core.money import pence_to_str
-
-    return pence_to_str(pence)
 
 
 def transaction_for(partnership: Partnership, sequence: int) -> Transaction:
