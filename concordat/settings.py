@@ -172,6 +172,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 # The largest treatment submission file uploaded through the web (a million rows is about 125 MB).
 TREATMENT_UPLOAD_MAX_BYTES = env.int("TREATMENT_UPLOAD_MAX_MB", default=256) * 1024 * 1024
+# A submission file at least this big is checked in a child process while this one writes its rows
+# (treatment/pipeline.py); a smaller one is checked, then written (a fork costs more than it saves).
+TREATMENT_CHECK_IN_CHILD_FROM_BYTES = env.int("TREATMENT_CHECK_IN_CHILD_FROM_KB", default=1024) * 1024
 # Requests a minute one provider API token may make (a fixed window in the cache; 429 beyond it).
 TREATMENT_API_RATE_PER_MINUTE = env.int("TREATMENT_API_RATE_PER_MINUTE", default=120)
 # Days the access log of client records is kept; `concordat treatment prune-access-log` removes older entries.

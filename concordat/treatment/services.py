@@ -19,10 +19,11 @@ from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
 
 from . import selectors
 from .audit import EVENT_KIND
-from .checking import Checked, check_file
+from .checking import NULL, Checked, Fixed, Spool
 from .keys import secret_for
-from .loading import delete_provider_rows, load_spool
-from .models import Episode, Submission
+from .loading import claim_ids, delete_provider_rows, first_id
+from .models import Client, Episode, Submission
+from .pipeline import check_and_load
 from .rules.fields import Context
 from .rules.warnings import check_open_elsewhere
 
@@ -72,90 +73,132 @@ def submission_import(
     the record changes; an accepted file replaces every client, episode and modality row of the provider
     (the same file twice leaves the same content; ids are new each time); the submission is recorded either
     way (who, when, rows, outcome, the report); one audit event with counts only. The file is read once,
-    as a stream, before the write transaction starts; the write is one transaction under a lock on the
-    provider's row, so two submissions of one provider are written one after the other.
+    as a stream, inside one transaction under a lock on the provider's row (two submissions of one provider
+    are written one after the other): the provider's earlier rows are deleted, and the file's rows are
+    written as they are checked (pipeline.py) and rolled back at the end when the file has an error.
     """
     assert provider.partnership_id == partnership.pk
-    checked = check_file(
-        file, context=context_for(partnership, period_end), secret=secret_for(partnership), progress=progress
-    )
-    report = checked.report
+    context = context_for(partnership, period_end)
+    secret = secret_for(partnership)
+    spool = Spool()
     try:
-        if report.accepted:
-            _warn_open_elsewhere(checked, partnership, provider)
-        with transaction.atomic():
-            Provider.objects.select_for_update().filter(pk=provider.pk).first()
-            submission = _record(checked, partnership, provider, period_end, file_name, actor, channel)
-            if report.accepted:
-                assert checked.spool is not None
-                delete_provider_rows(partnership_id=partnership.pk, provider_id=provider.pk)
-                checked.spool.episodes.seek(0)
-                load_spool(
-                    spool=checked.spool,
-                    partnership_id=partnership.pk,
-                    provider_id=provider.pk,
-                    submission_id=submission.pk,
-                    clients=checked.clients,
-                    episodes=checked.episodes,
+        try:
+            with transaction.atomic():
+                Provider.objects.select_for_update().filter(pk=provider.pk).first()
+                submission = Submission.objects.create(
+                    **_who(partnership, provider, period_end, file_name, actor, channel),
+                    outcome=Submission.Outcome.ACCEPTED,  # completed below, or rolled back
                 )
-            record_event(
-                kind=EVENT_KIND,
-                actor=actor,
-                partnership_slug=partnership.slug,
-                summary=_summary(submission, provider),
-                obj=submission,
-            )
+                delete_provider_rows(partnership_id=partnership.pk, provider_id=provider.pk)
+                fixed = Fixed(
+                    partnership=partnership.pk,
+                    provider=provider.pk,
+                    submission=submission.pk,
+                    client_base=first_id(Client),
+                    episode_base=first_id(Episode),
+                )
+                checked = check_and_load(
+                    file, context=context, secret=secret, fixed=fixed, spool=spool, progress=progress
+                )
+                if not checked.report.accepted:
+                    raise _Rejected(checked)
+                claim_ids(Client, fixed.client_base, checked.clients)
+                claim_ids(Episode, fixed.episode_base, checked.episodes)
+                _warn_open_elsewhere(checked, spool, partnership, provider)
+                for name, value in _outcome(checked).items():
+                    setattr(submission, name, value)
+                submission.save()
+                _event(submission, provider, actor)
+        except _Rejected as rejected:
+            # Everything above is undone; the rejected file is recorded on its own.
+            checked = rejected.checked
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    **_who(partnership, provider, period_end, file_name, actor, channel), **_outcome(checked)
+                )
+                _event(submission, provider, actor)
     finally:
-        if checked.spool is not None:
-            checked.spool.close()
-    return ImportOutcome(report=report, submission=submission)
+        spool.close()
+    return ImportOutcome(report=checked.report, submission=submission)
 
 
-def _warn_open_elsewhere(checked: Checked, partnership: Partnership, provider: Provider) -> None:
-    """The same person open at another provider at the same time: the file's episodes (from the spool)
-    against the database's, a few hundred client keys a query; none when no other provider has an
-    episode (one indexed look-up per provider)."""
-    assert checked.spool is not None
+class _Rejected(Exception):
+    """The file has errors: the transaction that wrote its first rows rolls back."""
+
+    def __init__(self, checked: Checked) -> None:
+        super().__init__("rejected")
+        self.checked = checked
+
+
+def _event(submission: Submission, provider: Provider, actor: Any) -> None:
+    record_event(
+        kind=EVENT_KIND,
+        actor=actor,
+        partnership_slug=submission.partnership.slug,
+        summary=_summary(submission, provider),
+        obj=submission,
+    )
+
+
+def _warn_open_elsewhere(
+    checked: Checked, spool: Spool, partnership: Partnership, provider: Provider
+) -> None:
+    """The same person open at another provider at the same time: the file's episodes (from the spool,
+    each with its file row beside it) against the database's, a few hundred client keys a query; none
+    when no other provider has an episode (one indexed look-up per provider)."""
     others = (
         Provider.objects.filter(partnership=partnership).exclude(pk=provider.pk).values_list("pk", flat=True)
     )
     if not any(Episode.objects.filter(partnership=partnership, provider_id=pk).exists() for pk in others):
         return
-    episodes = checked.spool.episodes
-    episodes.seek(0)
-    while batch := list(islice(episodes, _KEYS_PER_QUERY)):
-        rows = [line.split("\t") for line in batch]
-        elsewhere = selectors.episodes_elsewhere(
-            partnership_id=partnership.pk, provider_id=provider.pk, keys={r[4] for r in rows}
-        )
-        if not elsewhere:
-            continue
-        for r in rows:
-            if r[4] in elsewhere:
-                end = None if r[11] == "\\N" else date.fromisoformat(r[11])
-                check_open_elsewhere(
-                    int(r[1]), date.fromisoformat(r[7]), end, elsewhere[r[4]], checked.report
-                )
-    episodes.seek(0)
+    with spool.reader("episodes") as episodes, spool.reader("episode_rows") as file_rows:
+        while batch := list(islice(episodes, _KEYS_PER_QUERY)):
+            rows = [line.split("\t") for line in batch]
+            numbers = [int(n) for n in islice(file_rows, len(batch))]
+            elsewhere = selectors.episodes_elsewhere(
+                partnership_id=partnership.pk, provider_id=provider.pk, keys={r[6] for r in rows}
+            )
+            if not elsewhere:
+                continue
+            for number, r in zip(numbers, rows, strict=True):
+                if r[6] in elsewhere:
+                    end = None if r[13] == NULL else date.fromisoformat(r[13])
+                    check_open_elsewhere(
+                        number, date.fromisoformat(r[9]), end, elsewhere[r[6]], checked.report
+                    )
     # Warnings are in the file's order: these came after the single pass's.
     checked.report.warnings.sort(key=lambda p: p.row)
 
 
-def _record(
-    checked: Checked,
+def _who(
     partnership: Partnership,
     provider: Provider,
     period_end: date,
     file_name: str,
     actor: Any,
     channel: str,
-) -> Submission:
-    report = checked.report
+) -> dict[str, Any]:
+    """A Submission's who, when and which file."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     if user is not None:
         name = person_name(user) + (" (command line)" if channel == Submission.Channel.COMMAND_LINE else "")
     else:
         name = f"{operating_system_user()} (command line)"
+    return {
+        "partnership": partnership,
+        "provider": provider,
+        "submitted_by": user,
+        "submitted_by_name": name,
+        "submitted_at": clock.now(),
+        "channel": channel,
+        "period_end": period_end,
+        "file_name": file_name[:255],
+    }
+
+
+def _outcome(checked: Checked) -> dict[str, Any]:
+    """A Submission's file, outcome and kept report."""
+    report = checked.report
 
     def kept(problems: list[RowProblem]) -> list[dict[str, Any]]:
         # PostgreSQL's JSON refuses NUL, which a header's unknown column name may hold.
@@ -164,30 +207,22 @@ def _record(
             for p in problems[:KEPT_PROBLEMS]
         ]
 
-    return Submission.objects.create(
-        partnership=partnership,
-        provider=provider,
-        submitted_by=user,
-        submitted_by_name=name,
-        submitted_at=clock.now(),
-        channel=channel,
-        period_end=period_end,
-        file_name=file_name[:255],
-        file_size=checked.size,
-        file_sha256=checked.sha256,
-        rows=report.rows,
-        outcome=Submission.Outcome.ACCEPTED if report.accepted else Submission.Outcome.REJECTED,
-        error_count=len(report.errors),
-        warning_count=len(report.warnings),
-        clients=checked.clients if report.accepted else 0,
-        episodes=checked.episodes if report.accepted else 0,
-        modalities=checked.modalities if report.accepted else 0,
-        report={
+    return {
+        "file_size": checked.size,
+        "file_sha256": checked.sha256,
+        "rows": report.rows,
+        "outcome": Submission.Outcome.ACCEPTED if report.accepted else Submission.Outcome.REJECTED,
+        "error_count": len(report.errors),
+        "warning_count": len(report.warnings),
+        "clients": checked.clients if report.accepted else 0,
+        "episodes": checked.episodes if report.accepted else 0,
+        "modalities": checked.modalities if report.accepted else 0,
+        "report": {
             "errors": kept(report.errors),
             "warnings": kept(report.warnings),
             "truncated": max(len(report.errors), len(report.warnings)) > KEPT_PROBLEMS,
         },
-    )
+    }
 
 
 def _summary(submission: Submission, provider: Provider) -> str:

@@ -1,4 +1,7 @@
-"""Importing a submission: all or nothing, replacing the provider's record, the same file twice the same."""
+"""Importing a submission: all or nothing, replacing the provider's record, the same file twice the same —
+each test with the file checked in this process and in a child process while its rows are written
+(pipeline.py), the child telling what it has spooled every two rows so the tests' small files are written
+in many pieces, and a late error rolls back rows already written."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from datetime import date
 import pytest
 
 from concordat.core.models import AuditEntry
+from concordat.treatment import checking, pipeline
 from concordat.treatment.keys import client_key, secret_for
 from concordat.treatment.models import Client, Episode, Submission
 from tests.factories import member, row_counts
@@ -14,6 +18,18 @@ from tests.treatment.conftest import record, submit, treatment_counts
 from tests.treatment.submissions import DOB, a_file, row
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["checked here", "checked in a child"], autouse=True)
+def where(request, settings, monkeypatch):
+    children = []
+    if request.param == "checked in a child":
+        settings.TREATMENT_CHECK_IN_CHILD_FROM_BYTES = 0
+        monkeypatch.setattr(checking, "_FLUSH_EVERY", 2)
+        in_child = pipeline._in_child
+        monkeypatch.setattr(pipeline, "_in_child", lambda *a: (children.append(1), in_child(*a))[1])
+    yield request.param
+    assert bool(children) == (request.param == "checked in a child")
 
 
 def test_an_accepted_file_becomes_the_providers_record(partnership):
@@ -133,3 +149,27 @@ def test_episodes_at_two_providers_one_after_the_other_are_no_warning(partnershi
 def test_a_partnerships_own_modality_is_accepted(partnership):
     assert submit(partnership, [row(modality="gp-prescribing")]).report.accepted
     assert not submit(partnership, [row(modality="acupuncture")]).report.accepted
+
+
+def test_a_check_that_fails_in_its_child_changes_nothing_and_says_where_without_the_value(
+    partnership, where, monkeypatch
+):
+    if where != "checked in a child":
+        pytest.skip("the child's failure")
+    submit(partnership, a_file(2))
+    before, counts, rows = record(), treatment_counts(), row_counts()
+    check_file = pipeline.check_file
+
+    def failing(*args, written, **kwargs):
+        def then_break(sizes):  # the first rows loaded, then the check breaks
+            written(sizes)
+            raise ValueError(f"Invalid isoformat string: {DOB!r}")
+
+        return check_file(*args, written=then_break, **kwargs)
+
+    monkeypatch.setattr(pipeline, "check_file", failing)
+    with pytest.raises(pipeline.CheckFailed) as failed:
+        submit(partnership, a_file(3))
+    assert "ValueError" in str(failed.value) and DOB not in str(failed.value)
+    assert record() == before and treatment_counts() == counts and row_counts() == rows
+    monkeypatch.setattr(pipeline, "check_file", check_file)
