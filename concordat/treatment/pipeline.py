@@ -39,20 +39,25 @@ def check_and_load(
     secret: bytes,
     fixed: Fixed,
     spool: Spool,
+    before_writing: Callable[[], None],
     progress: Callable[[int], None] | None = None,
 ) -> Checked:
     """Check the file into `spool`, writing its rows through the loader as they are checked while the file
-    has no error. The caller's transaction holds what was written; it must roll back when the report has
-    errors (the rows before the first error were written)."""
+    has no error; `before_writing` (the earlier record's removal) runs first, while a child already checks.
+    The caller's transaction holds what was written; it must roll back when the report has errors (the
+    rows before the first error were written)."""
     loader = SpoolLoader(spool)
     try:
         size = _size_of(binary)
         if size is None or size < settings.TREATMENT_CHECK_IN_CHILD_FROM_BYTES:
+            before_writing()
             checked = check_file(
                 binary, context=context, secret=secret, progress=progress, fixed=fixed, spool=spool
             )
         else:
-            checked = _in_child(binary, context, secret, fixed, spool, progress, loader.load_to)
+            checked = _in_child(
+                binary, context, secret, fixed, spool, progress, before_writing, loader.load_to
+            )
         if checked.report.accepted:
             loader.load_rest()
         return checked
@@ -67,6 +72,7 @@ def _in_child(
     fixed: Fixed,
     spool: Spool,
     progress: Callable[[int], None] | None,
+    before_writing: Callable[[], None],
     load_to: Callable[[tuple[int, int, int]], None],
 ) -> Checked:
     fork = multiprocessing.get_context("fork")
@@ -77,6 +83,7 @@ def _in_child(
     child.start()
     sending.close()
     try:
+        before_writing()
         while True:
             try:
                 kind, value = receiving.recv()

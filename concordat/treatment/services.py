@@ -75,7 +75,8 @@ def submission_import(
     way (who, when, rows, outcome, the report); one audit event with counts only. The file is read once,
     as a stream, inside one transaction under a lock on the provider's row (two submissions of one provider
     are written one after the other): the provider's earlier rows are deleted, and the file's rows are
-    written as they are checked (pipeline.py) and rolled back at the end when the file has an error.
+    written as they are checked (pipeline.py: a large file in a child process meanwhile), all rolled back
+    at the end when the file has an error.
     """
     assert provider.partnership_id == partnership.pk
     context = context_for(partnership, period_end)
@@ -89,7 +90,6 @@ def submission_import(
                     **_who(partnership, provider, period_end, file_name, actor, channel),
                     outcome=Submission.Outcome.ACCEPTED,  # completed below, or rolled back
                 )
-                delete_provider_rows(partnership_id=partnership.pk, provider_id=provider.pk)
                 fixed = Fixed(
                     partnership=partnership.pk,
                     provider=provider.pk,
@@ -98,7 +98,15 @@ def submission_import(
                     episode_base=first_id(Episode),
                 )
                 checked = check_and_load(
-                    file, context=context, secret=secret, fixed=fixed, spool=spool, progress=progress
+                    file,
+                    context=context,
+                    secret=secret,
+                    fixed=fixed,
+                    spool=spool,
+                    before_writing=lambda: delete_provider_rows(
+                        partnership_id=partnership.pk, provider_id=provider.pk
+                    ),
+                    progress=progress,
                 )
                 if not checked.report.accepted:
                     raise _Rejected(checked)
