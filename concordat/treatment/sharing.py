@@ -126,6 +126,9 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. the system that uses it")
     prefix = models.CharField(max_length=16, help_text="The token's first characters, to tell tokens apart")
     digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token, hex")
+    # The one-time key of the form that made it: a second submission of the same form, even at the same
+    # moment, makes no second token (whose secret would be shown to no one).
+    form_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -26,6 +26,9 @@ def register() -> None:
     for model, wording in WORDINGS.items():
         describe(model, wording)
         if model not in auditlog.get_models():
-            # The digest is a credential's fingerprint and last use is bookkeeping: neither goes in the trail.
-            excluded = untracked_fields(model) + (["digest", "last_used_at"] if model is ApiToken else [])
+            # The digest is a credential's fingerprint; last use and the form key are bookkeeping: none goes
+            # in the trail.
+            excluded = untracked_fields(model) + (
+                ["digest", "last_used_at", "form_key"] if model is ApiToken else []
+            )
             auditlog.register(model, exclude_fields=excluded)

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from concordat.core import clock
 from concordat.core.audit import record_event
@@ -43,21 +43,34 @@ class MadeToken:
     secret: str  # the whole token: shown once, never stored
 
 
+class AlreadyMade(Exception):
+    """The form with this key has already made its token."""
+
+
 @transaction.atomic
-def api_token_create(*, partnership: Partnership, provider: Provider, name: str, actor: Any) -> MadeToken:
+def api_token_create(
+    *, partnership: Partnership, provider: Provider, name: str, actor: Any, form_key: str | None = None
+) -> MadeToken:
     """A new token for `provider`. Guarantees: only its digest and prefix are stored; an audit event names
-    the token by prefix."""
+    the token by prefix; a form's key makes one token at most (AlreadyMade, nothing written)."""
     assert provider.partnership_id == partnership.pk
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        partnership=partnership,
-        provider=provider,
-        name=name.strip()[:100],
-        prefix=secret[:SHOWN],
-        digest=digest_of(secret),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        created_at=clock.now(),
-    )
+    try:
+        with transaction.atomic():
+            token = ApiToken.objects.create(
+                partnership=partnership,
+                provider=provider,
+                name=name.strip()[:100],
+                prefix=secret[:SHOWN],
+                digest=digest_of(secret),
+                form_key=form_key or None,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        if form_key and ApiToken.objects.filter(form_key=form_key).exists():
+            raise AlreadyMade(form_key) from None
+        raise
     record_event(
         kind=Kind.TREATMENT_API_TOKEN,
         actor=actor,

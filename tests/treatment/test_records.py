@@ -469,6 +469,25 @@ def test_submitting_the_token_form_twice_makes_one_token(client: Any, world: dic
     assert ApiToken.objects.count() == 1
 
 
+def test_one_form_makes_one_token_even_from_two_sessions_at_once(world: dict[str, Any]) -> None:
+    # Two requests in flight with the same form (a double click racing itself): the form's key is unique
+    # in the database, not only remembered in a session, so the second makes nothing and writes no event.
+    from django.test import Client as Browser
+
+    from concordat.core.models import AuditEntry
+
+    url = reverse("treatment:add-token", args=[world["p"].slug])
+    first, second = Browser(), Browser()
+    for browser in (first, second):
+        browser.force_login(world["people"]["officer1"])
+    draft = re.search(r'name="draft" value="([^"]+)"', first.get(url).content.decode()).group(1)
+    made = first.post(url, {"provider": "P1", "name": "case system", "draft": draft})
+    events = AuditEntry.objects.count()
+    again = second.post(url, {"provider": "P1", "name": "case system", "draft": draft})
+    assert made.status_code == 200 and again.status_code == 302
+    assert ApiToken.objects.count() == 1 and AuditEntry.objects.count() == events
+
+
 def test_an_officer_cannot_make_a_token_for_another_provider(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["people"]["officer1"])
     response = client.post(

@@ -15,12 +15,8 @@ from concordat.partnerships.models import Provider
 from ..forms.casework import TokenForm
 from ..permissions import token_providers
 from ..sharing import ApiToken
-from ..tokens import api_token_create, api_token_revoke
+from ..tokens import AlreadyMade, api_token_create, api_token_revoke
 from .clients import TreatmentPage
-
-# The form's drafts already used to make a token, kept in the session: a second submission of one form
-# (double click, Back and resubmit) makes no second token, whose secret would be shown to no one.
-MADE = "treatment-token-drafts"
 
 
 class TokenPage(TreatmentPage):
@@ -68,22 +64,21 @@ class TokenCreate(TokenPage):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         draft = request.POST.get("draft", "")
-        made_before = request.session.get(MADE, [])
-        if draft and draft in made_before:
-            messages.info(request, "That form has already made its token: no second token was made")
-            return redirect("treatment:tokens", self.partnership.slug)
         form = self._form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        if draft:
-            request.session[MADE] = [*made_before[-19:], draft]
         provider = self.providers().get(code=form.cleaned_data["provider"])
-        made = api_token_create(
-            partnership=self.partnership,
-            provider=provider,
-            name=form.cleaned_data["name"],
-            actor=request.user,
-        )
+        try:
+            made = api_token_create(
+                partnership=self.partnership,
+                provider=provider,
+                name=form.cleaned_data["name"],
+                actor=request.user,
+                form_key=draft[:64] or None,
+            )
+        except AlreadyMade:  # a second submission of the form: double click, Back and resubmit
+            messages.info(request, "That form has already made its token: no second token was made")
+            return redirect("treatment:tokens", self.partnership.slug)
         # Shown on this response only (never stored, never in a URL or a message kept in the session).
         self.template_name = "treatment/clients/token_made.html"
         self.page_title = "Your new API token"
