@@ -15,7 +15,7 @@ from concordat.treatment.keys import client_key, secret_for
 from concordat.treatment.models import Client, Episode, Submission
 from tests.factories import member, row_counts
 from tests.treatment.conftest import record, submit, treatment_counts
-from tests.treatment.submissions import DOB, a_file, row
+from tests.treatment.submissions import DOB, a_file, csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,12 @@ def test_a_check_that_fails_in_its_child_changes_nothing_and_says_where_without_
     assert "ValueError" in str(failed.value) and DOB not in str(failed.value)
     assert record() == before and treatment_counts() == counts and row_counts() == rows
     monkeypatch.setattr(pipeline, "check_file", check_file)
+
+
+def test_a_file_of_only_its_header_empties_the_providers_record_with_a_warning(partnership):
+    submit(partnership, a_file(2))
+    header = csv_bytes([row()]).split(b"\n", 1)[0] + b"\n"
+    outcome = submit(partnership, header)
+    assert outcome.report.accepted and outcome.report.rows == 0
+    assert [(w.row, w.code) for w in outcome.report.warnings] == [(1, "no-rows")]
+    assert record("P1") == {"clients": [], "episodes": [], "modalities": []}
