@@ -4,6 +4,7 @@ transaction's reversal, the posting forms with check your answers, and the manag
 from __future__ import annotations
 
 import re
+from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -14,7 +15,7 @@ from openpyxl import load_workbook
 from concordat.core.money import format_pounds
 from concordat.core.roles import Role
 from concordat.core.years import FinancialYear
-from concordat.pool import selectors
+from concordat.pool import selectors, services
 from concordat.pool.charts import chart_svg
 from concordat.pool.models import Transaction
 from concordat.pool.workbook import POUNDS
@@ -178,19 +179,41 @@ def test_a_payment_is_posted_once_through_check_your_answers(
     assert "was already posted" in second
 
 
-def test_a_refused_posting_shows_the_message_at_the_field(client: Any, partnership: Any, ledger: Any) -> None:
+def test_a_refused_posting_is_refused_on_the_question_page_at_the_field(
+    client: Any, partnership: Any, ledger: Any
+) -> None:
     client = signed_in(client, partnership, Role.POOL_MANAGER)
     token = "abcdefghij"
+    before = row_counts(), Transaction.objects.count()
     # Harm reduction is not treatment: the NTA money is ring-fenced to treatment.
-    client.post(
+    response = client.post(
         url("post", "payment"), {**_answers(amount="900000", purpose="harm-reduction"), "token": token}
     )
+    html = response.content.decode()
+    assert response.status_code == 422 and "Check your answers" not in html
+    assert 'id="amount-error"' in html or "govuk-error-message" in html
+    assert "ring" in html.lower() and "£801,500.00" in html
+    assert (row_counts(), Transaction.objects.count()) == before
+    assert client.get(url("post-check", "payment") + f"?token={token}").status_code == 302  # nothing kept
+
+
+def test_answers_the_ledger_refuses_after_they_were_checked_are_refused_at_the_field(
+    client: Any, partnership: Any, ledger: Any
+) -> None:
+    client = signed_in(client, partnership, Role.POOL_MANAGER)
+    token = "abcdefghij"
+    answers = {**_answers(amount="500000", purpose="harm-reduction"), "token": token}
+    assert client.post(url("post", "payment"), answers).status_code == 302  # within the room left
+    # Meanwhile someone else spends most of what is not ring-fenced.
+    services.payment_post(
+        partnership=partnership, ref="OTHER-1", date=date(2003, 8, 2), contract="CDT-2003",
+        purpose="harm-reduction", amount_pence=50_000_000,
+    )  # fmt: skip
     before = row_counts(), Transaction.objects.count()
     response = client.post(url("post-check", "payment"), {"token": token})
     html = response.content.decode()
     assert response.status_code == 422
-    assert 'id="amount-error"' in html or "govuk-error-message" in html
-    assert "ring" in html.lower() and "£801,500.00" in html
+    assert "govuk-error-message" in html and "ring" in html.lower()
     assert (row_counts(), Transaction.objects.count()) == before
 
 

@@ -3,7 +3,8 @@ answers", then one service call. The answers wait in the session under the page'
 token becomes the posting's ref when no reference is typed, so submitting the check page twice (a double
 click, Back and resubmit) posts once: the service finds the same ref with the same content and adds
 nothing. The service's refusals (a ring fence with both figures, a closed year, a scheme over its
-maximum) are shown at the field they concern, and nothing is written."""
+maximum) are shown at the field they concern, and nothing is written: already on the question page (the
+service's dry run), and again if the ledger changed before the answers were checked."""
 
 from __future__ import annotations
 
@@ -42,6 +43,25 @@ class PostingPage(PoolPage):
     def form(self, data: Any = None) -> PostingForm:
         return PostingForm(data, kind=self.kind, partnership=self.partnership)
 
+    def draft(self, form: PostingForm, token: str) -> services.Draft:
+        values = form.cleaned_data
+        return services.Draft(
+            values.get("reference") or token,
+            self.kind,
+            values["date"],
+            values["amount"],
+            stream=values.get("stream", ""),
+            contract=values.get("contract", ""),
+            purpose=values.get("purpose", ""),
+            description=values.get("description") or "",
+        )
+
+    def refused(self, form: PostingForm, problems: list[tuple[str, str]]) -> None:
+        """The service's refusals, (column, message), put on the fields they concern."""
+        for column, message in problems:
+            name = FIELD_OF_COLUMN.get(column)
+            form.add_error(name if name in form.fields else None, message)
+
     def stored(self, token: str | None) -> dict[str, Any] | None:
         entry = self.request.session.get(SESSION_PREFIX + token) if token else None
         return entry if entry and entry.get("kind") == self.kind else None
@@ -72,6 +92,13 @@ class PostingQuestions(PostingPage):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.form(request.POST)
         token = _token(request.POST.get("token")) or new_key()
+        if form.is_valid():
+            # The ledger's rules now (a closed year, a ring fence...), so the answers are not refused only
+            # after they have been checked; nothing is written.
+            issues = services.postings_post(
+                partnership=self.partnership, drafts=[self.draft(form, token)], dry_run=True
+            ).issues
+            self.refused(form, [(i.column, i.message) for i in issues.get(0, [])])
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, token=token), status=422)
         data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "token")}
@@ -119,10 +146,8 @@ class PostingCheck(PostingPage):
             else:
                 service = services.payment_post if self.kind == "payment" else services.accrual_post
                 posted = service(**common, contract=values["contract"], purpose=values["purpose"])
-        except PostingRefused as refused:
-            for problem in refused.report.errors:
-                name = FIELD_OF_COLUMN.get(problem.path)
-                form.add_error(name if name in form.fields else None, problem.message)
+        except PostingRefused as refusal:
+            self.refused(form, [(problem.path, problem.message) for problem in refusal.report.errors])
             self.template_name = PostingQuestions.template_name
             return self.render_to_response(self.get_context_data(form=form, token=token), status=422)
         t = posted.transaction
