@@ -13,6 +13,7 @@ of the file): its type and where it happened.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -134,7 +135,8 @@ def _child(
         sending.send(("checked", dataclasses.replace(checked, spool=None)))
     except BaseException as failure:  # whatever it was, the parent must hear of it
         where = "".join(traceback.format_tb(failure.__traceback__)[-3:])
-        sending.send(("failed", f"{type(failure).__name__} in the check:\n{where}"))
+        with contextlib.suppress(OSError):  # the parent may have stopped listening (its own failure)
+            sending.send(("failed", f"{type(failure).__name__} in the check:\n{where}"))
     finally:
         sending.close()
 

@@ -182,3 +182,23 @@ def test_a_file_of_only_its_header_empties_the_providers_record_with_a_warning(p
     assert outcome.report.accepted and outcome.report.rows == 0
     assert [(w.row, w.code) for w in outcome.report.warnings] == [(1, "no-rows")]
     assert record("P1") == {"clients": [], "episodes": [], "modalities": []}
+
+
+def test_a_write_that_fails_while_the_child_checks_changes_nothing_and_leaves_no_child(
+    partnership, where, monkeypatch
+):
+    import multiprocessing
+
+    from concordat.treatment import loading
+
+    submit(partnership, a_file(2))
+    before, counts, rows = record(), treatment_counts(), row_counts()
+
+    def failing(self, sizes):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(loading.SpoolLoader, "load_to", failing)
+    with pytest.raises(OSError, match="disk is full"):
+        submit(partnership, a_file(6))
+    assert record() == before and treatment_counts() == counts and row_counts() == rows
+    assert multiprocessing.active_children() == []
