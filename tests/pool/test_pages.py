@@ -145,15 +145,44 @@ def test_a_transaction_is_reversed_once(client: Any, partnership: Any, ledger: A
     assert "Reverse this transaction" in page and "spend:CDT-2003" in page
     confirm = client.get(url("reverse", payment.sequence)).content.decode()
     token = re.search(r'name="token" value="([a-z0-9]+)"', confirm).group(1)
-    client.post(url("reverse", payment.sequence), {"token": token})
+    assert 'name="date_2" type="text" value="2004"' in confirm or 'value="2004"' in confirm  # today
+    client.post(url("reverse", payment.sequence), {"token": token, **TODAY})
     assert Transaction.objects.filter(kind="reversal", reverses=payment).count() == 1
     before = row_counts(), Transaction.objects.count()
-    again = client.post(url("reverse", payment.sequence), {"token": token}, follow=True).content.decode()
+    again = client.post(
+        url("reverse", payment.sequence), {"token": token, **TODAY}, follow=True
+    ).content.decode()
     other = client.post(
-        url("reverse", payment.sequence), {"token": "abcdefghij"}, follow=True
+        url("reverse", payment.sequence), {"token": "abcdefghij", **TODAY}, follow=True
     ).content.decode()
     assert "already reversed" in again and "already reversed" in other
     assert (row_counts(), Transaction.objects.count()) == before
+
+
+TODAY = {"date_0": "1", "date_1": "2", "date_2": "2004"}  # fixed_today's
+
+
+def test_a_reversal_takes_the_date_it_is_given_and_refuses_one_before_the_original(
+    client: Any, partnership: Any, ledger: Any, fixed_today: Any
+) -> None:
+    client = signed_in(client, partnership, Role.POOL_MANAGER)
+    payment = Transaction.objects.get(ref="P-1")
+    before = row_counts(), Transaction.objects.count()
+    early = client.post(
+        url("reverse", payment.sequence),
+        {"token": "abcdefghij", "date_0": "1", "date_1": "4", "date_2": "2003"},
+    )
+    assert early.status_code == 422 and "cannot be dated before" in early.content.decode()
+    assert 'id="date-error"' in early.content.decode() or "govuk-error-message" in early.content.decode()
+    missing = client.post(url("reverse", payment.sequence), {"token": "abcdefghij"})
+    assert missing.status_code == 422 and "Enter the date of the reversal" in missing.content.decode()
+    assert (row_counts(), Transaction.objects.count()) == before
+    client.post(
+        url("reverse", payment.sequence),
+        {"token": "abcdefghij", "date_0": "31", "date_1": "12", "date_2": "2003"},
+    )
+    reversal = Transaction.objects.get(kind="reversal", reverses=payment)
+    assert reversal.date == date(2003, 12, 31) and reversal.ref == "REV-abcdefghij"
 
 
 def _answers(**values: str) -> dict[str, str]:

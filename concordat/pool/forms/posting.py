@@ -109,3 +109,27 @@ class PostingForm(forms.Form):
                 shown = value or "Not given"
             rows.append((name, str(field.label).removesuffix(" (optional)"), str(shown)))
         return rows
+
+
+class ReversalForm(forms.Form):
+    """The date of a reversal: today unless the pool manager says otherwise (a reversal of last year's
+    payment, posted while that year is still open, belongs in that year). The service checks it is on or
+    after the transaction reversed and in an open year."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"] = GovukDateField(
+            label="Date of the reversal",
+            help_text="For example, 31 3 2004. The date decides the year and quarter it counts in",
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_date(self) -> date:
+        value = self.cleaned_data.get("date")
+        if isinstance(value, PartialDate):
+            raise forms.ValidationError("Enter the day as well as the month and year")
+        if value is None:
+            raise forms.ValidationError("Enter the date of the reversal")
+        return value

@@ -29,6 +29,7 @@ from concordat.partnerships.views.audit import pagination
 
 from .. import permissions, selectors, services
 from ..errors import PostingRefused
+from ..forms.posting import ReversalForm
 from ..models import KINDS, Transaction
 from ..schemes import schemes_for
 from .base import QUARTERS, PoolPage, pool_years
@@ -217,12 +218,14 @@ class ReverseTransaction(PoolPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         t = kwargs.get("transaction") or transaction_for(self.partnership, self.kwargs["sequence"])
+        today = clock.today()
         context.update(
             page_title=f"Reverse {t.get_kind_display().lower()} {t.ref}",
             transaction=t,
             what_for=what_for(t),
             token=kwargs.get("token") or new_key(),
-            today=clock.today(),
+            form=kwargs.get("form")
+            or ReversalForm(initial={"date": [str(today.day), str(today.month), str(today.year)]}),
             reversed_by=reversed_by(t),
         )
         context["breadcrumbs"].append(
@@ -240,18 +243,23 @@ class ReverseTransaction(PoolPage):
             return redirect(page)
         if not TOKEN.match(token):
             token = new_key()
+        form = ReversalForm(request.POST)
+        if not form.is_valid():
+            context = self.get_context_data(transaction=t, token=token, form=form, **kwargs)
+            return self.render_to_response(context, status=422)
         try:
             posted = services.reversal_post(
                 partnership=self.partnership,
                 ref=f"REV-{token}",
-                date=clock.today(),
+                date=form.cleaned_data["date"],
                 reverses=t.ref,
                 description=f"Reversal of {t.ref}",
                 actor=request.user,
             )
         except PostingRefused as refused:
-            context = self.get_context_data(transaction=t, token=token, **kwargs)
-            context["problems"] = [p.message for p in refused.report.errors]
+            for problem in refused.report.errors:
+                form.add_error("date" if problem.path == "date" else None, problem.message)
+            context = self.get_context_data(transaction=t, token=token, form=form, **kwargs)
             return self.render_to_response(context, status=422)
         if posted.created:
             messages.success(request, f"{t.ref} is reversed by {posted.transaction.ref}")
