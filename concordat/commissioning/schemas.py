@@ -32,7 +32,7 @@ from concordat.core.codes import ENTRY_KEY
 from concordat.partnerships.rules.limits import CODE, LONG, NAME, PROSE, SOURCE
 
 from .rules import monitoring, stages
-from .rules.check import _STATUSES, MAX_LIST
+from .rules.check import STATUSES, MAX_LIST
 
 MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
 YEAR_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
@@ -103,7 +103,7 @@ Weight = _whole(1, 100)
 Quarter = _whole(1, 4)
 Stage = _choice(stages.ORDER)
 Process = _choice(stages.PROCESSES)
-Status = _choice(_STATUSES)
+Status = _choice(STATUSES)
 Direction = _choice(monitoring.DIRECTIONS)
 Rag = _choice(monitoring.RAG)
 SOURCE_TEXT = "Where the record comes from: a citation in words, or 'invented'"
