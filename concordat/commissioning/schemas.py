@@ -32,7 +32,7 @@ from concordat.core.codes import ENTRY_KEY
 from concordat.partnerships.rules.limits import CODE, LONG, NAME, PROSE, SOURCE
 
 from .rules import monitoring, stages
-from .rules.check import STATUSES, MAX_LIST
+from .rules.check import MAX_LIST, STATUSES
 
 MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
 YEAR_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
