@@ -193,6 +193,10 @@ PAGES: dict[str, list[Route]] = {
     "commissioning:add-legacy": form(ONLY, lambda p: contract_kwargs(p)),
     "commissioning:add-kpi": form(ONLY, lambda p: contract_kwargs(p)),
     "commissioning:add-review": form(ONLY, lambda p: contract_kwargs(p)),
+    "commissioning:change-subcontract": form(ONLY, lambda p: subcontract_kwargs(p)),
+    "commissioning:remove-subcontract": form(ONLY, lambda p: subcontract_kwargs(p)),
+    "commissioning:change-legacy": form(ONLY, lambda p: legacy_kwargs(p)),
+    "commissioning:remove-legacy": form(ONLY, lambda p: legacy_kwargs(p)),
     # The pooled fund's pages: the pool manager posts and reverses; the lead, partner representatives,
     # board members and auditors read; provider roles see nothing of the pool.
     **{
@@ -573,3 +577,39 @@ def service_kwargs(p: Any) -> dict[str, Any]:
 
 def contract_kwargs(p: Any) -> dict[str, Any]:
     return {"slug": SLUG, "key": _commissioned(p)[1].key}
+
+
+# --- a subcontract and a legacy contract of the matrix contract, changed and removed by key (commapi) ------
+
+
+def subcontract_kwargs(p: Any) -> dict[str, Any]:
+    from concordat.commissioning import services as commissioning_services
+
+    contract = _commissioned(p)[1]
+    if not contract.subcontracts.filter(key="matrix-sub").exists():
+        commissioning_services.contract_subcontract_add(
+            contract=contract,
+            values={"subcontractor": "Pharmacies", "description": "Supervised consumption"},
+            user=None,
+            token="matrix-sub",
+        )
+    return {"slug": SLUG, "key": contract.key, "part": "matrix-sub"}
+
+
+def legacy_kwargs(p: Any) -> dict[str, Any]:
+    from concordat.commissioning import services as commissioning_services
+
+    contract = _commissioned(p)[1]
+    if not contract.legacy.filter(key="matrix-legacy").exists():
+        commissioning_services.contract_legacy_add(
+            contract=contract,
+            values={
+                "name": "Old service",
+                "element": "Needle exchange",
+                "annual_cost": "1000.00",
+                "transfers_on": "2024-04-01",
+            },
+            user=None,
+            token="matrix-legacy",
+        )
+    return {"slug": SLUG, "key": contract.key, "part": "matrix-legacy"}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from concordat.core.money import pence_to_str
 from concordat.partnerships.models import Partnership
 
 from . import models
@@ -88,3 +89,27 @@ def modality_codes(partnership: Partnership) -> set[str]:
 
 def codes(queryset: Any, field: str = "code") -> dict[str, Any]:
     return {getattr(row, field): row for row in queryset}
+
+
+def subcontract_values(row: models.Subcontract) -> dict[str, Any]:
+    """A subcontract as its change form shows it and as the check reads it (money as pounds): what an
+    editor saw is the fingerprint of this, so a save over someone else's change is refused."""
+    return {
+        "subcontractor": row.subcontractor,
+        "description": row.description,
+        "annual_value": None if row.annual_value_pence is None else pence_to_str(row.annual_value_pence),
+        "source": row.source,
+    }
+
+
+def legacy_contract_values(row: models.LegacyContract) -> dict[str, Any]:
+    """A legacy contract as its change form shows it and as the check reads it (see subcontract_values)."""
+    return {
+        "name": row.name,
+        "holder": row.holder,
+        "element": row.element,
+        "annual_cost": pence_to_str(row.annual_cost_pence),
+        "after_cost": None if row.after_cost_pence is None else pence_to_str(row.after_cost_pence),
+        "transfers_on": row.transfers_on.isoformat(),
+        "source": row.source,
+    }

@@ -5,14 +5,20 @@ then nothing changes. Row changes reach the audit trail through django-auditlog 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
 from concordat.core.audit import acting_as
+from concordat.core.models import AuditEntry
 from concordat.core.problems import Report
-from concordat.partnerships.keys import claim, new_key
-from concordat.partnerships.models import Partnership
+from concordat.partnerships.errors import EntryGone, StaleEdit
+from concordat.partnerships.keys import claim, new_key, retired_keys
+from concordat.partnerships.models import Partnership, RetiredKey
+from concordat.partnerships.services import fingerprint
 
 from . import commitments, models, selectors
 from .errors import Refused
@@ -282,10 +288,15 @@ def contract_create(
                 for y, p in sorted(out["schedule"].items())
             ]
         )
+        # Each its own key, so that it can be changed and removed on its own later.
+        keys: set[str] = set()
         for sub in out["subcontracts"]:
-            models.Subcontract.objects.create(contract=contract, **sub)
+            keys.add(key := new_key(keys))
+            models.Subcontract.objects.create(contract=contract, key=key, **sub)
+        keys = set()
         for legacy in out["legacy"]:
-            models.LegacyContract.objects.create(contract=contract, **legacy)
+            keys.add(key := new_key(keys))
+            models.LegacyContract.objects.create(contract=contract, key=key, **legacy)
         commitments.push(contract, actor=user)
         return contract, report
 
@@ -339,8 +350,8 @@ def contract_subcontract_add(
 ) -> models.Subcontract:
     """Add a subcontract to a recorded contract: the same check as a new contract's list of them."""
     with acting_as(user):
-        _lock(contract.partnership)
-        key = claim(token, set(contract.subcontracts.values_list("key", flat=True)), "subcontract")
+        locked = _lock(contract.partnership)
+        key = claim(token, _taken(locked, contract, SUBCONTRACTS), "subcontract")
         report, out = check.check_subcontract(values)
         _refuse_if_invalid(report)
         return models.Subcontract.objects.create(contract=contract, key=key, **out)
@@ -353,11 +364,137 @@ def contract_legacy_add(
     """Add a legacy contract folded into a recorded contract, with its transfer date and its cost a year
     before and after: the same check as a new contract's list of them."""
     with acting_as(user):
-        _lock(contract.partnership)
-        key = claim(token, set(contract.legacy.values_list("key", flat=True)), "legacy contract")
+        locked = _lock(contract.partnership)
+        key = claim(token, _taken(locked, contract, LEGACY), "legacy contract")
         report, out = check.check_legacy_contract(values)
         _refuse_if_invalid(report)
         return models.LegacyContract.objects.create(contract=contract, key=key, **out)
+
+
+# --- a subcontract or a legacy contract changed or removed on its own ---------------------------------------
+# Neither is part of the contract's schedule, so the pool's commitments (commitments.push) do not change
+# with them: what the pool holds stays the contract's current terms.
+
+
+@dataclass(frozen=True)
+class ContractPart:
+    """A kind of row of a contract that people change and remove one at a time, by its key."""
+
+    noun: str
+    related: str  # the contract's related name
+    retired: str  # the RetiredKey collection the keys of removed rows are kept under
+    check: Callable[[dict[str, Any]], tuple[Report, dict[str, Any]]]
+    shown: Callable[[Any], dict[str, Any]]  # what a change form shows, fingerprinted as `seen`
+
+
+SUBCONTRACTS = ContractPart(
+    "subcontract", "subcontracts", "subcontracts", check.check_subcontract, selectors.subcontract_values
+)
+LEGACY = ContractPart(
+    "legacy contract",
+    "legacy",
+    "legacy-contracts",
+    check.check_legacy_contract,
+    selectors.legacy_contract_values,
+)
+
+
+def _taken(partnership: Partnership, contract: models.Contract, part: ContractPart) -> set[str]:
+    """Keys a new row may not have: the contract's rows' and every removed one's (keys are never reused,
+    and a second submission of the form that added a row since removed adds nothing)."""
+    rows = getattr(contract, part.related)
+    return set(rows.values_list("key", flat=True)) | retired_keys(partnership, part.retired)
+
+
+def was_removed(contract: models.Contract, part: ContractPart, key: str) -> bool:
+    """Whether `key` named a row of this kind that has been removed (rather than never existed)."""
+    return RetiredKey.objects.filter(
+        partnership_id=contract.partnership_id, collection=part.retired, key=key
+    ).exists()
+
+
+def _last_change(row: Any) -> tuple[str, datetime | None]:
+    """Who last wrote the row, and when: the audit trail's latest entry for it."""
+    entry = AuditEntry.objects.get_for_object(row).order_by("-timestamp").first()
+    return (entry.actor_name, entry.timestamp) if entry is not None else ("", None)
+
+
+def _row(contract: models.Contract, part: ContractPart, key: str) -> Any:
+    row = getattr(contract, part.related).filter(key=key).first() if key else None
+    if row is None:
+        raise EntryGone(part.noun, key)
+    return row
+
+
+def _part_change(
+    part: ContractPart,
+    *,
+    contract: models.Contract,
+    key: str,
+    values: dict[str, Any],
+    seen: str | None,
+    user: Any,
+) -> Any:
+    with acting_as(user):
+        _lock(contract.partnership)
+        row = _row(contract, part, key)
+        report, out = part.check(values)
+        unchanged = report.valid and all(getattr(row, name) == value for name, value in out.items())
+        current = part.shown(row)
+        # Stale only when the save would undo someone's change: a second identical submission is not.
+        if seen is not None and fingerprint(current) != seen and not unchanged:
+            changed_by, changed_at = _last_change(row)
+            raise StaleEdit(changed_by=changed_by, changed_at=changed_at, current=current)
+        _refuse_if_invalid(report)
+        if not unchanged:  # a save that changes nothing writes nothing, not even an audit entry
+            for name, value in out.items():
+                setattr(row, name, value)
+            row.save()
+        return row
+
+
+def _part_remove(
+    part: ContractPart, *, contract: models.Contract, key: str, seen: str | None, user: Any
+) -> None:
+    with acting_as(user):
+        locked = _lock(contract.partnership)
+        row = _row(contract, part, key)
+        if seen is not None and fingerprint(part.shown(row)) != seen:
+            changed_by, changed_at = _last_change(row)
+            raise StaleEdit(changed_by=changed_by, changed_at=changed_at, current=part.shown(row))
+        row.delete()
+        RetiredKey.objects.get_or_create(partnership=locked, collection=part.retired, key=key)
+
+
+@transaction.atomic
+def contract_subcontract_change(
+    *, contract: models.Contract, key: str, values: dict[str, Any], seen: str | None, user: Any
+) -> models.Subcontract:
+    """Change the subcontract `key` of `contract` to `values` (the whole subcontract, the add's check).
+    Raises EntryGone when it is not there (removed since), StaleEdit when it changed since the editor saw
+    `seen` (selectors.subcontract_values' fingerprint), Refused with every problem: then nothing changes."""
+    return _part_change(SUBCONTRACTS, contract=contract, key=key, values=values, seen=seen, user=user)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def contract_subcontract_remove(*, contract: models.Contract, key: str, seen: str | None, user: Any) -> None:
+    """Remove the subcontract `key`; its key is retired. EntryGone when it is already gone, StaleEdit when
+    it changed since the confirmation page showed it: then nothing changes."""
+    _part_remove(SUBCONTRACTS, contract=contract, key=key, seen=seen, user=user)
+
+
+@transaction.atomic
+def contract_legacy_change(
+    *, contract: models.Contract, key: str, values: dict[str, Any], seen: str | None, user: Any
+) -> models.LegacyContract:
+    """Change the legacy contract `key` folded into `contract` (as contract_subcontract_change)."""
+    return _part_change(LEGACY, contract=contract, key=key, values=values, seen=seen, user=user)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def contract_legacy_remove(*, contract: models.Contract, key: str, seen: str | None, user: Any) -> None:
+    """Remove the legacy contract `key` (as contract_subcontract_remove)."""
+    _part_remove(LEGACY, contract=contract, key=key, seen=seen, user=user)
 
 
 @transaction.atomic

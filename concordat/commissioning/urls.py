@@ -37,7 +37,27 @@ urlpatterns = [
         views.AddSubcontract.as_view(),
         name="add-subcontract",
     ),
+    path(
+        "<slug:slug>/contracts/<str:key>/subcontracts/<str:part>/change/",
+        views.ChangeSubcontract.as_view(),
+        name="change-subcontract",
+    ),
+    path(
+        "<slug:slug>/contracts/<str:key>/subcontracts/<str:part>/remove/",
+        views.RemoveSubcontract.as_view(),
+        name="remove-subcontract",
+    ),
     path("<slug:slug>/contracts/<str:key>/legacy/add/", views.AddLegacyContract.as_view(), name="add-legacy"),
+    path(
+        "<slug:slug>/contracts/<str:key>/legacy/<str:part>/change/",
+        views.ChangeLegacyContract.as_view(),
+        name="change-legacy",
+    ),
+    path(
+        "<slug:slug>/contracts/<str:key>/legacy/<str:part>/remove/",
+        views.RemoveLegacyContract.as_view(),
+        name="remove-legacy",
+    ),
     path("<slug:slug>/contracts/<str:key>/kpis/add/", views.AddKpi.as_view(), name="add-kpi"),
     path("<slug:slug>/contracts/<str:key>/reviews/add/", views.AddReview.as_view(), name="add-review"),
 ]

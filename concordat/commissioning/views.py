@@ -16,16 +16,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from concordat.core.audit import record_event
 from concordat.core.csvfile import spreadsheet_safe
 from concordat.core.models import Kind
 from concordat.core.money import format_pounds, pence_to_str
 from concordat.core.years import FinancialYear
-from concordat.partnerships.errors import AlreadySaved
+from concordat.partnerships.errors import AlreadySaved, EntryGone, StaleEdit
 from concordat.partnerships.keys import new_key
 from concordat.partnerships.models import Partnership
+from concordat.partnerships.services import fingerprint
 from concordat.partnerships.views.base import PartnershipPage, navigation, partnership_for
 
 from . import commitments, forms, models, selectors, services
@@ -557,6 +558,181 @@ class AddLegacyContract(AddVariation):
             token=self.request.POST.get("token"),
         )
         return self.cancel_url(), f"Added the legacy contract {legacy.name}"
+
+
+# --- a subcontract or a legacy contract changed or removed, by its key --------------------------------------
+
+
+class ContractPartChange(AddVariation):
+    """Change one subcontract or legacy contract of a contract. The page carries a fingerprint of what it
+    showed (`seen`): a save over someone else's change is refused (409) with their values beside the
+    user's own; a row removed meanwhile is said so, and nothing is saved."""
+
+    part: services.ContractPart
+    remove_url_name = ""
+
+    def prepare(self) -> None:
+        super().prepare()
+        key = self.kwargs["part"]
+        self.row = getattr(self.contract, self.part.related).filter(key=key).first()
+        if self.row is None:
+            if services.was_removed(self.contract, self.part, key):
+                raise EntryGone(self.part.noun, key)
+            raise Http404(f"No such {self.part.noun}")
+        self.page_title = f"Change the {self.part.noun}"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except EntryGone:
+            messages.error(request, f"This {self.part.noun} was removed by someone else. Nothing was saved.")
+            return redirect(self.cancel_url())
+
+    def shown(self) -> dict[str, Any]:
+        return self.part.shown(self.row)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {k: "" if v is None else v for k, v in self.shown().items() if k != "source"}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            token="",
+            seen=kwargs.get("seen") or self.request.POST.get("seen") or fingerprint(self.shown()),
+            remove_url=reverse(
+                self.remove_url_name, args=[self.partnership.slug, self.contract.key, self.row.key]
+            ),
+            remove_label=f"Remove this {self.part.noun}",
+        )
+        return context
+
+    def change(self, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def save(self, values: dict[str, Any]) -> tuple[str, str]:
+        # The form has no field for the source: the row keeps the one it has.
+        row = self.change({"source": self.row.source, **values})
+        return self.cancel_url(), f"Changed the {self.part.noun} {row}"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except StaleEdit as stale:
+            rows = [
+                (str(field.label), "" if stale.current.get(name) is None else str(stale.current[name]))
+                for name, field in form.fields.items()
+            ]
+            stale_view = {"changed_by": stale.changed_by, "changed_at": stale.changed_at, "rows": rows}
+            context = self.get_context_data(form=form, stale=stale_view, seen=fingerprint(stale.current))
+            return self.render_to_response(context, status=409)
+
+
+class ChangeSubcontract(ContractPartChange):
+    form_class = forms.SubcontractForm
+    part = services.SUBCONTRACTS
+    remove_url_name = "commissioning:remove-subcontract"
+
+    def change(self, values: dict[str, Any]) -> Any:
+        return services.contract_subcontract_change(
+            contract=self.contract,
+            key=self.row.key,
+            values=values,
+            seen=self.request.POST.get("seen") or None,
+            user=self.request.user,
+        )
+
+
+class ChangeLegacyContract(ContractPartChange):
+    form_class = forms.LegacyContractForm
+    part = services.LEGACY
+    remove_url_name = "commissioning:remove-legacy"
+
+    def change(self, values: dict[str, Any]) -> Any:
+        return services.contract_legacy_change(
+            contract=self.contract,
+            key=self.row.key,
+            values=values,
+            seen=self.request.POST.get("seen") or None,
+            user=self.request.user,
+        )
+
+
+class ContractPartRemove(LoginRequiredMixin, TemplateView):
+    """ "Are you sure you want to remove …": GET shows what goes, POST removes it. Removing what is already
+    gone changes nothing and says so; a row changed since the page showed it is shown again to confirm."""
+
+    template_name = "partnerships/confirm_remove.html"
+    part: services.ContractPart
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.partnership = partnership_for(request, kwargs["slug"], CHANGE)
+        self.contract = _contract(request, self.partnership, kwargs["key"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def success_url(self) -> str:
+        return reverse("commissioning:contract", args=[self.partnership.slug, self.contract.key])
+
+    def gone(self) -> HttpResponse:
+        if not services.was_removed(self.contract, self.part, self.kwargs["part"]):
+            raise Http404(f"No such {self.part.noun}")
+        messages.info(self.request, f"That {self.part.noun} had already been removed: nothing changed")
+        return redirect(self.success_url())
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        row = getattr(self.contract, self.part.related).filter(key=self.kwargs["part"]).first()
+        if row is None:
+            return self.gone()
+        what = f"the {self.part.noun} ‘{row}’"
+        context = self.get_context_data(
+            partnership=self.partnership,
+            page_title=f"Remove {what}",
+            navigation=navigation(request, self.partnership, "commissioning:contracts"),
+            noun=self.part.noun,
+            what=what,
+            also=[],
+            refusal="",
+            seen=fingerprint(self.part.shown(row)),
+            cancel_url=self.success_url(),
+        )
+        return self.render_to_response(context)
+
+    def remove(self, seen: str | None) -> None:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            self.remove(request.POST.get("seen") or None)
+        except EntryGone:
+            return self.gone()
+        except StaleEdit as stale:
+            messages.error(
+                request,
+                f"This {self.part.noun} was changed by {stale.changed_by} since you opened it: check it and "
+                "confirm again",
+            )
+            return self.get(request, *args, **kwargs)
+        messages.success(request, f"{self.part.noun[0].upper()}{self.part.noun[1:]} removed")
+        return redirect(self.success_url())
+
+
+class RemoveSubcontract(ContractPartRemove):
+    part = services.SUBCONTRACTS
+
+    def remove(self, seen: str | None) -> None:
+        services.contract_subcontract_remove(
+            contract=self.contract, key=self.kwargs["part"], seen=seen, user=self.request.user
+        )
+
+
+class RemoveLegacyContract(ContractPartRemove):
+    part = services.LEGACY
+
+    def remove(self, seen: str | None) -> None:
+        services.contract_legacy_remove(
+            contract=self.contract, key=self.kwargs["part"], seen=seen, user=self.request.user
+        )
 
 
 class SaveService(CommissioningFormView):

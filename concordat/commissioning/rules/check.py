@@ -236,7 +236,7 @@ def check_contract(
         "whole_life_value_pence": read.take_money(values, "whole_life_value", ""),
         "max_term_years": read.take_int(values, "max_term_years", "", low=1, high=50),
         "extensions": read.take_text(values, "extensions", "", max_length=LONG) or "",
-        "status": read.take_choice(values, "status", "", _STATUSES, default="planned"),
+        "status": read.take_choice(values, "status", "", STATUSES, default="planned"),
         "source": read.take_source(values, ""),
     }
     if out["start"] and out["end"] and out["end"] < out["start"]:
@@ -291,7 +291,7 @@ def check_legacy_contract(values: dict[str, Any]) -> tuple[Report, dict[str, Any
     return report, legacy_contract(Reader(report), values)
 
 
-_STATUSES = {"planned": "Planned", "active": "Active", "ended": "Ended", "terminated": "Terminated"}
+STATUSES = {"planned": "Planned", "active": "Active", "ended": "Ended", "terminated": "Terminated"}
 
 
 def _list(read: Reader, values: dict[str, Any], key: str) -> list[Any]:
