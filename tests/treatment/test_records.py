@@ -363,6 +363,21 @@ def test_a_date_too_large_for_a_date_is_an_error_not_a_500(client: Any, world: d
     )
 
 
+@pytest.mark.parametrize(
+    ("day", "month", "year"), [("30", "2", "1990"), ("1", "13", "1990"), ("1", "1", "0"), ("1", "1", "99999")]
+)
+def test_a_date_that_does_not_exist_is_asked_again_in_plain_words(
+    client: Any, world: dict[str, Any], day: str, month: str, year: str
+) -> None:
+    """30 February was answered with Python's own words ("day is out of range for month")."""
+    client.force_login(world["people"]["worker1"])
+    url = reverse("treatment:refer", args=[world["p"].slug])
+    dob = {"date_of_birth_0": day, "date_of_birth_1": month, "date_of_birth_2": year}
+    html = client.post(url, {**REFERRAL, **dob}).content.decode()
+    assert "Enter the date of birth as a real date" in html
+    assert "out of range" not in html and "must be in" not in html
+
+
 def test_a_referral_breaking_a_file_rule_is_refused_on_its_field(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["people"]["worker1"])
     future = {**REFERRAL, "referral_date_2": "2099"}

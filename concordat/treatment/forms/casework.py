@@ -20,12 +20,13 @@ REF_HELP = "Up to 32 letters, numbers, hyphens and underscores"
 
 class DayMonthYearField(DateInputField):
     """crispy-forms-gds's date input, with a number too large for a date (a year of twenty 9s) an invalid
-    date like 31 February, not an OverflowError."""
+    date like 31 February, not an OverflowError. The library's own message for 30 February is Python's
+    ("day is out of range for month"): ours says which date and what to do."""
 
     def compress(self, data_list: Any) -> Any:
         try:
             return super().compress(data_list)
-        except OverflowError as error:
+        except (OverflowError, ValidationError) as error:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
