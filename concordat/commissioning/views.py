@@ -405,14 +405,41 @@ class ProcurementFormView(CommissioningFormView):
 
 
 class RecordStage(ProcurementFormView):
+    """The next stage's form. The page says which stage it records (a hidden `stage`): the stage to record
+    is always the next one, so a second submission of the same page (Back and resubmit, a second tab, a
+    double click without JavaScript) would otherwise record the stage after it with this one's answers."""
+
     form_class = forms.StageForm
 
     def prepare(self) -> None:
         super().prepare()
+        self.reached = {r.stage for r in selectors.reached(self.procurement)}
         self.stage = stages.next_stage(selectors.reached(self.procurement))
+        if self.stage is not None:
+            self.page_title = f"{stages.STAGES[self.stage]}: {self.procurement.title}"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.stage is None:
             raise Http404("The contract is signed: there is no stage left to record")
-        self.page_title = f"{stages.STAGES[self.stage]}: {self.procurement.title}"
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        shown = request.POST.get("stage")
+        if shown in self.reached:
+            messages.info(request, f"{stages.STAGES[shown]} was already recorded: nothing was recorded again")
+            return redirect(self.cancel_url())
+        if self.stage is None:
+            raise Http404("The contract is signed: there is no stage left to record")
+        if shown and shown != self.stage:
+            messages.error(
+                request,
+                f"That form was not for the next stage, {stages.STAGES[self.stage]}: nothing was recorded",
+            )
+            return redirect(self.cancel_url())
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "stage": self.stage}
 
     def get_form_kwargs(self) -> dict[str, Any]:
         providers = [(p.code, p.name) for p in self.partnership.providers.all()]

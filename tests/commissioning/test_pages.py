@@ -46,6 +46,32 @@ def test_recording_a_stage_through_the_form(signed_in: Any, procurement: Any) ->
     assert procurement.stages.get().decided_by == "The Cabinet"
 
 
+def test_a_stage_form_submitted_twice_records_its_stage_once_and_not_the_next(
+    signed_in: Any, procurement: Any, lead: Any
+) -> None:
+    """The second submission of "Notice published" (Back and resubmit, a second tab) recorded "Bids
+    received" with the notice's date and notes: the form records the next stage, whatever the page was."""
+    walk(procurement, lead, "process-chosen")
+    page = signed_in.get(stage_url(procurement)).content.decode()
+    assert 'name="stage" value="notice-published"' in page
+    answers = {"stage": "notice-published", "date": "2024-03-01", "decided_by": "Cabinet", "notes": "FTS"}
+    assert signed_in.post(stage_url(procurement), answers).status_code == 302
+    again = signed_in.post(stage_url(procurement), answers, follow=True)
+    assert "Notice published was already recorded" in again.content.decode()
+    assert [s.stage for s in procurement.stages.order_by("on", "id")][-1] == "notice-published"
+    assert not procurement.stages.filter(stage="bids-received").exists()
+
+
+def test_a_stage_form_for_a_stage_that_is_not_next_records_nothing(
+    signed_in: Any, procurement: Any, lead: Any
+) -> None:
+    walk(procurement, lead, "process-chosen")
+    before = rows()
+    answers = {"stage": "evaluated", "date": "2024-03-01", "decided_by": "Cabinet"}
+    response = signed_in.post(stage_url(procurement), answers, follow=True)
+    assert "nothing was recorded" in response.content.decode() and rows() == before
+
+
 def test_a_date_before_the_previous_stage_is_shown_at_the_date_field(
     signed_in: Any, procurement: Any, lead: Any
 ) -> None:
