@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -313,6 +314,13 @@ def register_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 # --- forms ---------------------------------------------------------------------------------------------
 
 
+_ONE_TIME = re.compile(r"^[a-z0-9]{10}$")  # partnerships.keys.new_key's
+
+
+def _one_time(value: str | None) -> str | None:
+    return value if value and _ONE_TIME.match(value) else None
+
+
 def _field_for(path: str) -> str | None:
     return path.split(".")[0].split("[")[0] or None
 
@@ -324,6 +332,10 @@ class CommissioningFormView(LoginRequiredMixin, FormView):
     template_name = "commissioning/form.html"
     section = "commissioning:procurements"
     page_title = ""
+    # A form that adds a record keeps its one-time token in the page's address (?token=), not only in the
+    # form: Back after saving fetches the page again (no-store), and a token made afresh then would let the
+    # same answers, sent again, add a second record. With the token in the address, they add nothing.
+    adds = True
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
@@ -335,6 +347,11 @@ class CommissioningFormView(LoginRequiredMixin, FormView):
     def prepare(self) -> None:
         """Find what the form is about (404 when it names nothing)."""
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.adds and not _one_time(request.GET.get("token")):
+            return redirect(f"{request.path}?token={new_key()}")
+        return super().get(request, *args, **kwargs)
+
     def cancel_url(self) -> str:
         return reverse("commissioning:procurements", args=[self.partnership.slug])
 
@@ -345,7 +362,7 @@ class CommissioningFormView(LoginRequiredMixin, FormView):
             page_title=self.page_title,
             navigation=navigation(self.request, self.partnership, self.section),
             cancel_url=self.cancel_url(),
-            token=self.request.POST.get("token") or new_key(),
+            token=self.request.POST.get("token") or _one_time(self.request.GET.get("token")) or new_key(),
             breadcrumbs=[
                 {"href": reverse("partnerships:list"), "text": "Partnerships"},
                 {
@@ -410,6 +427,7 @@ class RecordStage(ProcurementFormView):
     double click without JavaScript) would otherwise record the stage after it with this one's answers."""
 
     form_class = forms.StageForm
+    adds = False
 
     def prepare(self) -> None:
         super().prepare()
@@ -473,6 +491,7 @@ class AddRepresentation(ProcurementFormView):
 
 class AnswerRepresentation(ProcurementFormView):
     form_class = forms.AnswerForm
+    adds = False
     page_title = "Record the answer to a representation"
 
     def prepare(self) -> None:
@@ -603,6 +622,7 @@ class SaveService(CommissioningFormView):
             )
             if self.service is None:
                 raise Http404("No such service")
+        self.adds = self.service is None
         self.page_title = f"Change {self.service.name}" if self.service else "Add a service"
 
     def cancel_url(self) -> str:

@@ -290,3 +290,32 @@ def test_a_legacy_contract_through_the_form_and_one_refused_at_its_field(
     assert (legacy.annual_cost_pence, legacy.after_cost_pence) == (45_000_000, 42_000_000)
     page = signed_in.get(reverse("commissioning:contract", args=[partnership.slug, contract.key]))
     assert url in page.content.decode() and "£420,000.00" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "answers"),
+    [
+        ("add-procurement", {"title": "Young people's service", "health_care": "true"}),
+        ("add-service", {"name": "Outreach", "tier": "2", "modality": "advice", "client_group": "adults"}),
+    ],
+)
+def test_an_add_forms_token_is_in_its_address_so_back_and_resubmit_adds_nothing(
+    signed_in: Any, partnership: Any, name: str, answers: dict[str, str]
+) -> None:
+    """Back after saving fetches the add page again: with a token made afresh, the same answers sent again
+    (the browser restores them) added a second procurement. The token is now in the page's address."""
+    url = reverse(f"commissioning:{name}", args=[partnership.slug])
+    first = signed_in.get(url)
+    assert first.status_code == 302 and "?token=" in first["Location"]
+    address = first["Location"]
+    token = address.split("?token=")[1]
+    page = signed_in.get(address)
+    assert f'name="token" value="{token}"' in page.content.decode()
+    before = rows()
+    assert signed_in.post(address, {**answers, "token": token}).status_code == 302
+    after_one = rows()
+    assert after_one != before
+    # Back: the same address, so the same token, and the same answers again.
+    assert f'value="{token}"' in signed_in.get(address).content.decode()
+    again = signed_in.post(address, {**answers, "token": token}, follow=True)
+    assert again.status_code == 200 and rows() == after_one
