@@ -63,11 +63,15 @@ class PostingQuestions(PostingPage):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         token = _token(request.GET.get("token"))
+        if token is None:
+            # The token goes in the address: Back to this page after posting finds the same token (and the
+            # answers), so continuing and posting again finds the posting made, instead of a new ref.
+            return redirect(f"{request.path}?token={new_key()}")
         entry = self.stored(token)
         form = self.form(entry["data"]) if entry else self.form()
         if entry:
             form.is_valid()
-        return self.render_to_response(self.get_context_data(form=form, token=token or new_key()))
+        return self.render_to_response(self.get_context_data(form=form, token=token))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.form(request.POST)
@@ -88,6 +92,10 @@ class PostingCheck(PostingPage):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         token = _token(request.GET.get("token"))
+        if token is None:
+            # The token goes in the address: Back to this page after posting finds the same token (and the
+            # answers), so continuing and posting again finds the posting made, instead of a new ref.
+            return redirect(f"{request.path}?token={new_key()}")
         entry = self.stored(token)
         form = self.form(entry["data"]) if entry else None
         if form is None or not form.is_valid():
