@@ -11,8 +11,10 @@ from django.db import transaction
 
 from concordat.core.audit import acting_as
 from concordat.core.problems import Report
+from concordat.partnerships.errors import StaleEdit
 from concordat.partnerships.keys import claim, new_key
 from concordat.partnerships.models import Partnership
+from concordat.partnerships.services import fingerprint
 
 from . import commitments, models, selectors
 from .errors import Refused
@@ -35,8 +37,27 @@ def _claim_key(report: Report, wanted: str | None, taken: set[str], noun: str) -
 
 
 @transaction.atomic
-def service_save(*, partnership: Partnership, values: dict[str, Any], user: Any) -> models.Service:
-    """Add a service, or change the one whose `key` is given (its key never changes)."""
+def service_seen(service: models.Service) -> str:
+    """The fingerprint of a service as a change form shows it: the form carries it back, and a save is
+    refused when the service no longer has it (someone changed it in between)."""
+    return fingerprint(service_values(service))
+
+
+def service_values(service: models.Service) -> dict[str, Any]:
+    return {
+        "name": service.name,
+        "tier": service.tier,
+        "modality": service.modality,
+        "client_group": service.client_group,
+        "providers": sorted(p.code for p in service.providers.all()),
+    }
+
+
+def service_save(
+    *, partnership: Partnership, values: dict[str, Any], user: Any, seen: str | None = None
+) -> models.Service:
+    """Add a service, or change the one whose `key` is given (its key never changes). `seen`, when given,
+    is the service_seen of the service the change form showed: a change made since raises StaleEdit."""
     with acting_as(user):
         locked = _lock(partnership)
         providers = selectors.codes(locked.providers.all())
@@ -47,6 +68,8 @@ def service_save(*, partnership: Partnership, values: dict[str, Any], user: Any)
         existing = (
             models.Service.objects.filter(partnership=locked, key=out["key"]).first() if out["key"] else None
         )
+        if existing is not None and seen is not None and service_seen(existing) != seen:
+            raise StaleEdit(changed_by="", changed_at=None, current=service_values(existing))
         fields = {k: out[k] for k in ("name", "tier", "modality", "client_group", "source")}
         if existing is None:
             taken = set(models.Service.objects.filter(partnership=locked).values_list("key", flat=True))

@@ -24,7 +24,7 @@ from concordat.core.csvfile import spreadsheet_safe
 from concordat.core.models import Kind
 from concordat.core.money import format_pounds, pence_to_str
 from concordat.core.years import FinancialYear
-from concordat.partnerships.errors import AlreadySaved
+from concordat.partnerships.errors import AlreadySaved, StaleEdit
 from concordat.partnerships.keys import new_key
 from concordat.partnerships.models import Partnership
 from concordat.partnerships.views.base import PartnershipPage, navigation, partnership_for
@@ -653,9 +653,40 @@ class SaveService(CommissioningFormView):
             "providers": [p.code for p in s.providers.all()],
         }
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.service is not None:
+            context["seen"] = (
+                kwargs.get("seen") or self.request.POST.get("seen") or services.service_seen(self.service)
+            )
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except StaleEdit as stale:
+            # Their answers stay in the form; the service as it is now is said; saving again, having seen
+            # it, saves theirs over it on purpose (the form now carries what it is now).
+            now = stale.current
+            form.add_error(
+                None,
+                f"This service was changed by someone else since you opened this page: it is now "
+                f"‘{now['name']}’, tier {now['tier']}, {now['modality']}, for {now['client_group']}, "
+                f"providers {', '.join(now['providers']) or 'none'}. Check your answers and save again "
+                f"to replace it with yours.",
+            )
+            self.service = models.Service.objects.prefetch_related("providers").get(pk=self.service.pk)
+            context = self.get_context_data(form=form, seen=services.service_seen(self.service))
+            return self.render_to_response(context, status=409)
+
     def save(self, values: dict[str, Any]) -> tuple[str, str]:
         values["key"] = self.service.key if self.service else self.request.POST.get("token")
-        service = services.service_save(partnership=self.partnership, values=values, user=self.request.user)
+        service = services.service_save(
+            partnership=self.partnership,
+            values=values,
+            user=self.request.user,
+            seen=self.request.POST.get("seen") if self.service else None,
+        )
         return self.cancel_url(), f"{'Changed' if self.service else 'Added'} the service {service.name}"
 
 

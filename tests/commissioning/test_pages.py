@@ -5,6 +5,7 @@ CSV and XLSX with pounds, and list pages at a fixed number of queries."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -319,3 +320,41 @@ def test_an_add_forms_token_is_in_its_address_so_back_and_resubmit_adds_nothing(
     assert f'value="{token}"' in signed_in.get(address).content.decode()
     again = signed_in.post(address, {**answers, "token": token}, follow=True)
     assert again.status_code == 200 and rows() == after_one
+
+
+def test_a_change_to_a_service_made_meanwhile_is_shown_not_overwritten(
+    signed_in: Any, partnership: Any, lead: Any
+) -> None:
+    """Two lead commissioners open the same service's change form; the second to save overwrote the first's
+    change without seeing it. Now the second is told, keeps their answers, and may save again on purpose."""
+    service = services.service_save(
+        partnership=partnership,
+        values={"name": "Outreach", "tier": 2, "modality": "advice", "client_group": "adults"},
+        user=lead,
+    )
+    url = reverse("commissioning:change-service", args=[partnership.slug, service.key])
+    page = signed_in.get(url).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    services.service_save(  # the other lead commissioner, meanwhile
+        partnership=partnership,
+        values={"key": service.key, "name": "Street outreach", "tier": 2, "modality": "advice",
+                "client_group": "adults"},
+        user=lead,
+    )  # fmt: skip
+    mine = {
+        "name": "Outreach team",
+        "tier": "3",
+        "modality": "advice",
+        "client_group": "adults",
+        "seen": seen,
+    }
+    stale = signed_in.post(url, mine)
+    html = stale.content.decode()
+    assert stale.status_code == 409 and "changed by someone else" in html and "Street outreach" in html
+    assert 'value="Outreach team"' in html  # their own answers are kept
+    service.refresh_from_db()
+    assert service.name == "Street outreach"
+    now_seen = re.search(r'name="seen" value="([^"]+)"', html).group(1)
+    assert signed_in.post(url, {**mine, "seen": now_seen}).status_code == 302
+    service.refresh_from_db()
+    assert (service.name, service.tier) == ("Outreach team", 3)
