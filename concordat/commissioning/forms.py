@@ -9,6 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
+from concordat.core.forms import say_what_is_missing
 from concordat.partnerships.forms.fields import state_limits
 from concordat.partnerships.rules import vocabulary as words
 from concordat.partnerships.rules.limits import LONG, NAME, PROSE
@@ -24,6 +25,7 @@ class CommissioningForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.prepare()
+        say_what_is_missing(self)
         # Limits said in hints, never as maxlength (the browser would cut pasted text silently); a date or
         # an amount needs no "at most 10 characters" hint: its own hint shows what to write.
         hints = {name: field.help_text for name, field in self.fields.items()}
@@ -44,8 +46,15 @@ class CommissioningForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None, [])}
 
 
-def _text(label: str, *, required: bool = False, max_length: int = LONG, hint: str = "") -> forms.CharField:
-    return forms.CharField(label=label, required=required, max_length=max_length, help_text=hint)
+def _text(
+    label: str, *, required: bool = False, max_length: int = LONG, hint: str = "", missing: str = ""
+) -> forms.CharField:
+    """A text answer; `missing` is what to say when a required one is left out, where the label does not
+    make a phrase after "Enter" (core.forms.say_what_is_missing)."""
+    messages = {"required": missing} if missing else None
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, help_text=hint, error_messages=messages
+    )
 
 
 def _prose(label: str, *, required: bool = False, hint: str = "") -> forms.CharField:
@@ -132,8 +141,10 @@ def _criterion(line: str) -> dict[str, Any]:
 
 
 class RepresentationForm(CommissioningForm):
-    received = _text("Received on", required=True, hint=DATE_HINT, max_length=10)
-    made_by = _text("Made by", required=True, max_length=NAME)
+    received = _text(
+        "Received on", required=True, hint=DATE_HINT, max_length=10, missing="Enter the date it was received"
+    )
+    made_by = _text("Made by", required=True, max_length=NAME, missing="Enter who made the representation")
     summary = _prose("Summary (optional)")
     answered = _text(
         "Answered on (optional)", hint="Leave empty while it is open: the standstill is paused", max_length=10
@@ -141,7 +152,9 @@ class RepresentationForm(CommissioningForm):
 
 
 class AnswerForm(CommissioningForm):
-    answered = _text("Answered on", required=True, hint=DATE_HINT, max_length=10)
+    answered = _text(
+        "Answered on", required=True, hint=DATE_HINT, max_length=10, missing="Enter the date it was answered"
+    )
 
 
 class ContractForm(CommissioningForm):
@@ -224,6 +237,7 @@ class ServiceForm(CommissioningForm):
     name = _text("Name", required=True, max_length=NAME, hint="For example, Structured psychosocial support")
     tier = forms.ChoiceField(
         label="Models of Care tier",
+        error_messages={"required": "Select the Models of Care tier"},
         choices=[("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3"), ("4", "Tier 4")],
         widget=forms.RadioSelect,
     )
