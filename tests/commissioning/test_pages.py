@@ -358,3 +358,36 @@ def test_a_change_to_a_service_made_meanwhile_is_shown_not_overwritten(
     assert signed_in.post(url, {**mine, "seen": now_seen}).status_code == 302
     service.refresh_from_db()
     assert (service.name, service.tier) == ("Outreach team", 3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "pence"), [("£100,000", 10000000), ("100000", 10000000), ("597500.5", 59750050)]
+)
+def test_money_typed_as_people_type_pounds_is_read(
+    signed_in: Any, partnership: Any, typed: str, pence: int
+) -> None:
+    """The pool's forms read "£100,000"; commissioning's refused anything but "100000.00"."""
+    url = reverse("commissioning:add-procurement", args=[partnership.slug])
+    answers = {
+        "title": "Outreach",
+        "health_care": "true",
+        "estimated_annual_value": typed,
+        "token": "moneyaaaa2",
+    }
+    assert signed_in.post(url, answers).status_code == 302
+    assert models.Procurement.objects.get(key="moneyaaaa2").estimated_annual_pence == pence
+
+
+@pytest.mark.parametrize("typed", ["1e5", "£-0.001", "-5", "NaN", "12.345"])
+def test_what_is_not_money_is_refused_at_its_field(signed_in: Any, partnership: Any, typed: str) -> None:
+    url = reverse("commissioning:add-procurement", args=[partnership.slug])
+    before = rows()
+    answers = {
+        "title": "Outreach",
+        "health_care": "true",
+        "estimated_annual_value": typed,
+        "token": "moneyaaaa3",
+    }
+    response = signed_in.post(url, answers)
+    assert response.status_code == 400 and "estimated_annual_value" in response.context["form"].errors
+    assert rows() == before
