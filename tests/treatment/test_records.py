@@ -117,6 +117,25 @@ def test_consent_lets_the_named_provider_see_and_withdrawal_stops_it(
     assert Consent.objects.filter(pk=consent.pk, withdrawn_on=date(2005, 2, 1)).exists()  # kept, not deleted
 
 
+def test_opening_a_shared_record_without_a_reason_says_so_in_the_title(
+    client: Any, world: dict[str, Any]
+) -> None:
+    """The reason question sent unanswered showed its error summary under a title without "Error:", the
+    first thing a screen reader says of the page; and nothing is logged."""
+    consent_give(
+        record=world["record"],
+        shared_with=world["p2"],
+        scope=Consent.Scope.RECORD,
+        given_on=date(2005, 1, 1),
+        actor=world["people"]["worker1"],
+    )
+    client.force_login(world["people"]["worker2"])
+    html = client.post(timeline_url(world), {}).content.decode()
+    assert re.search(r"<title>\s*Error: Client record", html)
+    assert "Select why you are opening this record" in html
+    assert not AccessEntry.objects.filter(user=world["people"]["worker2"]).exists()
+
+
 def test_consent_survives_a_resubmission_that_replaces_the_rows(world: dict[str, Any]) -> None:
     consent_give(
         record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 1), actor=None
