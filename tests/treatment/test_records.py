@@ -136,6 +136,19 @@ def test_opening_a_shared_record_without_a_reason_says_so_in_the_title(
     assert not AccessEntry.objects.filter(user=world["people"]["worker2"]).exists()
 
 
+def test_the_modality_questions_name_modalities_as_key_workers_know_them(
+    client: Any, world: dict[str, Any]
+) -> None:
+    """The choices were the codes ("psychosocial", "day-programme")."""
+    client.force_login(world["people"]["worker1"])
+    handle = world["record"].handle
+    refer = client.get(reverse("treatment:step", args=[world["p"].slug, handle, "modality"])).content.decode()
+    assert "Structured psychosocial intervention or counselling" in refer
+    assert not re.search(r"govuk-radios__label[^>]*>\s*psychosocial\s*<", refer)
+    end = client.get(reverse("treatment:step", args=[world["p"].slug, handle, "end"])).content.decode()
+    assert "Prescribing (specialist or GP shared care)" in end
+
+
 def test_consent_survives_a_resubmission_that_replaces_the_rows(world: dict[str, Any]) -> None:
     consent_give(
         record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 1), actor=None
