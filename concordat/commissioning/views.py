@@ -681,6 +681,13 @@ class SaveService(CommissioningFormView):
 
     def save(self, values: dict[str, Any]) -> tuple[str, str]:
         values["key"] = self.service.key if self.service else self.request.POST.get("token")
+        if (
+            self.service is None
+            and models.Service.objects.filter(partnership=self.partnership, key=values["key"]).exists()
+        ):
+            # The add form sent again (Back and Save): the service its token named is there already. Saving
+            # would change it under a message saying it was added.
+            raise AlreadySaved("service", values["key"])
         service = services.service_save(
             partnership=self.partnership,
             values=values,

@@ -320,6 +320,7 @@ def test_an_add_forms_token_is_in_its_address_so_back_and_resubmit_adds_nothing(
     assert f'value="{token}"' in signed_in.get(address).content.decode()
     again = signed_in.post(address, {**answers, "token": token}, follow=True)
     assert again.status_code == 200 and rows() == after_one
+    assert "already saved" in again.content.decode()  # not "Added the service" a second time
 
 
 def test_a_change_to_a_service_made_meanwhile_is_shown_not_overwritten(
