@@ -375,6 +375,14 @@ def test_a_referral_saved_twice_adds_one_episode(client: Any, world: dict[str, A
     assert "NEW-1" not in saved["Location"] and "1980" not in saved["Location"]
 
 
+def test_the_check_pages_change_links_keep_the_labels_capitals(client: Any, world: dict[str, Any]) -> None:
+    """A screen reader read "Change local authority of residence (ons code)": "ons" as a word."""
+    client.force_login(world["people"]["worker1"])
+    check = _through_check(client, reverse("treatment:refer", args=[world["p"].slug]), REFERRAL)
+    html = client.get(check).content.decode()
+    assert "(ONS code)</span>" in html and "(ons code)" not in html
+
+
 def test_a_referral_is_asked_over_two_pages(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["people"]["worker1"])
     url = reverse("treatment:refer", args=[world["p"].slug])
