@@ -196,6 +196,8 @@ def representation_record(
     form's one-time `token` becomes its key: a second submission raises AlreadySaved and adds nothing."""
     with acting_as(user):
         _lock(procurement.partnership)
+        # Read again under the lock: the caller's procurement may hold its stages as read before it.
+        procurement = models.Procurement.objects.select_related("partnership").get(pk=procurement.pk)
         taken = set(procurement.representations.values_list("key", flat=True))
         key = claim(token, taken, "representation")
         report, out = check.check_representation(values)
@@ -223,6 +225,8 @@ def representation_answer(
     """Record when an open representation was answered; the standstill resumes the next working day."""
     with acting_as(user):
         _lock(representation.procurement.partnership)
+        # Read again under the lock: the row the caller holds may predate an answer saved meanwhile.
+        representation = models.Representation.objects.get(pk=representation.pk)
         report, out = check.check_representation(
             {
                 "received": representation.received.isoformat(),
