@@ -198,6 +198,19 @@ def test_back_to_the_question_page_after_posting_and_posting_again_posts_once(
     assert Transaction.objects.count() == count and "was already posted" in again
 
 
+def test_only_the_forms_answers_wait_in_the_session(client: Any, partnership: Any, ledger: Any) -> None:
+    """Everything sent with the question page was kept in the session: a field added to the page, of any
+    size, rode along into every later request."""
+    client = signed_in(client, partnership, Role.POOL_MANAGER)
+    token = "abcdefghij"
+    client.post(url("post", "payment"), {**_answers(), "token": token, "stuffing": "x" * 100_000})
+    kept = client.session[f"pool-posting:{token}"]["data"]
+    assert "stuffing" not in kept
+    assert kept["date_0"] == "1" and kept["amount"] == "12,000.00" and kept["contract"] == "CDT-2003"
+    check = client.post(url("post-check", "payment"), {"token": token}, follow=True).content.decode()
+    assert Transaction.objects.filter(ref=token).exists(), check
+
+
 def test_a_refused_posting_shows_the_message_at_the_field(client: Any, partnership: Any, ledger: Any) -> None:
     client = signed_in(client, partnership, Role.POOL_MANAGER)
     token = "abcdefghij"

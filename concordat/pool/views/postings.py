@@ -29,6 +29,15 @@ def _token(value: str | None) -> str | None:
     return value if value and TOKEN.match(value) else None
 
 
+def _answer_names(form: PostingForm) -> list[str]:
+    """The names the form's answers are sent under (a date's day, month and year: date_0, date_1, date_2)."""
+    names = []
+    for name, field in form.fields.items():
+        widgets = getattr(field.widget, "widgets", None)
+        names += [f"{name}_{n}" for n in range(len(widgets))] if widgets else [name]
+    return names
+
+
 class PostingPage(PoolPage):
     permission = permissions.POST
     section = "pool:post"
@@ -78,7 +87,9 @@ class PostingQuestions(PostingPage):
         token = _token(request.POST.get("token")) or new_key()
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, token=token), status=422)
-        data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "token")}
+        # Only the form's own answers wait in the session: anything else sent with them (a field added to
+        # the page, megabytes of it) is not kept.
+        data = {k: request.POST[k] for k in _answer_names(form) if k in request.POST}
         request.session[SESSION_PREFIX + token] = {"kind": self.kind, "data": data}
         return redirect(
             reverse("pool:post-check", args=[self.partnership.slug, self.kind]) + f"?token={token}"
