@@ -9,7 +9,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
-from concordat.partnerships.forms.fields import state_limits
+from concordat.core.forms import say_what_is_missing
+from concordat.core.money import pence_to_str
+from concordat.partnerships.forms.fields import pence_from_text, state_limits
 from concordat.partnerships.rules import vocabulary as words
 from concordat.partnerships.rules.limits import LONG, NAME, PROSE
 
@@ -17,13 +19,14 @@ from .rules import stages
 
 SHORT = 20  # dates and amounts
 DATE_HINT = "For example, 2024-03-27 (year, month, day)"
-MONEY_HINT = "In pounds, for example, 2984360.00"
+MONEY_HINT = "In pounds, for example, 2984360.00 or £2,984,360"
 
 
 class CommissioningForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.prepare()
+        say_what_is_missing(self)
         # Limits said in hints, never as maxlength (the browser would cut pasted text silently); a date or
         # an amount needs no "at most 10 characters" hint: its own hint shows what to write.
         hints = {name: field.help_text for name, field in self.fields.items()}
@@ -44,8 +47,32 @@ class CommissioningForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None, [])}
 
 
-def _text(label: str, *, required: bool = False, max_length: int = LONG, hint: str = "") -> forms.CharField:
-    return forms.CharField(label=label, required=required, max_length=max_length, help_text=hint)
+def _text(
+    label: str, *, required: bool = False, max_length: int = LONG, hint: str = "", missing: str = ""
+) -> forms.CharField:
+    """A text answer; `missing` is what to say when a required one is left out, where the label does not
+    make a phrase after "Enter" (core.forms.say_what_is_missing)."""
+    messages = {"required": missing} if missing else None
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, help_text=hint, error_messages=messages
+    )
+
+
+class PoundsText(forms.CharField):
+    """An amount typed as people type pounds ("£100,000", "100000", "597500.5"), handed to the service as
+    the file writes money ("100000.00"). What is not money ("1e5", "£-0.001") is handed on as typed, so
+    the service refuses it in the same words as from the API and the file."""
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        try:
+            return pence_to_str(pence_from_text(text)) if text else text
+        except forms.ValidationError:
+            return text
+
+
+def _money(label: str, *, required: bool = False) -> forms.CharField:
+    return PoundsText(label=label, required=required, max_length=SHORT, help_text=MONEY_HINT)
 
 
 def _prose(label: str, *, required: bool = False, hint: str = "") -> forms.CharField:
@@ -70,10 +97,8 @@ class ProcurementForm(CommissioningForm):
         widget=forms.RadioSelect,
         initial="true",
     )
-    estimated_annual_value = _text("Estimated annual value (optional)", hint=MONEY_HINT, max_length=20)
-    estimated_whole_life_value = _text(
-        "Estimated whole-life value (optional)", hint=MONEY_HINT, max_length=20
-    )
+    estimated_annual_value = _money("Estimated annual value (optional)")
+    estimated_whole_life_value = _money("Estimated whole-life value (optional)")
     max_term_years = forms.IntegerField(
         label="Maximum term in years, with extensions (optional)", required=False
     )
@@ -132,8 +157,10 @@ def _criterion(line: str) -> dict[str, Any]:
 
 
 class RepresentationForm(CommissioningForm):
-    received = _text("Received on", required=True, hint=DATE_HINT, max_length=10)
-    made_by = _text("Made by", required=True, max_length=NAME)
+    received = _text(
+        "Received on", required=True, hint=DATE_HINT, max_length=10, missing="Enter the date it was received"
+    )
+    made_by = _text("Made by", required=True, max_length=NAME, missing="Enter who made the representation")
     summary = _prose("Summary (optional)")
     answered = _text(
         "Answered on (optional)", hint="Leave empty while it is open: the standstill is paused", max_length=10
@@ -141,7 +168,9 @@ class RepresentationForm(CommissioningForm):
 
 
 class AnswerForm(CommissioningForm):
-    answered = _text("Answered on", required=True, hint=DATE_HINT, max_length=10)
+    answered = _text(
+        "Answered on", required=True, hint=DATE_HINT, max_length=10, missing="Enter the date it was answered"
+    )
 
 
 class ContractForm(CommissioningForm):
@@ -149,8 +178,8 @@ class ContractForm(CommissioningForm):
     provider = forms.ChoiceField(label="Provider")
     start = _text("Start date", required=True, hint=DATE_HINT, max_length=10)
     end = _text("End date", required=True, hint=DATE_HINT, max_length=10)
-    annual_value = _text("Annual value", required=True, hint=MONEY_HINT, max_length=20)
-    whole_life_value = _text("Whole-life value (optional)", hint=MONEY_HINT, max_length=20)
+    annual_value = _money("Annual value", required=True)
+    whole_life_value = _money("Whole-life value (optional)")
     max_term_years = forms.IntegerField(
         label="Maximum term in years, with extensions (optional)", required=False
     )
@@ -168,8 +197,8 @@ class VariationForm(CommissioningForm):
     date = _text("Date of the variation", required=True, hint=DATE_HINT, max_length=10)
     reason = _prose("Reason", required=True)
     end = _text("New end date (optional)", hint=DATE_HINT, max_length=10)
-    annual_value = _text("New annual value (optional)", hint=MONEY_HINT, max_length=20)
-    whole_life_value = _text("New whole-life value (optional)", hint=MONEY_HINT, max_length=20)
+    annual_value = _money("New annual value (optional)")
+    whole_life_value = _money("New whole-life value (optional)")
 
 
 class KpiForm(CommissioningForm):
@@ -224,6 +253,7 @@ class ServiceForm(CommissioningForm):
     name = _text("Name", required=True, max_length=NAME, hint="For example, Structured psychosocial support")
     tier = forms.ChoiceField(
         label="Models of Care tier",
+        error_messages={"required": "Select the Models of Care tier"},
         choices=[("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3"), ("4", "Tier 4")],
         widget=forms.RadioSelect,
     )
@@ -260,7 +290,7 @@ class ServiceForm(CommissioningForm):
 class SubcontractForm(CommissioningForm):
     subcontractor = _text("Subcontractor", required=True, max_length=NAME, hint="For example, a pharmacy")
     description = _text("What they deliver", required=True, hint="For example, Supervised consumption")
-    annual_value = _text("Annual value (optional)", hint=MONEY_HINT, max_length=SHORT)
+    annual_value = _money("Annual value (optional)")
 
 
 class LegacyContractForm(CommissioningForm):
@@ -268,7 +298,5 @@ class LegacyContractForm(CommissioningForm):
     holder = _text("Who held it (optional)", max_length=NAME)
     element = _text("The element of this contract it becomes", required=True, max_length=NAME)
     transfers_on = _text("Transition date", required=True, hint=DATE_HINT, max_length=10)
-    annual_cost = _text("Cost a year before", required=True, hint=MONEY_HINT, max_length=SHORT)
-    after_cost = _text(
-        "Cost a year after, inside this contract (optional)", hint=MONEY_HINT, max_length=SHORT
-    )
+    annual_cost = _money("Cost a year before", required=True)
+    after_cost = _money("Cost a year after, inside this contract (optional)")

@@ -41,8 +41,27 @@ def _claim_key(report: Report, wanted: str | None, taken: set[str], noun: str) -
 
 
 @transaction.atomic
-def service_save(*, partnership: Partnership, values: dict[str, Any], user: Any) -> models.Service:
-    """Add a service, or change the one whose `key` is given (its key never changes)."""
+def service_seen(service: models.Service) -> str:
+    """The fingerprint of a service as a change form shows it: the form carries it back, and a save is
+    refused when the service no longer has it (someone changed it in between)."""
+    return fingerprint(service_values(service))
+
+
+def service_values(service: models.Service) -> dict[str, Any]:
+    return {
+        "name": service.name,
+        "tier": service.tier,
+        "modality": service.modality,
+        "client_group": service.client_group,
+        "providers": sorted(p.code for p in service.providers.all()),
+    }
+
+
+def service_save(
+    *, partnership: Partnership, values: dict[str, Any], user: Any, seen: str | None = None
+) -> models.Service:
+    """Add a service, or change the one whose `key` is given (its key never changes). `seen`, when given,
+    is the service_seen of the service the change form showed: a change made since raises StaleEdit."""
     with acting_as(user):
         locked = _lock(partnership)
         providers = selectors.codes(locked.providers.all())
@@ -53,6 +72,8 @@ def service_save(*, partnership: Partnership, values: dict[str, Any], user: Any)
         existing = (
             models.Service.objects.filter(partnership=locked, key=out["key"]).first() if out["key"] else None
         )
+        if existing is not None and seen is not None and service_seen(existing) != seen:
+            raise StaleEdit(changed_by="", changed_at=None, current=service_values(existing))
         fields = {k: out[k] for k in ("name", "tier", "modality", "client_group", "source")}
         if existing is None:
             taken = set(models.Service.objects.filter(partnership=locked).values_list("key", flat=True))
@@ -179,6 +200,8 @@ def representation_record(
     form's one-time `token` becomes its key: a second submission raises AlreadySaved and adds nothing."""
     with acting_as(user):
         _lock(procurement.partnership)
+        # Read again under the lock: the caller's procurement may hold its stages as read before it.
+        procurement = models.Procurement.objects.select_related("partnership").get(pk=procurement.pk)
         taken = set(procurement.representations.values_list("key", flat=True))
         key = claim(token, taken, "representation")
         report, out = check.check_representation(values)
@@ -206,6 +229,8 @@ def representation_answer(
     """Record when an open representation was answered; the standstill resumes the next working day."""
     with acting_as(user):
         _lock(representation.procurement.partnership)
+        # Read again under the lock: the row the caller holds may predate an answer saved meanwhile.
+        representation = models.Representation.objects.get(pk=representation.pk)
         report, out = check.check_representation(
             {
                 "received": representation.received.isoformat(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -314,6 +315,13 @@ def register_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 # --- forms ---------------------------------------------------------------------------------------------
 
 
+_ONE_TIME = re.compile(r"^[a-z0-9]{10}$")  # partnerships.keys.new_key's
+
+
+def _one_time(value: str | None) -> str | None:
+    return value if value and _ONE_TIME.match(value) else None
+
+
 def _field_for(path: str) -> str | None:
     return path.split(".")[0].split("[")[0] or None
 
@@ -325,6 +333,10 @@ class CommissioningFormView(LoginRequiredMixin, FormView):
     template_name = "commissioning/form.html"
     section = "commissioning:procurements"
     page_title = ""
+    # A form that adds a record keeps its one-time token in the page's address (?token=), not only in the
+    # form: Back after saving fetches the page again (no-store), and a token made afresh then would let the
+    # same answers, sent again, add a second record. With the token in the address, they add nothing.
+    adds = True
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
@@ -336,6 +348,11 @@ class CommissioningFormView(LoginRequiredMixin, FormView):
     def prepare(self) -> None:
         """Find what the form is about (404 when it names nothing)."""
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.adds and not _one_time(request.GET.get("token")):
+            return redirect(f"{request.path}?token={new_key()}")
+        return super().get(request, *args, **kwargs)
+
     def cancel_url(self) -> str:
         return reverse("commissioning:procurements", args=[self.partnership.slug])
 
@@ -346,7 +363,7 @@ class CommissioningFormView(LoginRequiredMixin, FormView):
             page_title=self.page_title,
             navigation=navigation(self.request, self.partnership, self.section),
             cancel_url=self.cancel_url(),
-            token=self.request.POST.get("token") or new_key(),
+            token=self.request.POST.get("token") or _one_time(self.request.GET.get("token")) or new_key(),
             breadcrumbs=[
                 {"href": reverse("partnerships:list"), "text": "Partnerships"},
                 {
@@ -406,14 +423,42 @@ class ProcurementFormView(CommissioningFormView):
 
 
 class RecordStage(ProcurementFormView):
+    """The next stage's form. The page says which stage it records (a hidden `stage`): the stage to record
+    is always the next one, so a second submission of the same page (Back and resubmit, a second tab, a
+    double click without JavaScript) would otherwise record the stage after it with this one's answers."""
+
     form_class = forms.StageForm
+    adds = False
 
     def prepare(self) -> None:
         super().prepare()
+        self.reached = {r.stage for r in selectors.reached(self.procurement)}
         self.stage = stages.next_stage(selectors.reached(self.procurement))
+        if self.stage is not None:
+            self.page_title = f"{stages.STAGES[self.stage]}: {self.procurement.title}"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.stage is None:
             raise Http404("The contract is signed: there is no stage left to record")
-        self.page_title = f"{stages.STAGES[self.stage]}: {self.procurement.title}"
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        shown = request.POST.get("stage")
+        if shown in self.reached:
+            messages.info(request, f"{stages.STAGES[shown]} was already recorded: nothing was recorded again")
+            return redirect(self.cancel_url())
+        if self.stage is None:
+            raise Http404("The contract is signed: there is no stage left to record")
+        if shown and shown != self.stage:
+            messages.error(
+                request,
+                f"That form was not for the next stage, {stages.STAGES[self.stage]}: nothing was recorded",
+            )
+            return redirect(self.cancel_url())
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "stage": self.stage}
 
     def get_form_kwargs(self) -> dict[str, Any]:
         providers = [(p.code, p.name) for p in self.partnership.providers.all()]
@@ -447,6 +492,7 @@ class AddRepresentation(ProcurementFormView):
 
 class AnswerRepresentation(ProcurementFormView):
     form_class = forms.AnswerForm
+    adds = False
     page_title = "Record the answer to a representation"
 
     def prepare(self) -> None:
@@ -570,6 +616,7 @@ class ContractPartChange(AddVariation):
 
     part: services.ContractPart
     remove_url_name = ""
+    adds = False  # a change carries `seen`, not a one-time token
 
     def prepare(self) -> None:
         super().prepare()
@@ -752,6 +799,7 @@ class SaveService(CommissioningFormView):
             )
             if self.service is None:
                 raise Http404("No such service")
+        self.adds = self.service is None
         self.page_title = f"Change {self.service.name}" if self.service else "Add a service"
 
     def cancel_url(self) -> str:
@@ -782,9 +830,47 @@ class SaveService(CommissioningFormView):
             "providers": [p.code for p in s.providers.all()],
         }
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.service is not None:
+            context["seen"] = (
+                kwargs.get("seen") or self.request.POST.get("seen") or services.service_seen(self.service)
+            )
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except StaleEdit as stale:
+            # Their answers stay in the form; the service as it is now is said; saving again, having seen
+            # it, saves theirs over it on purpose (the form now carries what it is now).
+            now = stale.current
+            form.add_error(
+                None,
+                f"This service was changed by someone else since you opened this page: it is now "
+                f"‘{now['name']}’, tier {now['tier']}, {now['modality']}, for {now['client_group']}, "
+                f"providers {', '.join(now['providers']) or 'none'}. Check your answers and save again "
+                f"to replace it with yours.",
+            )
+            self.service = models.Service.objects.prefetch_related("providers").get(pk=self.service.pk)
+            context = self.get_context_data(form=form, seen=services.service_seen(self.service))
+            return self.render_to_response(context, status=409)
+
     def save(self, values: dict[str, Any]) -> tuple[str, str]:
         values["key"] = self.service.key if self.service else self.request.POST.get("token")
-        service = services.service_save(partnership=self.partnership, values=values, user=self.request.user)
+        if (
+            self.service is None
+            and models.Service.objects.filter(partnership=self.partnership, key=values["key"]).exists()
+        ):
+            # The add form sent again (Back and Save): the service its token named is there already. Saving
+            # would change it under a message saying it was added.
+            raise AlreadySaved("service", values["key"])
+        service = services.service_save(
+            partnership=self.partnership,
+            values=values,
+            user=self.request.user,
+            seen=self.request.POST.get("seen") if self.service else None,
+        )
         return self.cancel_url(), f"{'Changed' if self.service else 'Added'} the service {service.name}"
 
 

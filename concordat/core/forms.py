@@ -1,7 +1,9 @@
-"""The account forms: changing one's own password, in the GOV.UK pattern."""
+"""The account forms (changing one's own password), and what every form says of an answer left out, in the
+GOV.UK pattern."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
@@ -39,3 +41,25 @@ class ChangePasswordForm(PasswordChangeForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page template writes the <form> and its token
+
+
+# Labels that are already a phrase to put after "Enter" or "Select": no "the" before them.
+_NO_ARTICLE = ("which ", "what ", "who ", "why ", "how ", "when ", "where ", "your ", "client's ", "the ")
+
+
+def say_what_is_missing(form: forms.Form) -> None:
+    """Each required field's message names what to enter or select ("Enter the title", "Select which
+    episode"), as the Design System asks, instead of Django's "This field is required." — which, in an
+    error summary of five, does not say which answer is missing. Messages a form set itself are kept."""
+    default = forms.Field.default_error_messages["required"]
+    for field in form.fields.values():
+        if not field.required or field.error_messages.get("required") != default or not field.label:
+            continue
+        what = re.sub(r"\s*\([^)]*\)", "", str(field.label)).rstrip("?").strip()
+        what = what[:1].lower() + what[1:] if not what[:2].isupper() else what
+        if what.startswith("is it "):
+            what = "whether it is " + what.removeprefix("is it ")
+        elif not what.startswith(_NO_ARTICLE):
+            what = "the " + what
+        verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
+        field.error_messages["required"] = f"{verb} {what}"

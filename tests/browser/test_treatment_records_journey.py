@@ -67,14 +67,16 @@ def test_a_key_worker_records_a_client_and_an_auditor_finds_the_reads(
 
     page.get_by_role("link", name="Referral to a modality").click()
     page.get_by_role("radio", name="Episode KIT-EP-1, referred 1 February 2005").check()
-    page.get_by_label("psychosocial", exact=True).check()
+    page.get_by_label("Structured psychosocial intervention or counselling", exact=True).check()
     fill_date(page, "modality_referral_date", "3", "2", "2005")
     save_through_check(page, axe_check)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Referral to the modality saved")
 
     page.get_by_role("link", name="Start of a modality").click()
     page.get_by_role("radio", name="Episode KIT-EP-1, referred 1 February 2005").check()
-    page.get_by_label("psychosocial, referred 3 February 2005", exact=False).check()
+    page.get_by_label(
+        "Structured psychosocial intervention or counselling, referred 3 February 2005", exact=False
+    ).check()
     fill_date(page, "modality_start_date", "10", "2", "2005")
     save_through_check(page, axe_check)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Start saved")

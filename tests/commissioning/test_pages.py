@@ -5,6 +5,7 @@ CSV and XLSX with pounds, and list pages at a fixed number of queries."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -44,6 +45,32 @@ def test_recording_a_stage_through_the_form(signed_in: Any, procurement: Any) ->
     response = signed_in.post(stage_url(procurement), {"date": "2024-01-08", "decided_by": "The Cabinet"})
     assert response.status_code == 302
     assert procurement.stages.get().decided_by == "The Cabinet"
+
+
+def test_a_stage_form_submitted_twice_records_its_stage_once_and_not_the_next(
+    signed_in: Any, procurement: Any, lead: Any
+) -> None:
+    """The second submission of "Notice published" (Back and resubmit, a second tab) recorded "Bids
+    received" with the notice's date and notes: the form records the next stage, whatever the page was."""
+    walk(procurement, lead, "process-chosen")
+    page = signed_in.get(stage_url(procurement)).content.decode()
+    assert 'name="stage" value="notice-published"' in page
+    answers = {"stage": "notice-published", "date": "2024-03-01", "decided_by": "Cabinet", "notes": "FTS"}
+    assert signed_in.post(stage_url(procurement), answers).status_code == 302
+    again = signed_in.post(stage_url(procurement), answers, follow=True)
+    assert "Notice published was already recorded" in again.content.decode()
+    assert [s.stage for s in procurement.stages.order_by("on", "id")][-1] == "notice-published"
+    assert not procurement.stages.filter(stage="bids-received").exists()
+
+
+def test_a_stage_form_for_a_stage_that_is_not_next_records_nothing(
+    signed_in: Any, procurement: Any, lead: Any
+) -> None:
+    walk(procurement, lead, "process-chosen")
+    before = rows()
+    answers = {"stage": "evaluated", "date": "2024-03-01", "decided_by": "Cabinet"}
+    response = signed_in.post(stage_url(procurement), answers, follow=True)
+    assert "nothing was recorded" in response.content.decode() and rows() == before
 
 
 def test_a_date_before_the_previous_stage_is_shown_at_the_date_field(
@@ -264,3 +291,104 @@ def test_a_legacy_contract_through_the_form_and_one_refused_at_its_field(
     assert (legacy.annual_cost_pence, legacy.after_cost_pence) == (45_000_000, 42_000_000)
     page = signed_in.get(reverse("commissioning:contract", args=[partnership.slug, contract.key]))
     assert url in page.content.decode() and "£420,000.00" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "answers"),
+    [
+        ("add-procurement", {"title": "Young people's service", "health_care": "true"}),
+        ("add-service", {"name": "Outreach", "tier": "2", "modality": "advice", "client_group": "adults"}),
+    ],
+)
+def test_an_add_forms_token_is_in_its_address_so_back_and_resubmit_adds_nothing(
+    signed_in: Any, partnership: Any, name: str, answers: dict[str, str]
+) -> None:
+    """Back after saving fetches the add page again: with a token made afresh, the same answers sent again
+    (the browser restores them) added a second procurement. The token is now in the page's address."""
+    url = reverse(f"commissioning:{name}", args=[partnership.slug])
+    first = signed_in.get(url)
+    assert first.status_code == 302 and "?token=" in first["Location"]
+    address = first["Location"]
+    token = address.split("?token=")[1]
+    page = signed_in.get(address)
+    assert f'name="token" value="{token}"' in page.content.decode()
+    before = rows()
+    assert signed_in.post(address, {**answers, "token": token}).status_code == 302
+    after_one = rows()
+    assert after_one != before
+    # Back: the same address, so the same token, and the same answers again.
+    assert f'value="{token}"' in signed_in.get(address).content.decode()
+    again = signed_in.post(address, {**answers, "token": token}, follow=True)
+    assert again.status_code == 200 and rows() == after_one
+    assert "already saved" in again.content.decode()  # not "Added the service" a second time
+
+
+def test_a_change_to_a_service_made_meanwhile_is_shown_not_overwritten(
+    signed_in: Any, partnership: Any, lead: Any
+) -> None:
+    """Two lead commissioners open the same service's change form; the second to save overwrote the first's
+    change without seeing it. Now the second is told, keeps their answers, and may save again on purpose."""
+    service = services.service_save(
+        partnership=partnership,
+        values={"name": "Outreach", "tier": 2, "modality": "advice", "client_group": "adults"},
+        user=lead,
+    )
+    url = reverse("commissioning:change-service", args=[partnership.slug, service.key])
+    page = signed_in.get(url).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    services.service_save(  # the other lead commissioner, meanwhile
+        partnership=partnership,
+        values={"key": service.key, "name": "Street outreach", "tier": 2, "modality": "advice",
+                "client_group": "adults"},
+        user=lead,
+    )  # fmt: skip
+    mine = {
+        "name": "Outreach team",
+        "tier": "3",
+        "modality": "advice",
+        "client_group": "adults",
+        "seen": seen,
+    }
+    stale = signed_in.post(url, mine)
+    html = stale.content.decode()
+    assert stale.status_code == 409 and "changed by someone else" in html and "Street outreach" in html
+    assert 'value="Outreach team"' in html  # their own answers are kept
+    service.refresh_from_db()
+    assert service.name == "Street outreach"
+    now_seen = re.search(r'name="seen" value="([^"]+)"', html).group(1)
+    assert signed_in.post(url, {**mine, "seen": now_seen}).status_code == 302
+    service.refresh_from_db()
+    assert (service.name, service.tier) == ("Outreach team", 3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "pence"), [("£100,000", 10000000), ("100000", 10000000), ("597500.5", 59750050)]
+)
+def test_money_typed_as_people_type_pounds_is_read(
+    signed_in: Any, partnership: Any, typed: str, pence: int
+) -> None:
+    """The pool's forms read "£100,000"; commissioning's refused anything but "100000.00"."""
+    url = reverse("commissioning:add-procurement", args=[partnership.slug])
+    answers = {
+        "title": "Outreach",
+        "health_care": "true",
+        "estimated_annual_value": typed,
+        "token": "moneyaaaa2",
+    }
+    assert signed_in.post(url, answers).status_code == 302
+    assert models.Procurement.objects.get(key="moneyaaaa2").estimated_annual_pence == pence
+
+
+@pytest.mark.parametrize("typed", ["1e5", "£-0.001", "-5", "NaN", "12.345"])
+def test_what_is_not_money_is_refused_at_its_field(signed_in: Any, partnership: Any, typed: str) -> None:
+    url = reverse("commissioning:add-procurement", args=[partnership.slug])
+    before = rows()
+    answers = {
+        "title": "Outreach",
+        "health_care": "true",
+        "estimated_annual_value": typed,
+        "token": "moneyaaaa3",
+    }
+    response = signed_in.post(url, answers)
+    assert response.status_code == 400 and "estimated_annual_value" in response.context["form"].errors
+    assert rows() == before

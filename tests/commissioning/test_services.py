@@ -142,6 +142,41 @@ def test_a_representation_pauses_the_standstill_until_answered(procurement: Any,
     assert end is not None and plain_end is not None and end > plain_end
 
 
+def test_a_representation_answered_meanwhile_is_not_answered_again(procurement: Any, lead: Any) -> None:
+    """Two people open the answer form; the second's save checked "already answered" on the row as it was
+    read before the lock (both saw it open) and overwrote the first answer's date."""
+    last = walk(procurement, lead, "intention-to-award")
+    services.representation_record(
+        procurement=procurement, values={"received": last.isoformat(), "made_by": "Bidder B"}, user=lead
+    )
+    first_seen, second_seen = (models.Representation.objects.get() for _ in range(2))
+    services.representation_answer(representation=first_seen, answered="2024-05-03", user=lead)
+    assert refused(
+        services.representation_answer, representation=second_seen, answered="2024-05-10", user=lead
+    ) == {"answered": "already-answered"}
+    assert models.Representation.objects.get().answered == date(2024, 5, 3)
+
+
+def test_a_representation_after_the_standstill_ended_meanwhile_is_refused(
+    procurement: Any, lead: Any
+) -> None:
+    """The page's procurement (its stages read with it, before the lock) still showed the standstill: the
+    representation was recorded after the standstill had ended."""
+    last = walk(procurement, lead, "intention-to-award")
+    as_the_page_read_it = selectors.procurements(procurement.partnership).get(pk=procurement.pk)
+    list(as_the_page_read_it.stages.all())
+    _, end = selectors.standstill_of(procurement)
+    services.procurement_advance(
+        procurement=procurement, values=stage_values("standstill-ended", end), user=lead
+    )
+    assert refused(
+        services.representation_record,
+        procurement=as_the_page_read_it,
+        values={"received": last.isoformat(), "made_by": "Bidder B"},
+        user=lead,
+    ) == {"": "not-in-standstill"}
+
+
 def test_signing_needs_the_contract_recorded(procurement: Any, lead: Any) -> None:
     last = walk(procurement, lead, "awarded")
     found = refused(

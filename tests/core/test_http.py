@@ -198,3 +198,26 @@ def test_a_form_carries_one_csrf_token(client: Any, lead: Any, path: str) -> Non
     client.force_login(lead)
     main = client.get(path).content.decode().split("<main", 1)[1]  # the header's sign-out form has its own
     assert main.count('name="csrfmiddlewaretoken"') == 1
+
+
+def test_the_service_error_pages_name_themselves_in_their_title(
+    client: Any, development_mode: None, partnership: Any
+) -> None:
+    """The 403, 404 and CSRF pages were titled "Concordat" alone: the title is what a screen reader and a
+    browser tab say first."""
+    from django.test import Client
+
+    from concordat.core.roles import Role
+    from tests.factories import member
+
+    def title(response: Any) -> str:
+        return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip()
+
+    assert title(client.get("/no-such-page/")) == "Page not found – Concordat"
+    client.force_login(member(partnership, Role.PROVIDER_DATA_OFFICER, username="officer"))
+    refused = client.get(reverse("partnerships:export-yaml", args=[partnership.slug]))
+    assert title(refused) == "You do not have permission to do that – Concordat"
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(member(partnership, Role.POOL_MANAGER, username="finance"))
+    no_token = strict.post(reverse("pool:post", args=[partnership.slug, "payment"]), {})
+    assert no_token.status_code == 403 and title(no_token) == "Sorry, your form could not be sent – Concordat"

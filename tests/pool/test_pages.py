@@ -196,7 +196,7 @@ def test_a_payment_is_posted_once_through_check_your_answers(
     client: Any, partnership: Any, ledger: Any
 ) -> None:
     client = signed_in(client, partnership, Role.POOL_MANAGER)
-    form = client.get(url("post", "payment")).content.decode()
+    form = client.get(url("post", "payment"), follow=True).content.decode()
     token = re.search(r'name="token" value="([a-z0-9]+)"', form).group(1)
     check = client.post(url("post", "payment"), {**_answers(), "token": token}, follow=True).content.decode()
     assert "Check your answers" in check and "£12,000.00" in check
@@ -206,6 +206,39 @@ def test_a_payment_is_posted_once_through_check_your_answers(
     assert Transaction.objects.count() == count + 1
     assert Transaction.objects.get(ref=token).amount_pence == 1200000
     assert "was already posted" in second
+
+
+def test_back_to_the_question_page_after_posting_and_posting_again_posts_once(
+    client: Any, partnership: Any, ledger: Any
+) -> None:
+    """Back twice after posting reached the question page afresh, with a new token: Continue and Post
+    then posted the same payment a second time under a new ref. The token is now in the page's address."""
+    client = signed_in(client, partnership, Role.POOL_MANAGER)
+    first = client.get(url("post", "payment"))
+    assert first.status_code == 302 and "?token=" in first["Location"]
+    question = first["Location"]
+    token = question.split("?token=")[1]
+    client.post(question, {**_answers(), "token": token})
+    client.post(url("post-check", "payment"), {"token": token})
+    count = Transaction.objects.count()
+    back = client.get(question).content.decode()  # Back, twice: the same address
+    assert f'name="token" value="{token}"' in back and "Q2 invoice" in back
+    client.post(question, {**_answers(), "token": token})
+    again = client.post(url("post-check", "payment"), {"token": token}, follow=True).content.decode()
+    assert Transaction.objects.count() == count and "was already posted" in again
+
+
+def test_only_the_forms_answers_wait_in_the_session(client: Any, partnership: Any, ledger: Any) -> None:
+    """Everything sent with the question page was kept in the session: a field added to the page, of any
+    size, rode along into every later request."""
+    client = signed_in(client, partnership, Role.POOL_MANAGER)
+    token = "abcdefghij"
+    client.post(url("post", "payment"), {**_answers(), "token": token, "stuffing": "x" * 100_000})
+    kept = client.session[f"pool-posting:{token}"]["data"]
+    assert "stuffing" not in kept
+    assert kept["date_0"] == "1" and kept["amount"] == "12,000.00" and kept["contract"] == "CDT-2003"
+    check = client.post(url("post-check", "payment"), {"token": token}, follow=True).content.decode()
+    assert Transaction.objects.filter(ref=token).exists(), check
 
 
 def test_a_refused_posting_is_refused_on_the_question_page_at_the_field(

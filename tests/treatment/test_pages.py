@@ -123,3 +123,17 @@ def test_the_submission_event_is_on_the_audit_trail_in_words(client, partnership
     page = client.get(reverse("partnerships:audit", args=["salford-dat"])).content.decode()
     assert "submitted the treatment record of Example Community Drug Service (P1)" in page
     assert "4 rows accepted" in page
+
+
+def test_a_report_of_many_problems_lists_the_first_hundred_and_the_csv_has_every_one(
+    client, partnership, officer
+):
+    """A file of 5,000 errors made a page of 5,000 table rows (1.4 MB; thousands of cards on a phone)."""
+    client.force_login(officer)
+    rows = [row(client_ref=f"C{n}", episode_ref=f"E{n}", sex="Q") for n in range(150)]
+    page = client.get(upload(client, rows)["Location"]).content.decode()
+    assert page.count("[invalid-choice]") == 100
+    assert "The first 100 of 150 errors" in page
+    submission = Submission.objects.get()
+    report = client.get(reverse("treatment:submission-report-csv", args=["salford-dat", submission.pk]))
+    assert len(report.content.decode().strip().splitlines()) == 1 + 150

@@ -119,6 +119,38 @@ def test_consent_lets_the_named_provider_see_and_withdrawal_stops_it(
     assert Consent.objects.filter(pk=consent.pk, withdrawn_on=date(2005, 2, 1)).exists()  # kept, not deleted
 
 
+def test_opening_a_shared_record_without_a_reason_says_so_in_the_title(
+    client: Any, world: dict[str, Any]
+) -> None:
+    """The reason question sent unanswered showed its error summary under a title without "Error:", the
+    first thing a screen reader says of the page; and nothing is logged."""
+    consent_give(
+        record=world["record"],
+        shared_with=world["p2"],
+        scope=Consent.Scope.RECORD,
+        given_on=date(2005, 1, 1),
+        actor=world["people"]["worker1"],
+    )
+    client.force_login(world["people"]["worker2"])
+    html = client.post(timeline_url(world), {}).content.decode()
+    assert re.search(r"<title>\s*Error: Client record", html)
+    assert "Select why you are opening this record" in html
+    assert not AccessEntry.objects.filter(user=world["people"]["worker2"]).exists()
+
+
+def test_the_modality_questions_name_modalities_as_key_workers_know_them(
+    client: Any, world: dict[str, Any]
+) -> None:
+    """The choices were the codes ("psychosocial", "day-programme")."""
+    client.force_login(world["people"]["worker1"])
+    handle = world["record"].handle
+    refer = client.get(reverse("treatment:step", args=[world["p"].slug, handle, "modality"])).content.decode()
+    assert "Structured psychosocial intervention or counselling" in refer
+    assert not re.search(r"govuk-radios__label[^>]*>\s*psychosocial\s*<", refer)
+    end = client.get(reverse("treatment:step", args=[world["p"].slug, handle, "end"])).content.decode()
+    assert "Prescribing (specialist or GP shared care)" in end
+
+
 def test_consent_survives_a_resubmission_that_replaces_the_rows(world: dict[str, Any]) -> None:
     consent_give(
         record=world["record"], shared_with=world["p2"], scope="record", given_on=date(2005, 1, 1), actor=None
@@ -345,6 +377,14 @@ def test_a_referral_saved_twice_adds_one_episode(client: Any, world: dict[str, A
     assert "NEW-1" not in saved["Location"] and "1980" not in saved["Location"]
 
 
+def test_the_check_pages_change_links_keep_the_labels_capitals(client: Any, world: dict[str, Any]) -> None:
+    """A screen reader read "Change local authority of residence (ons code)": "ons" as a word."""
+    client.force_login(world["people"]["worker1"])
+    check = _through_check(client, reverse("treatment:refer", args=[world["p"].slug]), REFERRAL)
+    html = client.get(check).content.decode()
+    assert "(ONS code)</span>" in html and "(ons code)" not in html
+
+
 def test_a_referral_is_asked_over_two_pages(client: Any, world: dict[str, Any]) -> None:
     client.force_login(world["people"]["worker1"])
     url = reverse("treatment:refer", args=[world["p"].slug])
@@ -363,6 +403,21 @@ def test_a_date_too_large_for_a_date_is_an_error_not_a_500(client: Any, world: d
     assert (
         response.status_code == 200 and "Enter the date of birth as a real date" in response.content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year"), [("30", "2", "1990"), ("1", "13", "1990"), ("1", "1", "0"), ("1", "1", "99999")]
+)
+def test_a_date_that_does_not_exist_is_asked_again_in_plain_words(
+    client: Any, world: dict[str, Any], day: str, month: str, year: str
+) -> None:
+    """30 February was answered with Python's own words ("day is out of range for month")."""
+    client.force_login(world["people"]["worker1"])
+    url = reverse("treatment:refer", args=[world["p"].slug])
+    dob = {"date_of_birth_0": day, "date_of_birth_1": month, "date_of_birth_2": year}
+    html = client.post(url, {**REFERRAL, **dob}).content.decode()
+    assert "Enter the date of birth as a real date" in html
+    assert "out of range" not in html and "must be in" not in html
 
 
 def test_a_referral_breaking_a_file_rule_is_refused_on_its_field(client: Any, world: dict[str, Any]) -> None:

@@ -30,6 +30,15 @@ def _token(value: str | None) -> str | None:
     return value if value and TOKEN.match(value) else None
 
 
+def _answer_names(form: PostingForm) -> list[str]:
+    """The names the form's answers are sent under (a date's day, month and year: date_0, date_1, date_2)."""
+    names = []
+    for name, field in form.fields.items():
+        widgets = getattr(field.widget, "widgets", None)
+        names += [f"{name}_{n}" for n in range(len(widgets))] if widgets else [name]
+    return names
+
+
 class PostingPage(PoolPage):
     permission = permissions.POST
     section = "pool:post"
@@ -83,11 +92,15 @@ class PostingQuestions(PostingPage):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         token = _token(request.GET.get("token"))
+        if token is None:
+            # The token goes in the address: Back to this page after posting finds the same token (and the
+            # answers), so continuing and posting again finds the posting made, instead of a new ref.
+            return redirect(f"{request.path}?token={new_key()}")
         entry = self.stored(token)
         form = self.form(entry["data"]) if entry else self.form()
         if entry:
             form.is_valid()
-        return self.render_to_response(self.get_context_data(form=form, token=token or new_key()))
+        return self.render_to_response(self.get_context_data(form=form, token=token))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.form(request.POST)
@@ -101,7 +114,9 @@ class PostingQuestions(PostingPage):
             self.refused(form, [(i.column, i.message) for i in issues.get(0, [])])
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, token=token), status=422)
-        data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "token")}
+        # Only the form's own answers wait in the session: anything else sent with them (a field added to
+        # the page, megabytes of it) is not kept.
+        data = {k: request.POST[k] for k in _answer_names(form) if k in request.POST}
         request.session[SESSION_PREFIX + token] = {"kind": self.kind, "data": data}
         return redirect(
             reverse("pool:post-check", args=[self.partnership.slug, self.kind]) + f"?token={token}"

@@ -12,6 +12,8 @@ from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
+from concordat.core.forms import say_what_is_missing
+
 from ..models import DischargeReason, ReferralSource, Sex, Substance
 from ..sharing import Consent
 
@@ -20,12 +22,13 @@ REF_HELP = "Up to 32 letters, numbers, hyphens and underscores"
 
 class DayMonthYearField(DateInputField):
     """crispy-forms-gds's date input, with a number too large for a date (a year of twenty 9s) an invalid
-    date like 31 February, not an OverflowError."""
+    date like 31 February, not an OverflowError. The library's own message for 30 February is Python's
+    ("day is out of range for month"): ours says which date and what to do."""
 
     def compress(self, data_list: Any) -> Any:
         try:
             return super().compress(data_list)
-        except OverflowError as error:
+        except (OverflowError, ValidationError) as error:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
@@ -49,6 +52,7 @@ class StepForm(forms.Form):
             for name in list(self.fields):
                 if name not in only:
                     del self.fields[name]
+        say_what_is_missing(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -93,7 +97,10 @@ class StepForm(forms.Form):
 class ReferralForm(StepForm):
     client_ref = forms.CharField(label="Your service's client reference", max_length=32, help_text=REF_HELP)
     initials = forms.CharField(
-        label="Client's initials", max_length=2, help_text="First letter of the forename and of the surname"
+        label="Client's initials",
+        max_length=2,
+        help_text="First letter of the forename and of the surname",
+        error_messages={"required": "Enter the client's initials"},
     )
     date_of_birth = date_field("Date of birth")
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices)
@@ -157,6 +164,7 @@ class ReasonForm(StepForm):
 
     reason = forms.ChoiceField(
         label="Why are you opening this record?",
+        error_messages={"required": "Select why you are opening this record"},
         choices=[
             ("care coordination", "To coordinate the client's care"),
             ("transfer", "The client is transferring to us"),
@@ -167,8 +175,15 @@ class ReasonForm(StepForm):
 
 
 class ConsentForm(StepForm):
-    shared_with = forms.ChoiceField(label="Which provider did the client agree to share with")
-    scope = forms.ChoiceField(label="What did they agree to share", choices=Consent.Scope.choices)
+    shared_with = forms.ChoiceField(
+        label="Which provider did the client agree to share with",
+        error_messages={"required": "Select which provider the client agreed to share with"},
+    )
+    scope = forms.ChoiceField(
+        label="What did they agree to share",
+        choices=Consent.Scope.choices,
+        error_messages={"required": "Select what the client agreed to share"},
+    )
     given_on = date_field("Date consent was given")
 
     def __init__(self, *args: Any, providers: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
@@ -183,7 +198,10 @@ class WithdrawForm(StepForm):
 class TokenForm(StepForm):
     provider = forms.ChoiceField(label="Provider")
     name = forms.CharField(
-        label="What is the token for", max_length=100, help_text="For example, the case system's name"
+        label="What is the token for",
+        max_length=100,
+        error_messages={"required": "Enter what the token is for"},
+        help_text="For example, the case system's name",
     )
 
     def __init__(self, *args: Any, providers: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:

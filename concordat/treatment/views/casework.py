@@ -121,9 +121,11 @@ class StepPage(TreatmentPage):
                 (e.episode_ref, f"Episode {e.episode_ref}, referred {e.referral_date:%-d %B %Y}")
                 for e in open_episodes
             ]
+            # Modalities by their names, as key workers know them, not their codes.
+            named = {code: label for code, (label, *_) in BUILT_IN_MODALITIES.items()}
+            named.update(self.partnership.modalities.values_list("code", "name"))
             if self.kind == "modality":
-                own = list(self.partnership.modalities.values_list("code", flat=True))
-                options["modalities"] = [(code, code) for code in [*BUILT_IN_MODALITIES, *own]]
+                options["modalities"] = list(named.items())
             elif self.kind in ("start", "end"):
                 column = "start_date" if self.kind == "start" else "end_date"
                 options["modalities"] = [
@@ -131,7 +133,8 @@ class StepPage(TreatmentPage):
                         modality_key(
                             {"modality": m.modality, "modality_referral_date": m.referral_date.isoformat()}
                         ),
-                        f"{m.modality}, referred {m.referral_date:%-d %B %Y} (episode {e.episode_ref})",
+                        f"{named.get(m.modality, m.modality)}, referred {m.referral_date:%-d %B %Y} "
+                        f"(episode {e.episode_ref})",
                     )
                     for e in open_episodes
                     for m in e.modalities.all()

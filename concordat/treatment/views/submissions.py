@@ -72,6 +72,11 @@ def _may_read_problems(user: Any, partnership: Partnership, submission: Submissi
     return submission.provider_id in providers_of(user, partnership)
 
 
+# Problems listed on the page, of each kind: a file of 5,000 errors made a page of 5,000 table rows (1.4 MB,
+# thousands of cards on a phone). The CSV has every one; the counts by kind are above the lists.
+SHOWN = 100
+
+
 class SubmissionPage(PartnershipPage):
     """A submission's validation report: outcome, counts by kind of problem and, for the provider's data
     officers, every problem at its row and column."""
@@ -93,8 +98,11 @@ class SubmissionPage(PartnershipPage):
             error_codes=sorted(codes.items()),
             warning_codes=sorted(warning_codes.items()),
             show_problems=_may_read_problems(self.request.user, p, submission),
-            errors=report.get("errors", []),
-            warnings=report.get("warnings", []),
+            errors=report.get("errors", [])[:SHOWN],
+            warnings=report.get("warnings", [])[:SHOWN],
+            error_count=len(report.get("errors", [])),
+            warning_count=len(report.get("warnings", [])),
+            shown=SHOWN,
             truncated=report.get("truncated", False),
             history_url=reverse("treatment:submissions", args=[p.slug]),
         )
