@@ -41,6 +41,16 @@ def warm_statement_charts(partnership_id: int, years: Iterable[int]) -> int:
     return asked
 
 
+def statement_years(partnership: Partnership) -> list[int]:
+    """The years whose statements a reader can choose (views.base.pool_years): planned contributions or
+    postings."""
+    from .models import Transaction
+
+    years = set(partnership.contributions.values_list("year", flat=True))
+    years |= set(Transaction.objects.filter(partnership=partnership).values_list("year", flat=True))
+    return sorted(years)
+
+
 def warm_charts_after_commit(partnership_id: int, years: Iterable[int]) -> None:
     """After the current transaction commits (nothing if it rolls back): the charts of `years` rendered in
     the background."""
