@@ -114,3 +114,23 @@ def test_queries_are_bounded_and_the_access_log_is_one_insert(
     inserts = [q["sql"] for q in many.captured_queries if 'INSERT INTO "treatment_accessentry"' in q["sql"]]
     assert len(inserts) == 1
     assert len(logged()) == 2 * 3 + 2 * PER_PAGE  # four views: two of 3 records, two of a full page
+
+
+def test_the_api_client_list_gives_handles_to_the_clients_it_returns_only(
+    partnership: Any, client: Any
+) -> None:
+    from concordat.treatment.tokens import api_token_create
+
+    assert submit(partnership, waiting_clients(12)).report.accepted
+    made = api_token_create(
+        partnership=partnership, provider=partnership.providers.get(code="P1"), name="case system", actor=None
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {made.secret}"}
+    listing = client.get("/api/v1/treatment/provider/clients", {"limit": 5}, **auth).json()
+    handles = [found["handle"] for found in listing["clients"]]
+    assert listing["count"] == 12 and len(handles) == 5
+    assert set(ClientHandle.objects.values_list("handle", flat=True)) == set(handles)
+    api_reads = AccessEntry.objects.filter(channel="api").values_list("handle", flat=True)
+    assert sorted(api_reads) == sorted(handles)
+    again = client.get("/api/v1/treatment/provider/clients", {"limit": 5}, **auth).json()
+    assert [found["handle"] for found in again["clients"]] == handles  # a handle, once made, stays
