@@ -86,9 +86,12 @@ def document_key(kind: str, partnership: Any, *, today: date, sources: str) -> s
     )
 
 
-def cached_document(key: str, render: Callable[[], bytes], *, cache: Any = None) -> bytes:
+def cached_document(
+    key: str, render: Callable[[], bytes], *, cache: Any = None, timeout: int = KEEP_SECONDS
+) -> bytes:
     """The document stored under `key`, rendered by `render` if it is not there yet: once, however many
-    requests ask at the same moment (see the module's docstring)."""
+    requests ask at the same moment (see the module's docstring). `timeout`: how long it is kept (a key
+    that names its content, not its day, may be kept longer)."""
     cache = cache or default_cache
     found: bytes | None = cache.get(key)
     if found is not None:
@@ -104,7 +107,7 @@ def cached_document(key: str, render: Callable[[], bytes], *, cache: Any = None)
                 found = cache.get(key)  # rendered by the lock's previous holder
                 if found is None:
                     found = render()
-                    cache.set(key, found, timeout=KEEP_SECONDS)
+                    cache.set(key, found, timeout=timeout)
                 return found
             finally:
                 cache.delete(lock)
@@ -116,7 +119,7 @@ def cached_document(key: str, render: Callable[[], bytes], *, cache: Any = None)
         if time.monotonic() > deadline:
             log.warning("document %s: no render appeared in %s s; rendering it here", key, WAIT_SECONDS)
             found = render()
-            cache.set(key, found, timeout=KEEP_SECONDS)
+            cache.set(key, found, timeout=timeout)
             return found
 
 

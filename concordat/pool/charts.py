@@ -4,16 +4,27 @@ to SVG on the server (vl_convert), so the page needs no JavaScript and the PDF s
 The SVG goes inline into the page and the PDF. The page's Content-Security-Policy allows no inline style
 or script: vl_convert writes presentation attributes (fill=, stroke=), and `safe_svg` removes any style or
 script that a later version might write, so what the browser is given always works under the policy.
+
+vl_convert takes 1–2 s for a process's first chart (its JavaScript engine starting) and tens of
+milliseconds after that, so a chart is rendered once for every process: kept in Django's shared cache
+(`CACHES`, as documents/cache.py keeps the PDFs) under a digest of its Vega-Lite specification, which holds
+every figure drawn, so a posting that changes a figure makes a new key and nothing is ever stale; this
+process's memory is the first level. After a posting commits the new charts are rendered in the background
+(`pool/warming.py`), and `concordat demo load` renders the demo's, so a reader does not wait for vl_convert
+in the common case.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import altair as alt
 import vl_convert
+
+from concordat.documents.cache import cached_document
 
 from .selectors import Statement
 
@@ -71,9 +82,30 @@ def safe_svg(svg: str) -> str:
     return _STYLE_ATTRIBUTE.sub("", _ELEMENT.sub("", svg))
 
 
+# The key names the content, so an entry is never stale, only unused: kept a month, then rendered again.
+KEEP_SECONDS = 60 * 60 * 24 * 30
+
+
+def chart_key(spec: str) -> str:
+    """The shared cache's key of the SVG of `spec`: a digest of the specification (its figures included),
+    of vl_convert's version and of what `safe_svg` removes, so a new renderer or rule makes new keys."""
+    digest = hashlib.sha256()
+    for part in (spec, vl_convert.__version__, _STYLE_ATTRIBUTE.pattern, _ELEMENT.pattern):
+        digest.update(part.encode() + b"\0")
+    return f"pool-chart:{digest.hexdigest()}"
+
+
+def render_svg(spec: str) -> str:
+    """vl_convert itself: what the cache saves."""
+    return safe_svg(vl_convert.vegalite_to_svg(spec))
+
+
 @lru_cache(maxsize=128)
 def _render(spec: str) -> str:
-    return safe_svg(vl_convert.vegalite_to_svg(spec))
+    """This process's memory first, then the shared cache, else vl_convert: once, however many workers ask
+    for the same new chart at the same moment (the cache's lock, documents.cache.cached_document)."""
+    svg = cached_document(chart_key(spec), lambda: render_svg(spec).encode(), timeout=KEEP_SECONDS)
+    return svg.decode()
 
 
 def chart_svg(s: Statement) -> str:

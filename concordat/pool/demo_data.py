@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
+
 from concordat.core.years import FinancialYear
 from concordat.partnerships.models import Partnership
 
 from .rules.postings import Draft
 from .services import commitments_replace, postings_post
+from .warming import statement_years, warm_statement_charts
 
 # slug -> (year, [(contract ref, purpose, annual value in pounds, what it is)])
 CONTRACTS: dict[str, tuple[int, list[tuple[str, str, int, str]]]] = {
@@ -152,3 +155,9 @@ def load() -> None:
                 by_year={start: pounds * 100, start + 1: pounds * 103},  # invented: 3% uplift next year
                 description=f"Invented: {what}",
             )
+    if settings.DOCUMENTS_WARM_AFTER_WRITE:
+        # Every statement of the demo's pools drawn now, into the shared cache: a server started on the
+        # demo serves them without a reader waiting for vl_convert (warming.py). A few seconds, once; a
+        # second load finds them there.
+        for partnership in Partnership.objects.filter(demo=True).order_by("pk"):
+            warm_statement_charts(partnership.pk, statement_years(partnership))

@@ -7,6 +7,7 @@ the Client rows (new ids) but the handle, the consents and the access log entrie
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef
 
@@ -49,6 +50,36 @@ def ensure_handles(partnership: Partnership, provider_ids: frozenset[int] | set[
         batch_size=1000,
     )
     return len(missing)
+
+
+def handles_of(partnership: Partnership, records: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """The handles of the records named by (provider_id, client_ref), made now for those that have none:
+    one query when all have one, three otherwise, none for no records. What a page of a list uses, so its
+    cost follows the rows it shows, not the provider's size (`ensure_handles` reads every record)."""
+    wanted = set(records)
+    if not wanted:
+        return {}
+
+    def read() -> dict[tuple[int, str], str]:
+        rows = ClientHandle.objects.filter(
+            partnership=partnership,
+            provider_id__in={provider for provider, _ in wanted},
+            client_ref__in={ref for _, ref in wanted},
+        ).values_list("provider_id", "client_ref", "handle")
+        return {(provider, ref): handle for provider, ref, handle in rows if (provider, ref) in wanted}
+
+    found = read()
+    if len(found) == len(wanted):
+        return found
+    ClientHandle.objects.bulk_create(
+        [
+            ClientHandle(partnership=partnership, provider_id=provider, client_ref=ref, handle=new_handle())
+            for provider, ref in sorted(wanted - set(found))
+        ],
+        ignore_conflicts=True,  # one given at the same moment elsewhere is kept
+        batch_size=1000,
+    )
+    return read()
 
 
 def handle_for(partnership: Partnership, provider_id: int, client_ref: str) -> ClientHandle:

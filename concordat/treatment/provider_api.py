@@ -20,7 +20,7 @@ from ninja.security import HttpBearer
 from concordat.core.api import PROBLEMS, ProblemBody, ProblemError, api, problem_response
 
 from . import access
-from .handles import ensure_handles
+from .handles import handles_of
 from .models import Client, Submission
 from .services import submission_import
 from .sharing import AccessEntry, ApiToken, ClientHandle
@@ -193,12 +193,9 @@ def provider_submission_read(request: HttpRequest, submission_id: int) -> dict[s
 
 
 def _clients_out(token: ApiToken, clients: list[Client]) -> list[dict[str, Any]]:
-    refs = [c.client_ref for c in clients]
-    handles = dict(
-        ClientHandle.objects.filter(
-            partnership=token.partnership, provider=token.provider, client_ref__in=refs
-        ).values_list("client_ref", "handle")
-    )
+    # Handles of these clients only, made now for any that has none: the cost follows the page asked for.
+    made = handles_of(token.partnership, [(token.provider_id, c.client_ref) for c in clients])
+    handles = {ref: handle for (_, ref), handle in made.items()}
     return [
         {
             "handle": handles[c.client_ref],
@@ -254,7 +251,6 @@ def provider_client_list(request: HttpRequest, offset: int = 0, limit: int = 100
     token = _token(request)
     limit = max(1, min(limit, 500))
     offset = max(0, offset)
-    ensure_handles(token.partnership, {token.provider_id})
     rows = Client.objects.filter(partnership=token.partnership, provider=token.provider).order_by(
         "client_ref"
     )

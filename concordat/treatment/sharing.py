@@ -3,7 +3,7 @@
 - `ClientHandle`: the opaque address of a client record. One random handle per (partnership, provider,
   client_ref), kept in its own table, so it outlives the Client rows an accepted submission replaces (their
   ids change) and says nothing about the person: URLs, the access log and the API name records by it, never
-  by id or client_ref. Made when a record is first listed or entered (selectors.ensure_handles).
+  by id or client_ref. Made when a list first shows the record or it is entered (handles.handles_of).
 - `Consent`: a client's consent to share their record with a named provider of the partnership: when it was
   given, its scope, and when it was withdrawn. Append-only in spirit: withdrawing sets `withdrawn_on`, the
   row stays, and a consent given again is a new row.

@@ -46,7 +46,7 @@ def _consented(providers: frozenset[int], scope: str | None) -> Exists:
 
 def visible_clients(user: Any, partnership: Partnership, *, scope: str | None = None) -> QuerySet[Client]:
     """The Client rows of `partnership` that `user` may read, each with its `handle` annotated (None for a
-    record not yet given one: handles.ensure_handles). Empty for anyone not on a provider's staff. With
+    record not yet given one: handles.handles_of). Empty for anyone not on a provider's staff. With
     `scope` ("record"): only those whose consent covers it (their modalities), besides the user's own."""
     providers = staff_providers(user, partnership)
     rows = Client.objects.filter(partnership=partnership)

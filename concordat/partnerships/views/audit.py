@@ -148,11 +148,12 @@ def query_string(values: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def pagination(page: Page, query: dict[str, str]) -> dict[str, Any]:
-    """The GOV.UK pagination component's links: previous, next and numbered pages with ellipses."""
+def pagination(page: Page, query: dict[str, str], *, param: str = "page") -> dict[str, Any]:
+    """The GOV.UK pagination component's links: previous, next and numbered pages with ellipses. `param`
+    names the page number in the query string (a page with two paginated tables has one each)."""
 
     def href(number: int) -> str:
-        return "?" + urlencode({**query, "page": number})
+        return "?" + urlencode({**query, param: number})
 
     last = page.paginator.num_pages
     items: list[dict[str, Any]] = []

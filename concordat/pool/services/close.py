@@ -19,6 +19,7 @@ from ..models import Transaction, YearClose
 from ..rules import splits
 from ..rules.postings import Posted
 from ..schemes import reserve_for
+from ..warming import warm_charts_after_commit
 from .postings import _write, actor_name
 
 # --- the year-end close ------------------------------------------------------------------------------------
@@ -100,6 +101,8 @@ def year_close(*, partnership: Partnership, year: FinancialYear, actor: Any = No
             raise PostingRefused.of("year", "ref-conflict", f"The ref {ref} is already used in this ledger")
         [close.transaction] = _write(locked, [(posted, None)], {}, actor, legs_for={ref: legs})
     close.save()
+    # A carry-forward is the next year's budget too: its statement's chart changes with this year's.
+    warm_charts_after_commit(locked.pk, {year.start_year + 1})
     record_event(
         kind=words.CLOSED,
         actor=actor,

@@ -16,6 +16,7 @@ from concordat.partnerships.models import Partnership
 from .. import audit as words
 from ..errors import PostingRefused
 from ..models import Commitment
+from ..warming import warm_charts_after_commit
 from .postings import actor_name
 
 # --- commitments (memorandum) ------------------------------------------------------------------------------
@@ -65,6 +66,8 @@ def commitments_replace(
             changed = True
         kept.append(commitment)
     if changed:
+        # Commitments are in the forecast outturn the statement's chart draws.
+        warm_charts_after_commit(locked.pk, set(current) | set(by_year))
         total = sum(by_year.values())
         record_event(
             kind=words.COMMITMENTS,

@@ -23,6 +23,7 @@ from ..models import Account, Leg, Transaction, YearClose
 from ..rules.chain import GENESIS, canonical, link
 from ..rules.postings import Draft, Issue, LedgerState, Posted
 from ..schemes import purposes_for, scheme_of_contract, scheme_overrun
+from ..warming import warm_charts_after_commit
 
 
 def actor_name(actor: Any) -> str:
@@ -378,6 +379,8 @@ def _write(
     flush()
     _check_balanced(written, all_legs)
     words.record_postings(written, actor=actor, actor_name=name, slug=partnership.slug)
+    # The statements of these years draw new charts: rendered once this commits, before anyone asks.
+    warm_charts_after_commit(partnership.pk, {t.year for t in written})
     return written
 
 

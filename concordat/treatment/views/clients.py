@@ -10,24 +10,30 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from concordat.core import clock
 from concordat.partnerships.models import Provider
+from concordat.partnerships.views.audit import pagination
 from concordat.partnerships.views.base import PartnershipPage
 
 from .. import access
 from ..consent import consent_give, consent_withdraw
 from ..forms.casework import ConsentForm, ReasonForm, WithdrawForm
-from ..handles import client_of, ensure_handles
+from ..handles import client_of, handles_of
 from ..models import Episode, EpisodeModality
 from ..sharing import AccessEntry, ClientHandle, Consent
-from ..visibility import Sight, sight_of, staff_providers, visible_clients
+from ..visibility import Sight, sight_of, visible_clients
 
-CASELOAD_LIMIT = 500  # rows a caseload table shows: the page's cost is bounded whatever the provider's size
+CASELOAD_LIMIT = 500  # rows of each table the caseload's CSV holds: its cost is bounded whatever the size
+# Rows of each caseload table on one page. Each record shown is an access-log entry, so a page writes at
+# most 2 × PER_PAGE of them, and reads, gives handles to and renders only what it shows.
+PER_PAGE = 50
+MODALITY_PAGE, TRIAGE_PAGE = "modality-page", "triage-page"
 
 
 class TreatmentPage(PartnershipPage):
@@ -94,64 +100,100 @@ class CountsPage(TreatmentPage):
         return context
 
 
-def caseload(
-    user: Any, p: Any, *, channel: str, what: str
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Who waits for a modality and who for triage, longest first (CASELOAD_LIMIT each), among the records
-    `user` may see; each record shown is logged as a read (one INSERT)."""
-    ensure_handles(p, staff_providers(user, p))
-    visible = visible_clients(user, p)
-    handle = ClientHandle.objects.filter(
-        partnership_id=OuterRef("partnership_id"),
-        provider_id=OuterRef("provider_id"),
-        client_ref=OuterRef("episode__client__client_ref"),
-    ).values("handle")[:1]
-    today = clock.today()
-    waiting = list(
+def _handle_of(client_ref: str) -> Subquery:
+    """The record's handle beside each row (None for a record not yet given one: `_with_handles`)."""
+    return Subquery(
+        ClientHandle.objects.filter(
+            partnership_id=OuterRef("partnership_id"),
+            provider_id=OuterRef("provider_id"),
+            client_ref=OuterRef(client_ref),
+        ).values("handle")[:1]
+    )
+
+
+def waiting_for_modality(user: Any, p: Any) -> QuerySet[EpisodeModality, dict[str, Any]]:
+    """Modalities not started in open episodes, longest wait first: of the user's own clients and of those
+    who consented to share their whole record."""
+    return (
         EpisodeModality.objects.filter(
             partnership=p,
             start_date__isnull=True,
             episode__discharge_date__isnull=True,
-            # Modalities: of the user's own clients and of those who consented to share their whole record.
             episode__client__in=visible_clients(user, p, scope=Consent.Scope.RECORD).values("id"),
         )
-        .annotate(handle=Subquery(handle))
-        .values("handle", "modality", "referral_date", "provider__code", "episode__client__client_ref")
-        .order_by("referral_date", "id")[:CASELOAD_LIMIT]
+        .values(
+            "modality",
+            "referral_date",
+            "provider_id",
+            "provider__code",
+            client_ref=F("episode__client__client_ref"),
+            handle=_handle_of("episode__client__client_ref"),
+        )
+        .order_by("referral_date", "id")
     )
-    for row in waiting:
-        row["days"] = (today - row["referral_date"]).days
-    episode_handle = ClientHandle.objects.filter(
-        partnership_id=OuterRef("partnership_id"),
-        provider_id=OuterRef("provider_id"),
-        client_ref=OuterRef("client__client_ref"),
-    ).values("handle")[:1]
-    untriaged = list(
+
+
+def waiting_for_triage(user: Any, p: Any) -> QuerySet[Episode, dict[str, Any]]:
+    """Open episodes not yet triaged, longest wait first, of the clients the user may see."""
+    return (
         Episode.objects.filter(
             partnership=p,
             triage_date__isnull=True,
             discharge_date__isnull=True,
-            client__in=visible.values("id"),
+            client__in=visible_clients(user, p).values("id"),
         )
-        .annotate(handle=Subquery(episode_handle))
-        .values("handle", "referral_date", "provider__code", "client__client_ref")
-        .order_by("referral_date", "id")[:CASELOAD_LIMIT]
+        .values(
+            "referral_date",
+            "provider_id",
+            "provider__code",
+            client_ref=F("client__client_ref"),
+            handle=_handle_of("client__client_ref"),
+        )
+        .order_by("referral_date", "id")
     )
-    for row in untriaged:
+
+
+def _with_handles(p: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with their handle and days waiting: the records not yet given a handle get one now (only those
+    shown, so the cost follows the page, not the provider's size)."""
+    missing = {(row["provider_id"], row["client_ref"]) for row in rows if row["handle"] is None}
+    made = handles_of(p, missing)
+    today = clock.today()
+    for row in rows:
+        if row["handle"] is None:
+            row["handle"] = made[(row["provider_id"], row["client_ref"])]
         row["days"] = (today - row["referral_date"]).days
-    shown = {row["handle"] for row in waiting} | {row["handle"] for row in untriaged}
-    access.record_reads(
+    return rows
+
+
+def log_shown(p: Any, user: Any, rows: list[dict[str, Any]], *, channel: str, what: str) -> int:
+    """One access-log entry per record shown (a record on both tables, or waiting for two modalities, is
+    one read), all in one INSERT; the rows already carry each record's handle and provider."""
+    shown = {(row["handle"], row["provider_id"]) for row in rows}
+    return access.record_reads(
         partnership=p,
-        records=list(ClientHandle.objects.filter(partnership=p, handle__in=shown)),
+        records=[ClientHandle(handle=handle, provider_id=provider) for handle, provider in sorted(shown)],
         user=user,
         channel=channel,
         what=what,
     )
+
+
+def caseload(
+    user: Any, p: Any, *, channel: str, what: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The whole caseload for the export: who waits for a modality and who for triage, longest first
+    (CASELOAD_LIMIT each); each record in it is logged as a read (one INSERT)."""
+    waiting = _with_handles(p, list(waiting_for_modality(user, p)[:CASELOAD_LIMIT]))
+    untriaged = _with_handles(p, list(waiting_for_triage(user, p)[:CASELOAD_LIMIT]))
+    log_shown(p, user, waiting + untriaged, channel=channel, what=what)
     return waiting, untriaged
 
 
 class CaseloadPage(TreatmentPage):
-    """Who is waiting for what, and for how long: the open episodes of the records the user may see."""
+    """Who is waiting for what, and for how long: the open episodes of the records the user may see, in two
+    tables of PER_PAGE rows a page, each with its own GOV.UK pagination (`modality-page`, `triage-page`:
+    links, so it works without JavaScript). Only the rows shown are read, given handles and logged."""
 
     permission = "treatment.view_clients"
     section = "treatment:caseload"
@@ -160,10 +202,35 @@ class CaseloadPage(TreatmentPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        waiting, untriaged = caseload(
-            self.request.user, self.partnership, channel=AccessEntry.Channel.PAGE, what="caseload"
+        user, p, asked = self.request.user, self.partnership, self.request.GET
+        query = {name: asked[name] for name in (MODALITY_PAGE, TRIAGE_PAGE) if asked.get(name)}
+        tables = {}
+        for name, param, rows in (
+            ("waiting", MODALITY_PAGE, waiting_for_modality(user, p)),
+            ("untriaged", TRIAGE_PAGE, waiting_for_triage(user, p)),
+        ):
+            page = Paginator(rows, PER_PAGE).get_page(asked.get(param))
+            tables[name] = (
+                _with_handles(p, list(page.object_list)),
+                page,
+                pagination(page, query, param=param),
+            )
+        log_shown(
+            p,
+            user,
+            tables["waiting"][0] + tables["untriaged"][0],
+            channel=AccessEntry.Channel.PAGE,
+            what="caseload",
         )
-        context.update(waiting=waiting, untriaged=untriaged, limit=CASELOAD_LIMIT)
+        context.update(
+            waiting=tables["waiting"][0],
+            waiting_page=tables["waiting"][1],
+            waiting_pagination=tables["waiting"][2],
+            untriaged=tables["untriaged"][0],
+            untriaged_page=tables["untriaged"][1],
+            untriaged_pagination=tables["untriaged"][2],
+            per_page=PER_PAGE,
+        )
         return context
 
 
