@@ -28,6 +28,15 @@ FIELD_OF_COLUMN = {
 }
 
 
+def whole_day(value: date | PartialDate | None, missing: str) -> date:
+    """A posting's date: a day, not only a month (GovukDateField allows that for the agreement's dates)."""
+    if isinstance(value, PartialDate):
+        raise forms.ValidationError("Enter the day as well as the month and year")
+    if value is None:
+        raise forms.ValidationError(missing)
+    return value
+
+
 class PostingForm(forms.Form):
     """One posting of `kind`: contribution (a stream), payment or accrual (a spend line and purpose)."""
 
@@ -79,12 +88,7 @@ class PostingForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean_date(self) -> date:
-        value = self.cleaned_data.get("date")
-        if isinstance(value, PartialDate):
-            raise forms.ValidationError("Enter the day as well as the month and year")
-        if value is None:
-            raise forms.ValidationError("Enter the date")
-        return value
+        return whole_day(self.cleaned_data.get("date"), "Enter the date")
 
     def clean_amount(self) -> int:
         pence = self.cleaned_data.get("amount")
@@ -127,9 +131,4 @@ class ReversalForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean_date(self) -> date:
-        value = self.cleaned_data.get("date")
-        if isinstance(value, PartialDate):
-            raise forms.ValidationError("Enter the day as well as the month and year")
-        if value is None:
-            raise forms.ValidationError("Enter the date of the reversal")
-        return value
+        return whole_day(self.cleaned_data.get("date"), "Enter the date of the reversal")
