@@ -137,3 +137,24 @@ def test_a_report_of_many_problems_lists_the_first_hundred_and_the_csv_has_every
     submission = Submission.objects.get()
     report = client.get(reverse("treatment:submission-report-csv", args=["salford-dat", submission.pk]))
     assert len(report.content.decode().strip().splitlines()) == 1 + 150
+
+
+def test_an_upload_stored_on_disk_is_checked_in_a_child_while_its_rows_are_written(
+    client, partnership, officer, settings, monkeypatch
+):
+    # A big upload arrives as a temporary file on disk (Django's TemporaryUploadedFile): the child checks
+    # the file it inherits, and the web's answer is the same as for a small one.
+    from concordat.treatment import checking, pipeline
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload goes to disk, as a big one does
+    settings.TREATMENT_CHECK_IN_CHILD_FROM_BYTES = 0
+    monkeypatch.setattr(checking, "_FLUSH_EVERY", 3)
+    children = []
+    in_child = pipeline._in_child
+    monkeypatch.setattr(pipeline, "_in_child", lambda *a: (children.append(1), in_child(*a))[1])
+    client.force_login(officer)
+    response = upload(client, a_file(4))
+    accepted = Submission.objects.get()
+    assert children and accepted.accepted and accepted.rows == len(a_file(4))
+    assert response["Location"] == reverse("treatment:submission", args=["salford-dat", accepted.pk])
+    assert Episode.objects.count() == accepted.episodes > 0
