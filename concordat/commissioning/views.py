@@ -653,8 +653,17 @@ class ContractPartChange(AddVariation):
         )
         return context
 
+    # The service that changes this kind of row (keyword-only: contract, key, values, seen, user).
+    change_service: Any = None
+
     def change(self, values: dict[str, Any]) -> Any:
-        raise NotImplementedError
+        return type(self).change_service(
+            contract=self.contract,
+            key=self.row.key,
+            values=values,
+            seen=self.request.POST.get("seen") or None,
+            user=self.request.user,
+        )
 
     def save(self, values: dict[str, Any]) -> tuple[str, str]:
         # The form has no field for the source: the row keeps the one it has.
@@ -678,30 +687,14 @@ class ChangeSubcontract(ContractPartChange):
     form_class = forms.SubcontractForm
     part = services.SUBCONTRACTS
     remove_url_name = "commissioning:remove-subcontract"
-
-    def change(self, values: dict[str, Any]) -> Any:
-        return services.contract_subcontract_change(
-            contract=self.contract,
-            key=self.row.key,
-            values=values,
-            seen=self.request.POST.get("seen") or None,
-            user=self.request.user,
-        )
+    change_service = services.contract_subcontract_change
 
 
 class ChangeLegacyContract(ContractPartChange):
     form_class = forms.LegacyContractForm
     part = services.LEGACY
     remove_url_name = "commissioning:remove-legacy"
-
-    def change(self, values: dict[str, Any]) -> Any:
-        return services.contract_legacy_change(
-            contract=self.contract,
-            key=self.row.key,
-            values=values,
-            seen=self.request.POST.get("seen") or None,
-            user=self.request.user,
-        )
+    change_service = services.contract_legacy_change
 
 
 class ContractPartRemove(LoginRequiredMixin, TemplateView):
