@@ -285,14 +285,6 @@ def check_file(
         # Whatever read_records left unread (after a fatal header problem) still counts in the digest.
         while hashing.read(1 << 16):
             pass
-        if not errors and report.rows == 0:
-            # Allowed (a provider with no clients left), but never what a slip of the export should do.
-            report.warn(
-                1,
-                "",
-                "no-rows",
-                "The file has its header and no rows: accepted, it empties the provider's record",
-            )
         spool.rewind()
     except BaseException:
         if own_spool:

@@ -158,3 +158,18 @@ def test_an_upload_stored_on_disk_is_checked_in_a_child_while_its_rows_are_writt
     assert children and accepted.accepted and accepted.rows == len(a_file(4))
     assert response["Location"] == reverse("treatment:submission", args=["salford-dat", accepted.pk])
     assert Episode.objects.count() == accepted.episodes > 0
+
+
+def test_a_file_of_only_its_header_says_on_its_page_that_the_record_is_now_empty(
+    client, partnership, officer
+):
+    client.force_login(officer)
+    upload(client, a_file(2))
+    header = SimpleUploadedFile("empty.csv", csv_bytes([row()]).split(b"\n", 1)[0] + b"\n", "text/csv")
+    response = client.post(
+        reverse("treatment:submit", args=["salford-dat"]),
+        {"file": header, "provider": "P1", "period_end_0": "31", "period_end_1": "3", "period_end_2": "2005"},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Accepted" in page and "treatment record is now empty" in page
+    assert Episode.objects.count() == 0

@@ -101,6 +101,8 @@ class Command(BaseCommand):
                 f"{path.name}: accepted, {submission.rows:,} rows — {submission.clients:,} clients, "
                 f"{submission.episodes:,} episodes, {submission.modalities:,} modalities of {provider.code} "
                 f"replace its earlier record"
+                if submission.rows
+                else f"{path.name}: accepted, no rows — {provider.code}'s record is now empty"
             ]
             if outcome.report.accepted
             else []
