@@ -14,6 +14,8 @@ select_for_update so that two writers take turns and the chain and sequence stay
   the posting breaks a rule: unknown stream or purpose, ref posted with other content (`ref-conflict`),
   reversal of an unknown (`unknown-ref`) or already reversed ref, a closed year (`year-closed`), the ring
   fence (`ring-fence`), a scheme over its maximum (`scheme-over-maximum`), a missing value.
+- `posting_post(partnership=, draft=rules.postings.Draft, actor=None)`: any one of those, as a draft (the
+  web's forms), with the same result and refusals.
 - `postings_post(partnership=, drafts=[rules.postings.Draft …], actor=None) -> Batch`: many at once, all
   or nothing (the import): `Batch.issues` maps the index of each refused draft to its issues.
 - `year_close(partnership=, year=FinancialYear, actor=None) -> YearClose`: posts the risk-share or
@@ -38,6 +40,7 @@ from .postings import (
     contribution_post,
     ledger_state,
     payment_post,
+    posting_post,
     postings_post,
     relevant,
     reversal_post,
@@ -57,6 +60,7 @@ __all__ = [
     "contribution_post",
     "ledger_state",
     "payment_post",
+    "posting_post",
     "postings_post",
     "relevant",
     "reversal_post",

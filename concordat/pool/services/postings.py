@@ -67,11 +67,8 @@ def contribution_post(
     actor: Any = None,
 ) -> PostingResult:
     """Money received from a funding stream: cash up, the stream's income up."""
-    return _one(
-        partnership,
-        Draft(ref, "contribution", date, amount_pence, stream=stream, description=description),
-        actor,
-    )
+    draft = Draft(ref, "contribution", date, amount_pence, stream=stream, description=description)
+    return posting_post(partnership=partnership, draft=draft, actor=actor)
 
 
 def payment_post(
@@ -89,7 +86,7 @@ def payment_post(
     draft = Draft(
         ref, "payment", date, amount_pence, contract=contract, purpose=purpose, description=description
     )
-    return _one(partnership, draft, actor)
+    return posting_post(partnership=partnership, draft=draft, actor=actor)
 
 
 def accrual_post(
@@ -107,7 +104,7 @@ def accrual_post(
     draft = Draft(
         ref, "accrual", date, amount_pence, contract=contract, purpose=purpose, description=description
     )
-    return _one(partnership, draft, actor)
+    return posting_post(partnership=partnership, draft=draft, actor=actor)
 
 
 def reversal_post(
@@ -123,10 +120,11 @@ def reversal_post(
     """Undo a contribution, payment or accrual with a new transaction of the opposite legs, once. Dated
     on or after the transaction it reverses, in an open year."""
     draft = Draft(ref, "reversal", date, amount_pence, reverses=reverses, description=description)
-    return _one(partnership, draft, actor)
+    return posting_post(partnership=partnership, draft=draft, actor=actor)
 
 
-def _one(partnership: Partnership, draft: Draft, actor: Any) -> PostingResult:
+def posting_post(*, partnership: Partnership, draft: Draft, actor: Any = None) -> PostingResult:
+    """One posting of any kind, as a draft (the web's forms build one): what each kind's service does."""
     batch = postings_post(partnership=partnership, drafts=[draft], actor=actor)
     if not batch.accepted:
         raise PostingRefused(Report(errors=[Problem(i.column, i.code, i.message) for i in batch.issues[0]]))

@@ -146,21 +146,10 @@ class PostingCheck(PostingPage):
         if token is None or form is None or not form.is_valid():
             messages.error(request, "Those answers have expired: nothing was posted. Enter them again.")
             return redirect(reverse("pool:post", args=[self.partnership.slug, self.kind]))
-        values = form.cleaned_data
-        common = {
-            "partnership": self.partnership,
-            "ref": values.get("reference") or token,
-            "date": values["date"],
-            "amount_pence": values["amount"],
-            "description": values.get("description") or "",
-            "actor": request.user,
-        }
         try:
-            if self.kind == "contribution":
-                posted = services.contribution_post(**common, stream=values["stream"])
-            else:
-                service = services.payment_post if self.kind == "payment" else services.accrual_post
-                posted = service(**common, contract=values["contract"], purpose=values["purpose"])
+            posted = services.posting_post(
+                partnership=self.partnership, draft=self.draft(form, token), actor=request.user
+            )
         except PostingRefused as refusal:
             self.refused(form, [(problem.path, problem.message) for problem in refusal.report.errors])
             self.template_name = PostingQuestions.template_name
