@@ -77,10 +77,9 @@ MODALITY_COLUMNS = [
 ]
 
 
-def delete_provider_rows(*, partnership_id: int, provider_id: int) -> int:
+def delete_provider_rows(*, partnership_id: int, provider_id: int) -> None:
     """Remove every client, episode and modality row of the provider, children first, one statement each
-    (no rows read into Python). The number of episodes removed."""
-    removed = 0
+    (no rows read into Python)."""
     with connection.cursor() as cursor:
         for model in (EpisodeModality, Episode, Client):
             cursor.execute(
@@ -88,9 +87,6 @@ def delete_provider_rows(*, partnership_id: int, provider_id: int) -> int:
                 f"AND {_columns(model, ['provider'])} = %s",
                 [partnership_id, provider_id],
             )
-            if model is Episode:
-                removed = cursor.rowcount
-    return removed
 
 
 def first_id(model: type[Model]) -> int:
