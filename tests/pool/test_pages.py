@@ -185,6 +185,19 @@ def test_a_reversal_takes_the_date_it_is_given_and_refuses_one_before_the_origin
     assert reversal.date == date(2003, 12, 31) and reversal.ref == "REV-abcdefghij"
 
 
+def test_the_reverse_page_of_a_reversal_says_it_cannot_be_reversed_and_offers_no_form(
+    client: Any, partnership: Any, ledger: Any, fixed_today: Any
+) -> None:
+    # Found in a browser trial: typing the URL of a reversal's reverse page offered a form that always failed.
+    client = signed_in(client, partnership, Role.POOL_MANAGER)
+    payment = Transaction.objects.get(ref="P-1")
+    client.post(url("reverse", payment.sequence), {"token": "abcdefghij", **TODAY})
+    reversal = Transaction.objects.get(kind="reversal", reverses=payment)
+    page = client.get(url("reverse", reversal.sequence)).content.decode()
+    assert "is a reversal, which cannot be reversed" in page
+    assert 'name="date_0"' not in page and 'name="token"' not in page
+
+
 def _answers(**values: str) -> dict[str, str]:
     data = {"date_0": "1", "date_1": "8", "date_2": "2003", "amount": "12,000.00", "contract": "CDT-2003",
             "purpose": "treatment", "reference": "", "description": "Q2 invoice"}  # fmt: skip
