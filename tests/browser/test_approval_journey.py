@@ -93,6 +93,7 @@ def test_a_requested_approval_is_approved_with_its_signed_agreement_and_the_form
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     phone.get_by_role("button", name="Menu").click()
     phone.get_by_role("link", name="Notification form", exact=True).click()
+    phone.wait_for_load_state()  # measured on the new page, not while the old one is going
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     expect(phone.locator("main")).not_to_contain_text("This form is a draft")
     with phone.expect_download() as downloading:
