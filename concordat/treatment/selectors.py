@@ -52,6 +52,21 @@ def latest_period_end(partnership: Partnership) -> date | None:
     return row
 
 
+def record_version(partnership_id: int) -> str:
+    """Which state of the partnership's record the data reflects: changes whenever an accepted submission
+    or a key worker's web change alters it, and only then. The KPI engine keys its cached results by it."""
+    latest = (
+        Submission.objects.filter(partnership_id=partnership_id, outcome=Submission.Outcome.ACCEPTED)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    from .sharing import WebEntry
+
+    web = WebEntry.objects.filter(partnership_id=partnership_id).count()
+    return f"s{latest or 0}-w{web}"
+
+
 EXTRACT_COLUMNS = (
     "episode_id",
     "provider_id",
