@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "concordat.core",
     "concordat.partnerships",
     "concordat.documents",
@@ -172,13 +174,33 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 # The largest treatment submission file uploaded through the web (a million rows is about 125 MB).
 TREATMENT_UPLOAD_MAX_BYTES = env.int("TREATMENT_UPLOAD_MAX_MB", default=256) * 1024 * 1024
-# A submission file at least this big is checked in a child process while this one writes its rows
-# (treatment/pipeline.py); a smaller one is checked, then written (a fork costs more than it saves).
-TREATMENT_CHECK_IN_CHILD_FROM_BYTES = env.int("TREATMENT_CHECK_IN_CHILD_FROM_KB", default=1024) * 1024
 # Requests a minute one provider API token may make (a fixed window in the cache; 429 beyond it).
 TREATMENT_API_RATE_PER_MINUTE = env.int("TREATMENT_API_RATE_PER_MINUTE", default=120)
 # Days the access log of client records is kept; `concordat treatment prune-access-log` removes older entries.
 TREATMENT_ACCESS_LOG_DAYS = env.int("TREATMENT_ACCESS_LOG_DAYS", default=2557)
+# Files only the service reads (uploads waiting for or kept by their jobs): mode 0700, never the system's
+# temporary folder; uploads being received are written here too (FILE_UPLOAD_TEMP_DIR), then moved.
+PRIVATE_DIR = Path(env.str("PRIVATE_DATA_DIR", default="") or VAR_DIR / "private")
+PRIVATE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+FILE_UPLOAD_TEMP_DIR = str(PRIVATE_DIR / "incoming")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, exist_ok=True)
+# Background jobs (core/jobs.py): the Django tasks API on the project's own database; `concordat worker`
+# runs them. TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs each job at once in the
+# process that queues it (the tests do; no worker needed).
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")},
+}
+# Minutes between a worker's housekeeping (files and superseded records past their keeping).
+HOUSEKEEPING_MINUTES = env.float("HOUSEKEEPING_MINUTES", default=10)
+# Days a rejected file is kept after its job, so its every problem can be listed again (then only the first
+# TREATMENT_KEPT_PROBLEMS problems and the counts remain).
+REJECTED_FILE_DAYS = env.int("REJECTED_FILE_DAYS", default=7)
+TREATMENT_KEPT_PROBLEMS = 1000
+# Milliseconds a write waits for a lock on PostgreSQL before the page says "try again in a minute" (the
+# record's writers take turns per provider; none holds its lock for long).
+LOCK_TIMEOUT_MS = env.int("LOCK_TIMEOUT_MS", default=5000)
+# Days a superseded submission's rows are kept, so its provider's data officer can restore it.
+TREATMENT_RESTORE_DAYS = env.int("TREATMENT_RESTORE_DAYS", default=30)
 STORAGES = {
     "default": {
         "BACKEND": env.str("DOCUMENT_STORAGE_BACKEND", default="")

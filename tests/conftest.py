@@ -49,6 +49,10 @@ def _test_settings(settings: Any, tmp_path: Path) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Uploaded documents go to the test's own folder, removed with it, never to var/.
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Jobs' stored files likewise.
+    settings.PRIVATE_DIR = tmp_path / "private"
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "private" / "incoming")
+    (tmp_path / "private" / "incoming").mkdir(parents=True, mode=0o700)
 
 
 @pytest.fixture

@@ -11,3 +11,6 @@ from concordat.settings import *  # noqa: F403
 # documents are rendered when asked for: a background render would outlive the test that caused it.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DOCUMENTS_WARM_AFTER_WRITE = False
+
+# Jobs run at once in the process that queues them (the worker's own tests start real workers).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

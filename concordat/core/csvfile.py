@@ -11,7 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -42,24 +43,56 @@ class RowProblem:
 
 @dataclass
 class RowReport:
-    """Everything wrong with a file (errors block it, warnings don't) and how many data rows it had."""
+    """Everything wrong with a file (errors block it, warnings don't) and how many data rows it had.
+
+    A file of millions of rows can be wrong on every one: with `keep`, only the first `keep` errors and the
+    first `keep` warnings are held (`errors`, `warnings`), while the counts stay complete — in all
+    (`error_count`, `warning_count`) and for every (kind, column, code) (`counts`); `sink`, when given, is
+    told every problem as it is found (a command's --json report written as it goes)."""
 
     rows: int = 0
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
+    keep: int | None = None
+    sink: Callable[[str, RowProblem], None] | None = None
+    error_count: int = 0
+    warning_count: int = 0
+    counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     @property
     def accepted(self) -> bool:
-        return not self.errors
+        return not self.error_count and not self.errors
 
     def error(self, row: int, column: str, code: str, message: str) -> None:
-        self.errors.append(RowProblem(row, column, code, message))
+        self.add("error", RowProblem(row, column, code, message))
 
     def warn(self, row: int, column: str, code: str, message: str) -> None:
-        self.warnings.append(RowProblem(row, column, code, message))
+        self.add("warning", RowProblem(row, column, code, message))
+
+    def add(self, kind: str, problem: RowProblem) -> None:
+        if kind == "error":
+            self.error_count += 1
+            held = self.errors
+        else:
+            self.warning_count += 1
+            held = self.warnings
+        self.counts[(kind, problem.column, problem.code)] += 1
+        if self.keep is None or len(held) < self.keep:
+            held.append(problem)
+        if self.sink is not None:
+            self.sink(kind, problem)
+
+    @property
+    def truncated(self) -> bool:
+        """Some problems are counted but not held."""
+        return self.error_count > len(self.errors) or self.warning_count > len(self.warnings)
+
+    def counts_of(self, kind: str) -> dict[str, int]:
+        """{"column|code": n} of every problem of the kind, for keeping beside the first few."""
+        return {f"{column}|{code}": n for (k, column, code), n in sorted(self.counts.items()) if k == kind}
 
     def as_dict(self) -> dict[str, Any]:
-        """The contract's report: {"accepted", "rows", "errors", "warnings"}."""
+        """The contract's report: {"accepted", "rows", "errors", "warnings"} (those held)."""
         return {
             "accepted": self.accepted,
             "rows": self.rows,

@@ -14,9 +14,11 @@ Beside auditlog's columns an entry keeps, as written at the time:
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
 from django.db import models
 
 
@@ -103,3 +105,78 @@ class AuditEntry(AbstractLogEntry):
 
             complete_entry(self)
         return super()._save_table(*args, **kwargs)
+
+
+class Job(models.Model):
+    """A piece of background work (an import, a check, the KPI recomputation) run by `concordat worker`
+    through the Django tasks API (core/jobs.py). The row is the job as people see it: what it is, how far
+    it has got, how it ended, in words; the tasks library's own row (`task_id`) is how the worker finds it.
+
+    Like the audit entry it names its partnership by slug, so that core imports no app."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=40, help_text="What the job does (core.jobs.register)")
+    partnership = models.CharField(max_length=63, blank=True, help_text="Slug of its partnership")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by_name = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    arguments = models.JSONField(default=dict, blank=True, help_text="What the job's kind needs to run it")
+    stored_file = models.CharField(
+        max_length=100, blank=True, help_text="Its uploaded file in the private folder; empty once deleted"
+    )
+    keep_file_until = models.DateTimeField(null=True, blank=True)
+    done = models.PositiveBigIntegerField(default=0, help_text="How far it has got, in `unit`")
+    total = models.PositiveBigIntegerField(default=0)
+    unit = models.CharField(max_length=16, blank=True, help_text="bytes, rows, periods")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life while running")
+    worker = models.CharField(max_length=64, blank=True, help_text="The worker running it")
+    task_id = models.CharField(max_length=64, blank=True, help_text="The tasks library's result id")
+    message = models.TextField(blank=True, help_text="How it ended, for the person who started it")
+    result = models.JSONField(default=dict, blank=True, help_text="A small summary its kind writes")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state"], name="job_state"),
+            models.Index(fields=["partnership", "kind", "-created_at"], name="job_partnership_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """How far, 0-100: what a progress bar shows."""
+        if self.state == self.State.DONE:
+            return 100
+        return min(100, 100 * self.done // self.total) if self.total else 0
+
+
+class WorkerBeat(models.Model):
+    """A running `concordat worker`: its sign of life every few seconds. A job whose worker stopped
+    beating (killed, its machine gone) is failed by the next worker to start, and /readyz (later) reads
+    whether any worker is alive."""
+
+    worker = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"worker {self.worker} ({self.host}:{self.pid})"

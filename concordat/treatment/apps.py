@@ -24,3 +24,7 @@ class TreatmentConfig(AppConfig):
 
         add_tabs()
         register()
+
+        from . import jobs
+
+        jobs.register()

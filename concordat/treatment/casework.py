@@ -36,12 +36,12 @@ from concordat.partnerships.models import Partnership, Provider
 
 from .handles import handle_for
 from .keys import client_key, secret_for
-from .models import Client, Episode, EpisodeModality
+from .models import Client, Episode, EpisodeModality, Generation
 from .rules.columns import COLUMNS
 from .rules.consistency import Consistency
 from .rules.dates import age_on, check_dates
 from .rules.fields import parse_row
-from .services import context_for
+from .services import context_for, current_generation, lock_provider, record_changed_on_web
 from .sharing import ClientHandle, WebEntry
 
 EVENT_KIND = Kind.TREATMENT_CASEWORK
@@ -154,13 +154,16 @@ def _write_episode(
     episode.triage_date = day(first["triage_date"])
     episode.discharge_date = day(first["discharge_date"])
     episode.discharge_reason = first["discharge_reason"]
-    episode.save(update_fields=["triage_date", "discharge_date", "discharge_reason"])
+    # A submitted episode changed here: a file that would undo it says so before it replaces the record.
+    episode.changed_on_web = episode.submission_id is not None
+    episode.save(update_fields=["triage_date", "discharge_date", "discharge_reason", "changed_on_web"])
     episode.modalities.all().delete()
     EpisodeModality.objects.bulk_create(
         [
             EpisodeModality(
                 partnership=partnership,
                 provider_id=episode.provider_id,
+                generation_id=episode.generation_id,
                 episode=episode,
                 modality=row["modality"],
                 referral_date=day(row["modality_referral_date"]),  # type: ignore[misc]
@@ -188,7 +191,7 @@ def _step(
     file's rules and write them; or change nothing and return the problems."""
     try:
         with transaction.atomic():
-            Provider.objects.select_for_update().filter(pk=record.provider_id).first()
+            lock_provider(record.provider_id)
             _claim(partnership, token, kind, record.handle)
             episode = (
                 Episode.objects.select_related("client")
@@ -207,6 +210,7 @@ def _step(
             if report.errors:
                 raise _Refused(report)
             _write_episode(episode.client, episode, rows, partnership)
+            record_changed_on_web(Generation.objects.get(pk=episode.generation_id))
             record_event(
                 kind=EVENT_KIND,
                 actor=actor,
@@ -259,7 +263,7 @@ def episode_refer(
     }
     try:
         with transaction.atomic():
-            Provider.objects.select_for_update().filter(pk=provider.pk).first()
+            lock_provider(provider.pk)
             _claim(partnership, token, "referral", "")
             if Episode.objects.filter(
                 partnership=partnership, provider=provider, episode_ref=episode_ref
@@ -279,10 +283,13 @@ def episode_refer(
             if report.errors:
                 raise _Refused(report)
             initials = initials.upper()
+            generation = current_generation(provider, create=True)
+            assert generation is not None
             if client is None:
                 client = Client.objects.create(
                     partnership=partnership,
                     provider=provider,
+                    generation=generation,
                     client_ref=client_ref,
                     client_key=client_key(
                         secret_for(partnership), initials, date_of_birth.isoformat(), sex, la_of_residence
@@ -295,6 +302,7 @@ def episode_refer(
             Episode.objects.create(
                 partnership=partnership,
                 provider=provider,
+                generation=generation,
                 client=client,
                 episode_ref=episode_ref,
                 client_key=client.client_key,
@@ -304,6 +312,7 @@ def episode_refer(
                 referral_source=referral_source,
                 primary_substance=primary_substance,
             )
+            record_changed_on_web(generation)
             record = handle_for(partnership, provider.pk, client_ref)
             WebEntry.objects.filter(token=token).update(handle=record.handle)
             record_event(

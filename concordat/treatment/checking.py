@@ -1,18 +1,16 @@
 """One pass over a submission file: every rule checked, and — while the file is still clean — its rows
-written to a spool of three temporary files (clients, episodes, modalities) ready for the database's bulk
-path (loading.py). Nothing here touches the database.
+handed, a few thousand at a time, to whoever stages them (staging.StagingWriter) as the lines the
+database's bulk path takes. Nothing here touches the database.
 
-Memory stays bounded whatever the file's size: the CSV is streamed, the spool is on disk, and what is kept
-per client and per episode is one small tuple (rules/consistency.py).
+Memory stays bounded whatever the file's size: the CSV is streamed, the lines go as they are made, what
+is kept per client and per episode is one small tuple (rules/consistency.py), and the report holds the first
+problems and counts the rest (core.csvfile.RowReport's `keep`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
@@ -27,92 +25,28 @@ from .rules.consistency import Consistency, person_text
 from .rules.dates import age_on, check_dates
 from .rules.fields import Context, parse_row
 from .rules.warnings import check_eligibility, check_waits
+from .staging import NULL, Pieces, client_line, episode_line, fixed_part, modality_line
 
-NULL = "\\N"  # PostgreSQL COPY's text format; loading.py reads it back as None for SQLite
 # What a submission is, for the names files are kept under (documents.files.safe_name).
 CSV_FILE = FileType("CSV", "text/csv", "csv", ("csv",))
 
 
 @dataclass(frozen=True)
 class Fixed:
-    """What each written row carries besides the file's values: its partnership, provider and submission,
-    and the first of the ids reserved for the file's new clients and episodes (loading.first_id), so the
-    spool holds rows ready for the database as they are."""
+    """What each staged row carries besides the file's values: its partnership, provider, submission and
+    generation, and the first of the ids reserved for the file's new clients and episodes
+    (staging.reserve_ids), so the lines hold rows ready for the database as they are."""
 
     partnership: int = 0
     provider: int = 0
     submission: int = 0
+    generation: int = 0
     client_base: int = 0
     episode_base: int = 0
 
 
-class Spool:
-    """The checked rows as the database's tab-separated lines (COPY's text format: NULL as \\N), one file
-    per table, in a private temporary folder; and, line for line with the episodes, the file row of each
-    (for the warnings found after the check). Values are safe to write without escaping: the rules allow
-    no tab, newline or backslash in any value that reaches here.
-
-    clients:      id, partnership, provider, submission, client_ref, client_key, initials, date_of_birth,
-                  sex, la_of_residence
-    episodes:     id, partnership, provider, submission, client, episode_ref, client_key, sex,
-                  age_at_referral, referral_date, referral_source, primary_substance, triage_date,
-                  discharge_date, discharge_reason
-    modalities:   partnership, provider, submission, episode, modality, referral_date, start_date, end_date
-    episode_rows: the file row of each episode
-
-    The files are named, so a child process checking the file (pipeline.py) can write them while this one
-    reads what has been written so far by its own descriptors.
-    """
-
-    TABLES = ("clients", "episodes", "modalities")
-
-    def __init__(self) -> None:
-        self.folder = tempfile.mkdtemp(prefix="concordat-spool-")  # readable by this user only
-        self.clients = self._open("clients")
-        self.episodes = self._open("episodes")
-        self.modalities = self._open("modalities")
-        self.episode_rows = self._open("episode_rows")
-        # Lines are gathered and written a few thousand at a time: one write per line costs more than
-        # the rest of the line's work.
-        self.pending: tuple[list[str], list[str], list[str], list[str]] = ([], [], [], [])
-
-    def _open(self, name: str) -> IO[str]:
-        return open(self.path(name), "w+", encoding="utf-8", newline="\n")
-
-    def path(self, name: str) -> str:
-        return os.path.join(self.folder, name)
-
-    def _files(self) -> tuple[IO[str], IO[str], IO[str], IO[str]]:
-        return (self.clients, self.episodes, self.modalities, self.episode_rows)
-
-    def flush(self) -> None:
-        for lines, spooled in zip(self.pending, self._files(), strict=True):
-            spooled.write("".join(lines))
-            lines.clear()
-
-    def sizes(self) -> tuple[int, int, int]:
-        """Bytes written so far to each table's file, every line whole (the buffers flushed first)."""
-        self.flush()
-        for spooled in self._files():
-            spooled.flush()
-        return (self.clients.tell(), self.episodes.tell(), self.modalities.tell())
-
-    def rewind(self) -> None:
-        self.sizes()
-        for spooled in self._files():
-            spooled.seek(0)
-
-    def reader(self, name: str) -> IO[str]:
-        """A file of the spool read afresh, whoever wrote it."""
-        return open(self.path(name), encoding="utf-8", newline="\n")
-
-    def close(self) -> None:
-        for spooled in self._files():
-            spooled.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
 _FLUSH_EVERY = 4096
+_MODALITY = COLUMNS.index("modality")
 
 
 class _Hashing(io.RawIOBase):
@@ -147,7 +81,6 @@ class _Hashing(io.RawIOBase):
 @dataclass
 class Checked:
     report: RowReport
-    spool: Spool | None  # None when the file was not accepted (a spool check_file made is then closed)
     sha256: str
     size: int
     clients: int = 0
@@ -160,141 +93,208 @@ def check_file(
     *,
     context: Context,
     secret: bytes,
-    progress: Callable[[int], None] | None = None,
+    report: RowReport | None = None,
     shortcut: bool = True,
     fixed: Fixed | None = None,
-    spool: Spool | None = None,
-    written: Callable[[tuple[int, int, int]], None] | None = None,
+    stage: Callable[[Pieces, int], None] | None = None,
+    checked_so_far: Callable[[int], None] | None = None,
+    on_episode: Callable[[int, str, str, str], None] | None = None,
 ) -> Checked:
-    """Check every row of the file against every rule; the spool holds its rows when it has no error.
+    """Check every row of the file against every rule, into `report`.
 
     Each row is first offered to `CleanRows` (rules/clean.py: the common case of every rule at once);
     a row it does not accept goes through the rules one by one. `shortcut=False` sends every row the long
-    way (the tests compare the two). The rows are spooled as the database will hold them, with `fixed`'s
-    ids; `written`, when given, is told the spool's sizes every few thousand rows while the file has no
-    error, so another process can load what is ready (pipeline.py)."""
+    way (the tests compare the two). With `stage`, the rows are handed over as the lines the database
+    will hold (with `fixed`'s ids), every few thousand rows while the file has no error and the rest at the
+    end; once an error is found nothing more is handed over (what was is the caller's to remove).
+    `checked_so_far(rows)` is told how far the check has got every few thousand rows — by `stage` with
+    empty pieces when there is one, so that whoever stages can also write the progress. `on_episode(row,
+    client key, referral date, discharge date)` is told of each episode, at its first row, while the file
+    has no error (the warnings about other providers' records)."""
     fixed = fixed or Fixed()
-    own_spool = spool is None
-    report = RowReport()
-    hashing = _Hashing(binary, progress)
+    report = report if report is not None else RowReport()
+    hashing = _Hashing(binary, None)
     consistency = Consistency()
     clean = CleanRows(context, consistency).see if shortcut else None
-    spool = spool or Spool()
-    clients_out, episodes_out, modalities_out, rows_out = spool.pending
+    clients_out: list[str] = []
+    episodes_out: list[str] = []
+    modalities_out: list[str] = []
     make_key = KeyMaker(secret)
-    constants = f"{fixed.partnership}\t{fixed.provider}\t{fixed.submission}"
+    constants = fixed_part(
+        partnership=fixed.partnership,
+        provider=fixed.provider,
+        submission=fixed.submission,
+        generation=fixed.generation,
+    )
     client_base, episode_base = fixed.client_base, fixed.episode_base
     # Rows of one client follow each other: its key is made once for all its episodes.
     last_person, key = "", ""
     modalities = 0
-    errors = report.errors
-    try:
-        for row, values in read_records(
-            io.BufferedReader(hashing, 1 << 16), columns=COLUMNS, required=REQUIRED, report=report
-        ):
-            if not row % _FLUSH_EVERY:
-                if written is not None and not errors:
-                    written(spool.sizes())
-                else:
-                    spool.flush()
-            accepted = clean(row, values) if clean is not None else None
-            if accepted is not None:
-                if errors:
-                    continue  # rejected: the rest is checked, nothing more is spooled
-                (
-                    client_ref,
-                    _initials,
-                    dob,
-                    sex,
-                    la,
-                    episode_ref,
-                    referral,
-                    source,
-                    substance,
-                    triage,
-                    modality,
-                    modality_referral,
-                    modality_start,
-                    modality_end,
-                    discharge,
-                    reason,
-                ) = values
-                client, new_client, episode, new_episode, person, age = accepted
-                if new_client or new_episode:
-                    if person != last_person:
-                        last_person, key = person, make_key.of(person)
-                    if new_client:
-                        clients_out.append(
-                            f"{client_base + client}\t{constants}\t{client_ref}\t{key}\t{person[:2]}\t{dob}\t"
-                            f"{sex}\t{la}\n"
-                        )
-                    if new_episode:
-                        episodes_out.append(
-                            f"{episode_base + episode}\t{constants}\t{client_base + client}\t{episode_ref}\t"
-                            f"{key}\t{sex}\t{age}\t{referral}\t{source}\t{substance}\t{triage or NULL}\t"
-                            f"{discharge or NULL}\t{reason}\n"
-                        )
-                        rows_out.append(f"{row}\n")
-                if modality:
-                    modalities += 1
-                    modalities_out.append(
-                        f"{constants}\t{episode_base + episode}\t{modality}\t{modality_referral}\t"
-                        f"{modality_start or NULL}\t{modality_end or NULL}\n"
-                    )
-                continue
-            named = dict(zip(COLUMNS, values, strict=True))
-            parsed, fields_ok = parse_row(row, named, context, report)
-            check_dates(row, parsed, context, report)
-            if not fields_ok:
-                continue
-            check_waits(row, parsed, context, report)
-            seen = consistency.see(row, parsed, named, report)
-            if seen.new_episode:
-                assert parsed.date_of_birth is not None and parsed.referral_date is not None
-                age = age_on(parsed.date_of_birth, parsed.referral_date)
-                check_eligibility(row, parsed, age, context, report)
-            if errors:
-                continue  # rejected: the rest is checked, nothing more is spooled
-            dob = named["date_of_birth"]
-            if seen.new_client or seen.new_episode:
-                person = person_text(parsed, named)
+    staging = stage is not None
+    keyed = staging or on_episode is not None
+
+    def hand_over(row: int) -> None:
+        nonlocal clients_out, episodes_out, modalities_out
+        if stage is not None:
+            if report.error_count:
+                stage(([], [], []), row)
+            else:
+                stage((clients_out, episodes_out, modalities_out), row)
+                clients_out, episodes_out, modalities_out = [], [], []
+        elif checked_so_far is not None:
+            checked_so_far(row)
+
+    for row, values in read_records(
+        io.BufferedReader(hashing, 1 << 16), columns=COLUMNS, required=REQUIRED, report=report
+    ):
+        if not row % _FLUSH_EVERY:
+            hand_over(report.rows)
+        accepted = clean(row, values) if clean is not None else None
+        if accepted is not None:
+            if values[_MODALITY]:
+                modalities += 1
+            if report.error_count or not keyed:
+                continue  # rejected (or only checked): the rest is checked, nothing more is staged
+            (
+                client_ref,
+                _initials,
+                dob,
+                sex,
+                la,
+                episode_ref,
+                referral,
+                source,
+                substance,
+                triage,
+                modality,
+                modality_referral,
+                modality_start,
+                modality_end,
+                discharge,
+                reason,
+            ) = values
+            client, new_client, episode, new_episode, person, age = accepted
+            if new_client or new_episode:
                 if person != last_person:
                     last_person, key = person, make_key.of(person)
-            if seen.new_client:
-                clients_out.append(
-                    f"{client_base + seen.client}\t{constants}\t{parsed.client_ref}\t{key}\t{parsed.initials}\t"
-                    f"{dob}\t{parsed.sex}\t{parsed.la_of_residence}\n"
-                )
-            if seen.new_episode:
-                triage = named["triage_date"] or NULL
-                discharge = named["discharge_date"] or NULL
-                episodes_out.append(
-                    f"{episode_base + seen.episode}\t{constants}\t{client_base + seen.client}\t"
-                    f"{parsed.episode_ref}\t{key}\t{parsed.sex}\t{age}\t{named['referral_date']}\t"
-                    f"{parsed.referral_source}\t{parsed.primary_substance}\t{triage}\t{discharge}\t"
-                    f"{parsed.discharge_reason}\n"
-                )
-                rows_out.append(f"{row}\n")
-            if parsed.modality:
-                modalities += 1
+                if on_episode is not None and new_episode:
+                    on_episode(row, key, referral, discharge)
+                if not staging:
+                    continue
+                if new_client:
+                    clients_out.append(
+                        client_line(
+                            id=client_base + client,
+                            fixed=constants,
+                            client_ref=client_ref,
+                            client_key=key,
+                            initials=person[:2],
+                            date_of_birth=dob,
+                            sex=sex,
+                            la_of_residence=la,
+                        )
+                    )
+                if new_episode:
+                    episodes_out.append(
+                        episode_line(
+                            id=episode_base + episode,
+                            fixed=constants,
+                            client=client_base + client,
+                            episode_ref=episode_ref,
+                            client_key=key,
+                            sex=sex,
+                            age_at_referral=age,
+                            referral_date=referral,
+                            referral_source=source,
+                            primary_substance=substance,
+                            triage_date=triage or NULL,
+                            discharge_date=discharge or NULL,
+                            discharge_reason=reason,
+                        )
+                    )
+            if modality and staging:
                 modalities_out.append(
-                    f"{constants}\t{episode_base + seen.episode}\t{parsed.modality}\t"
-                    f"{named['modality_referral_date']}\t{named['modality_start_date'] or NULL}\t"
-                    f"{named['modality_end_date'] or NULL}\n"
+                    modality_line(
+                        fixed=constants,
+                        episode=episode_base + episode,
+                        modality=modality,
+                        referral_date=modality_referral,
+                        start_date=modality_start or NULL,
+                        end_date=modality_end or NULL,
+                    )
                 )
-        # Whatever read_records left unread (after a fatal header problem) still counts in the digest.
-        while hashing.read(1 << 16):
-            pass
-        spool.rewind()
-    except BaseException:
-        if own_spool:
-            spool.close()
-        raise
-    if errors and own_spool:
-        spool.close()
+            continue
+        named = dict(zip(COLUMNS, values, strict=True))
+        parsed, fields_ok = parse_row(row, named, context, report)
+        check_dates(row, parsed, context, report)
+        if not fields_ok:
+            continue
+        check_waits(row, parsed, context, report)
+        seen = consistency.see(row, parsed, named, report)
+        if seen.new_episode:
+            assert parsed.date_of_birth is not None and parsed.referral_date is not None
+            age = age_on(parsed.date_of_birth, parsed.referral_date)
+            check_eligibility(row, parsed, age, context, report)
+        if parsed.modality:
+            modalities += 1
+        if report.error_count or not keyed:
+            continue  # rejected (or only checked): the rest is checked, nothing more is staged
+        if seen.new_client or seen.new_episode:
+            person = person_text(parsed, named)
+            if person != last_person:
+                last_person, key = person, make_key.of(person)
+        if on_episode is not None and seen.new_episode:
+            on_episode(row, key, named["referral_date"], named["discharge_date"])
+        if not staging:
+            continue
+        if seen.new_client:
+            clients_out.append(
+                client_line(
+                    id=client_base + seen.client,
+                    fixed=constants,
+                    client_ref=parsed.client_ref,
+                    client_key=key,
+                    initials=parsed.initials,
+                    date_of_birth=named["date_of_birth"],
+                    sex=parsed.sex,
+                    la_of_residence=parsed.la_of_residence,
+                )
+            )
+        if seen.new_episode:
+            episodes_out.append(
+                episode_line(
+                    id=episode_base + seen.episode,
+                    fixed=constants,
+                    client=client_base + seen.client,
+                    episode_ref=parsed.episode_ref,
+                    client_key=key,
+                    sex=parsed.sex,
+                    age_at_referral=age,
+                    referral_date=named["referral_date"],
+                    referral_source=parsed.referral_source,
+                    primary_substance=parsed.primary_substance,
+                    triage_date=named["triage_date"] or NULL,
+                    discharge_date=named["discharge_date"] or NULL,
+                    discharge_reason=parsed.discharge_reason,
+                )
+            )
+        if parsed.modality:
+            modalities_out.append(
+                modality_line(
+                    fixed=constants,
+                    episode=episode_base + seen.episode,
+                    modality=parsed.modality,
+                    referral_date=named["modality_referral_date"],
+                    start_date=named["modality_start_date"] or NULL,
+                    end_date=named["modality_end_date"] or NULL,
+                )
+            )
+    # Whatever read_records left unread (after a fatal header problem) still counts in the digest.
+    while hashing.read(1 << 16):
+        pass
+    hand_over(report.rows)
     return Checked(
         report=report,
-        spool=None if errors else spool,
         sha256=hashing.sha256.hexdigest(),
         size=hashing.size,
         clients=len(consistency.clients),

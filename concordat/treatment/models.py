@@ -121,6 +121,20 @@ class Submission(models.Model):
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
 
+    class State(models.TextChoices):
+        """Where the file is in its life: checked in a job, then (accepted) staged as a generation nobody
+        reads, then the provider's record once someone replaces the record with it."""
+
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Being checked"
+        CHECKED = "checked", "Checked only"  # a dry run: nothing was written
+        REJECTED = "rejected", "Rejected"
+        STAGED = "staged", "Ready to replace the record"
+        CURRENT = "current", "The provider's record"
+        SUPERSEDED = "superseded", "Replaced"
+        DISCARDED = "discarded", "Not used"
+        FAILED = "failed", "Failed"
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+", db_index=False)
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+", db_index=False)
     submitted_by = models.ForeignKey(
@@ -134,7 +148,24 @@ class Submission(models.Model):
     file_size = models.PositiveBigIntegerField(default=0, help_text="Bytes")
     file_sha256 = models.CharField(max_length=64)
     rows = models.PositiveIntegerField(default=0, help_text="Data rows in the file (the header not counted)")
-    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    outcome = models.CharField(
+        max_length=16, choices=Outcome.choices, blank=True, help_text="Empty until checked"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    dry_run = models.BooleanField(default=False, help_text="Checked only: never to replace the record")
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    error_counts = models.JSONField(default=dict, blank=True, help_text='{"column|code": n} for every error')
+    warning_counts = models.JSONField(
+        default=dict, blank=True, help_text='{"column|code": n} for every warning'
+    )
+    changes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What replacing the record with it changes: episodes added, changed, removed (and of "
+        "those, entered or edited on the web), against the record as it was when it was checked",
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True, help_text="When it became the record")
+    superseded_at = models.DateTimeField(null=True, blank=True, help_text="When it stopped being the record")
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     clients = models.PositiveIntegerField(default=0, help_text="Clients written (accepted only)")
@@ -156,11 +187,65 @@ class Submission(models.Model):
     def accepted(self) -> bool:
         return self.outcome == self.Outcome.ACCEPTED
 
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.CHECKING)
+
     def __str__(self) -> str:
         return f"submission {self.pk} of {self.period_end.isoformat()}"
 
     def get_additional_data(self) -> dict[str, str]:
         return {"partnership": self.partnership.slug}
+
+
+class Generation(models.Model):
+    """One version of one provider's record: the rows one accepted submission wrote (and what key workers
+    changed on the web while it was the record), or a record begun on the web.
+
+    Every provider has at most one current generation, and everyone reads only current generations (the
+    default manager of Client, Episode and EpisodeModality). A submission's rows are written, in short
+    chunks, under a new generation nobody reads; replacing the record is then one short transaction that
+    makes it current and its predecessor superseded. So no import holds a lock for long, a reader never sees
+    half a submission, and a worker killed half-way leaves the record exactly as it was. A superseded
+    generation's rows are kept TREATMENT_RESTORE_DAYS (the submission can be restored), then removed in
+    chunks by the worker's housekeeping."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+", db_index=False)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+", db_index=False)
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    current = models.BooleanField(default=False)
+    changes = models.PositiveIntegerField(default=0, help_text="Changes made on the web while current")
+    created_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True, help_text="When its rows were deleted")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider"], condition=models.Q(current=True), name="one_current_generation"
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "provider"], name="generation_provider")]
+
+    def __str__(self) -> str:
+        return f"generation {self.pk} of provider {self.provider_id}"
+
+
+class CurrentRows(models.Manager):  # type: ignore[type-arg]
+    """The record as everyone reads it: only the rows of each provider's current generation."""
+
+    def get_queryset(self) -> models.QuerySet:  # type: ignore[type-arg]
+        return super().get_queryset().filter(generation__current=True)
+
+
+def _generation() -> models.ForeignKey:  # type: ignore[type-arg]
+    # Not a database constraint (as the other keys of these tables): a submission writes a million rows.
+    return models.ForeignKey(
+        Generation, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
 
 
 class Client(models.Model):
@@ -182,6 +267,7 @@ class Client(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    generation = _generation()
     client_ref = models.CharField(max_length=REF, help_text="The provider's own client id")
     client_key = models.CharField(
         max_length=64, help_text="HMAC-SHA256 of initials|date_of_birth|sex|la_of_residence, hex"
@@ -191,11 +277,14 @@ class Client(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices)
     la_of_residence = models.CharField(max_length=9, help_text="ONS GSS code")
 
+    objects = CurrentRows()
+    every_generation = models.Manager()
+
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership", "provider", "client_ref"], name="client_ref_unique"
+                fields=["generation", "client_ref"], name="client_ref_unique_in_generation"
             )
         ]
         # No index on client_key here: the same person is found through Episode's (partnership,
@@ -226,6 +315,7 @@ class Episode(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    generation = _generation()
     # Indexed on its own: a client's episodes.
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="episodes", db_constraint=False)
     episode_ref = models.CharField(max_length=REF, help_text="The provider's own episode id")
@@ -239,12 +329,18 @@ class Episode(models.Model):
     triage_date = models.DateField(null=True, blank=True)
     discharge_date = models.DateField(null=True, blank=True)
     discharge_reason = models.CharField(max_length=32, choices=DischargeReason.choices, blank=True)
+    # A submitted episode a key worker changed on the web (one entered on the web has no submission):
+    # replacing the record with a file that drops or changes it is then said before it is done.
+    changed_on_web = models.BooleanField(default=False, db_default=False)
+
+    objects = CurrentRows()
+    every_generation = models.Manager()
 
     class Meta:
         ordering = ["referral_date", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership", "provider", "episode_ref"], name="episode_ref_unique"
+                fields=["generation", "episode_ref"], name="episode_ref_unique_in_generation"
             )
         ]
         indexes = [
@@ -276,6 +372,7 @@ class EpisodeModality(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    generation = _generation()
     # Indexed on its own: an episode's modalities (and the KPI extract's join).
     episode = models.ForeignKey(
         Episode, on_delete=models.CASCADE, related_name="modalities", db_constraint=False
@@ -285,12 +382,14 @@ class EpisodeModality(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 
+    objects = CurrentRows()
+    every_generation = models.Manager()
+
     class Meta:
         ordering = ["referral_date", "id"]
         verbose_name_plural = "episode modalities"
-        indexes = [
-            models.Index(fields=["partnership", "provider"], name="episode_modality_provider"),
-        ]
+        # A generation's modalities: the record's reads and the removal of a superseded generation.
+        indexes = [models.Index(fields=["generation"], name="episode_modality_generation")]
 
     def __str__(self) -> str:
         return f"{self.modality} of episode {self.episode_id}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from concordat.partnerships.models import Partnership
 
@@ -19,3 +19,9 @@ def make_client_key_secret(
         from .keys import secret_for
 
         secret_for(instance)
+
+
+# Sent (after the commit) whenever the record of a partnership changes: a submission replaced or restored,
+# a key worker's step. Apps above the record (the KPI engine) listen; the record imports none of them.
+# Arguments: partnership_id.
+record_changed = Signal()

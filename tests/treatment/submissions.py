@@ -82,3 +82,25 @@ def a_file(clients: int = 3) -> list[dict[str, str]]:
         )
     )
     return rows
+
+
+def check_and_stage(data: bytes, context: Any, secret: bytes = b"k" * 32, **options: Any) -> tuple[Any, Any]:
+    """check_file over the bytes, staging into lists: (checked, [clients, episodes, modalities] as the
+    text the database would be given, or None when the file has an error)."""
+    from concordat.treatment.checking import Fixed, check_file
+
+    pieces: list[list[str]] = [[], [], []]
+
+    def stage(given: tuple[list[str], list[str], list[str]], rows: int) -> None:
+        for held, lines in zip(pieces, given, strict=True):
+            held.extend(lines)
+
+    checked = check_file(
+        io.BytesIO(data),
+        context=context,
+        secret=secret,
+        fixed=Fixed(1, 2, 3, 4, 10, 20),
+        stage=stage,
+        **options,
+    )
+    return checked, ["".join(lines) for lines in pieces] if checked.report.accepted else None

@@ -1,5 +1,5 @@
 """The shortcut for clean rows (rules/clean.py) changes nothing but the speed: every file gives the same
-report (each problem at its row and column), counts and spool whether its rows take the shortcut or go
+report (each problem at its row and column), counts and staged rows whether its rows take the shortcut or go
 through the rules one by one."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
 from concordat.treatment import checking
 from concordat.treatment.rules.columns import COLUMNS
 from concordat.treatment.rules.fields import Context
-from tests.treatment.submissions import PERIOD_END, a_file, csv_bytes
+from tests.treatment.submissions import PERIOD_END, a_file, check_and_stage, csv_bytes
 from tests.treatment.test_fuzz import mutated
 
 CONTEXT = Context(
@@ -55,14 +55,7 @@ VALUES: dict[str, list[str]] = {
 def both_ways(data: bytes, context: Context = CONTEXT) -> list[Any]:
     results = []
     for shortcut in (True, False):
-        checked = checking.check_file(io.BytesIO(data), context=context, secret=b"k" * 32, shortcut=shortcut)
-        spooled = (
-            [f.read() for f in (checked.spool.clients, checked.spool.episodes, checked.spool.modalities)]
-            if checked.spool
-            else None
-        )
-        if checked.spool:
-            checked.spool.close()
+        checked, spooled = check_and_stage(data, context, shortcut=shortcut)
         results.append(
             (checked.report.as_dict(), checked.clients, checked.episodes, checked.modalities, spooled)
         )
@@ -82,7 +75,7 @@ def changed_file(draw: st.DrawFn) -> bytes:
     return csv_bytes(rows, newline=draw(st.sampled_from(["\n", "\r\n"])))
 
 
-def test_every_single_change_of_a_file_gives_the_same_report_and_spool_both_ways() -> None:
+def test_every_single_change_of_a_file_gives_the_same_report_and_staged_rows_both_ways() -> None:
     """Each value of VALUES in each row of the file, one at a time: every error and warning code the
     values can give, at the first row of an episode and at a later one."""
     base = a_file(3)
@@ -97,7 +90,7 @@ def test_every_single_change_of_a_file_gives_the_same_report_and_spool_both_ways
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(data=changed_file())
-def test_a_file_of_changed_values_gives_the_same_report_and_spool_both_ways(data: bytes) -> None:
+def test_a_file_of_changed_values_gives_the_same_report_and_staged_rows_both_ways(data: bytes) -> None:
     shortcut, long_way = both_ways(data)
     assert shortcut == long_way
 

@@ -1,7 +1,6 @@
 """Importing a submission: all or nothing, replacing the provider's record, the same file twice the same —
-each test with the file checked in this process and in a child process while its rows are written
-(pipeline.py), the child telling what it has spooled every two rows so the tests' small files are written
-in many pieces, and a late error rolls back rows already written."""
+each test with the file staged in one piece and in pieces of two rows (staging.py), so the tests' small
+files are written in many transactions and a late error finds rows already staged, which it removes."""
 
 from __future__ import annotations
 
@@ -10,9 +9,9 @@ from datetime import date
 import pytest
 
 from concordat.core.models import AuditEntry
-from concordat.treatment import checking, pipeline
+from concordat.treatment import checking, staging
 from concordat.treatment.keys import client_key, secret_for
-from concordat.treatment.models import Client, Episode, Submission
+from concordat.treatment.models import Client, Episode, EpisodeModality, Generation, Submission
 from tests.factories import member, row_counts
 from tests.treatment.conftest import record, submit, treatment_counts
 from tests.treatment.submissions import DOB, a_file, csv_bytes, row
@@ -20,16 +19,16 @@ from tests.treatment.submissions import DOB, a_file, csv_bytes, row
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["checked here", "checked in a child"], autouse=True)
-def where(request, settings, monkeypatch):
-    children = []
-    if request.param == "checked in a child":
-        settings.TREATMENT_CHECK_IN_CHILD_FROM_BYTES = 0
+@pytest.fixture(params=["in one piece", "in pieces of two rows"], autouse=True)
+def where(request, monkeypatch):
+    if request.param == "in pieces of two rows":
         monkeypatch.setattr(checking, "_FLUSH_EVERY", 2)
-        in_child = pipeline._in_child
-        monkeypatch.setattr(pipeline, "_in_child", lambda *a: (children.append(1), in_child(*a))[1])
-    yield request.param
-    assert bool(children) == (request.param == "checked in a child")
+    return request.param
+
+
+def staged_rows() -> dict[str, int]:
+    """Rows of every generation, current or not: what a failed import must not leave behind."""
+    return {m.__name__: m.every_generation.count() for m in (Client, Episode, EpisodeModality)}
 
 
 def test_an_accepted_file_becomes_the_providers_record(partnership):
@@ -151,28 +150,27 @@ def test_a_partnerships_own_modality_is_accepted(partnership):
     assert not submit(partnership, [row(modality="acupuncture")]).report.accepted
 
 
-def test_a_check_that_fails_in_its_child_changes_nothing_and_says_where_without_the_value(
-    partnership, where, monkeypatch
-):
-    if where != "checked in a child":
-        pytest.skip("the child's failure")
+def test_a_check_that_fails_half_way_changes_nothing_and_leaves_no_staged_rows(partnership, monkeypatch):
     submit(partnership, a_file(2))
-    before, counts, rows = record(), treatment_counts(), row_counts()
-    check_file = pipeline.check_file
+    before, counts, rows, staged = record(), treatment_counts(), row_counts(), staged_rows()
+    check_rows = checking.parse_row
+    seen = []
 
-    def failing(*args, written, **kwargs):
-        def then_break(sizes):  # the first rows loaded, then the check breaks
-            written(sizes)
+    def breaking(row, *args, **kwargs):  # some rows staged, then a bug in a rule
+        seen.append(row)
+        if len(seen) > 5:
             raise ValueError(f"Invalid isoformat string: {DOB!r}")
+        return check_rows(row, *args, **kwargs)
 
-        return check_file(*args, written=then_break, **kwargs)
-
-    monkeypatch.setattr(pipeline, "check_file", failing)
-    with pytest.raises(pipeline.CheckFailed) as failed:
+    monkeypatch.setattr(checking, "parse_row", breaking)
+    monkeypatch.setattr(
+        checking, "CleanRows", lambda *a: type("Never", (), {"see": lambda self, r, v: None})()
+    )
+    with pytest.raises(ValueError):
         submit(partnership, a_file(3))
-    assert "ValueError" in str(failed.value) and DOB not in str(failed.value)
     assert record() == before and treatment_counts() == counts and row_counts() == rows
-    monkeypatch.setattr(pipeline, "check_file", check_file)
+    assert staged_rows() == staged
+    assert Generation.objects.filter(current=False, removed_at__isnull=True).count() == 0
 
 
 def test_a_file_of_only_its_header_empties_the_providers_record(partnership):
@@ -184,21 +182,27 @@ def test_a_file_of_only_its_header_empties_the_providers_record(partnership):
     assert record("P1") == {"clients": [], "episodes": [], "modalities": []}
 
 
-def test_a_write_that_fails_while_the_child_checks_changes_nothing_and_leaves_no_child(
-    partnership, where, monkeypatch
+def test_a_write_that_fails_while_the_file_is_checked_changes_nothing_and_stops_the_writer(
+    partnership, monkeypatch
 ):
-    import multiprocessing
-
-    from concordat.treatment import loading
+    import threading
 
     submit(partnership, a_file(2))
-    before, counts, rows = record(), treatment_counts(), row_counts()
+    before, counts, rows, staged = record(), treatment_counts(), row_counts(), staged_rows()
+    write_lines = staging.write_lines
+    calls = []
 
-    def failing(self, sizes):
-        raise OSError("the disk is full")
+    def failing(table, lines):
+        calls.append(1)
+        if len(calls) > 2:
+            raise OSError("the disk is full")
+        write_lines(table, lines)
 
-    monkeypatch.setattr(loading.SpoolLoader, "load_to", failing)
-    with pytest.raises(OSError, match="disk is full"):
+    monkeypatch.setattr(staging, "write_lines", failing)
+    with pytest.raises(staging.WriterFailed) as failed:
         submit(partnership, a_file(6))
+    assert isinstance(failed.value.__cause__, OSError)
+    monkeypatch.setattr(staging, "write_lines", write_lines)
     assert record() == before and treatment_counts() == counts and row_counts() == rows
-    assert multiprocessing.active_children() == []
+    assert staged_rows() == staged
+    assert not [t for t in threading.enumerate() if t.name == "staging-writer"]

@@ -12,7 +12,7 @@ from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
 from concordat.treatment.checking import check_file
 from concordat.treatment.rules.dates import age_on
 from concordat.treatment.rules.fields import Context, read_date
-from tests.treatment.submissions import PERIOD_END, csv_bytes, row
+from tests.treatment.submissions import PERIOD_END, check_and_stage, csv_bytes, row
 
 CONTEXT = Context(
     period_end=PERIOD_END,
@@ -175,9 +175,9 @@ def test_every_error_is_reported_not_the_first():
 
 
 def test_lower_case_initials_are_accepted_and_upper_cased():
-    checked = check([row(initials="qz")])
+    checked, (clients, _, _) = check_and_stage(csv_bytes([row(initials="qz")]), CONTEXT, SECRET)
     assert checked.report.accepted
-    assert "\tQZ\t" in checked.spool.clients.read()
+    assert "\tQZ\t" in clients
 
 
 def test_surrounding_spaces_are_ignored():

@@ -3,18 +3,16 @@ nothing the spec allows), and its rows are spooled once per client, episode and 
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
-from concordat.treatment.checking import check_file
 from concordat.treatment.rules.columns import DISCHARGE_REASONS, REFERRAL_SOURCES, SUBSTANCES
 from concordat.treatment.rules.dates import age_on
 from concordat.treatment.rules.fields import Context
-from tests.treatment.submissions import csv_bytes
+from tests.treatment.submissions import check_and_stage, csv_bytes
 
 END = date(2010, 3, 31)
 CONTEXT = Context(period_end=END, modalities=frozenset(BUILT_IN_MODALITIES))
@@ -76,8 +74,9 @@ def episode(draw: st.DrawFn, n: int) -> list[dict[str, str]]:
 @given(episodes=st.integers(1, 6).flatmap(lambda k: st.tuples(*[episode(n) for n in range(k)])))
 def test_every_file_the_spec_allows_is_accepted(episodes):
     rows = [r for e in episodes for r in e]
-    checked = check_file(io.BytesIO(csv_bytes(rows)), context=CONTEXT, secret=b"k" * 32)
+    checked, (clients, staged, modalities) = check_and_stage(csv_bytes(rows), CONTEXT)
     assert checked.report.errors == []
     assert (checked.clients, checked.episodes) == (len(episodes), len(episodes))
     assert checked.modalities == sum(1 for r in rows if r["modality"])
-    assert len(checked.spool.modalities.readlines()) == checked.modalities
+    assert len(modalities.splitlines()) == checked.modalities
+    assert (len(clients.splitlines()), len(staged.splitlines())) == (len(episodes), len(episodes))

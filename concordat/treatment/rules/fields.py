@@ -137,7 +137,7 @@ def parse_row(row: int, values: dict[str, str], context: Context, report: RowRep
     if " " in joined or "\t" in joined:
         for column, value in values.items():
             values[column] = value.strip()
-    errors_before = len(report.errors)
+    errors_before = report.error_count
     days = KNOWN_DAYS
     v = values["client_ref"]
     client_ref = v if REF.fullmatch(v) else _ref(row, "client_ref", v, report)
@@ -257,4 +257,4 @@ def parse_row(row: int, values: dict[str, str], context: Context, report: RowRep
         discharge_date,
         discharge_reason,
     )
-    return parsed, len(report.errors) == errors_before
+    return parsed, report.error_count == errors_before
