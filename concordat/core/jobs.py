@@ -99,6 +99,12 @@ def private_folder(name: str = "jobs") -> Path:
     return folder
 
 
+def job_path(job: Job, suffix: str = "upload") -> Path:
+    """A file of the job's in the private folder: its upload, or another it writes (`problems.csv`).
+    Every file of a job is named after the job's id, so they are kept and deleted together."""
+    return private_folder() / f"{job.pk}.{suffix}"
+
+
 def stored_path(job: Job) -> Path:
     assert job.stored_file, "this job has no stored file"
     return private_folder() / job.stored_file
@@ -107,8 +113,7 @@ def stored_path(job: Job) -> Path:
 def store_file(job: Job, source: Any) -> None:
     """Keep the job's file under a name of its own (the job's id), mode 0600: `source` is a path, a file
     object or an UploadedFile (a temporary upload in the private folder is moved, not copied)."""
-    name = f"{job.pk}.upload"
-    target = private_folder() / name
+    target = job_path(job)
     temporary = getattr(source, "temporary_file_path", None)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -134,8 +139,8 @@ def store_file(job: Job, source: Any) -> None:
             os.close(fd)
         target.unlink(missing_ok=True)
         raise
-    job.stored_file = name
-    Job.objects.filter(pk=job.pk).update(stored_file=name)
+    job.stored_file = target.name
+    Job.objects.filter(pk=job.pk).update(stored_file=job.stored_file)
 
 
 def _copy(source: Any, out: Any) -> None:
@@ -150,44 +155,57 @@ def _same_device(a: Path, b: Path) -> bool:
         return False
 
 
+def file_kept(job: Job, suffix: str = "upload") -> Path | None:
+    """The job's file, while it is kept."""
+    path = job_path(job, suffix)
+    return path if path.exists() else None
+
+
 def file_done(job: Job, *, keep_days: int = 0) -> None:
-    """The job no longer needs its file: delete it now, or keep it `keep_days` (a rejected file, whose
-    problems can be listed again from it) and let housekeeping delete it then."""
-    if not job.stored_file:
-        return
+    """The job no longer needs its files: delete them now, or keep them `keep_days` (a rejected file,
+    whose every problem can be listed from them) and let housekeeping delete them then."""
     if keep_days:
         job.keep_file_until = clock.now() + timedelta(days=keep_days)
         Job.objects.filter(pk=job.pk).update(keep_file_until=job.keep_file_until)
         return
-    (private_folder() / job.stored_file).unlink(missing_ok=True)
-    job.stored_file = ""
+    for path in private_folder().glob(f"{job.pk}.*"):
+        path.unlink(missing_ok=True)
+    job.stored_file, job.keep_file_until = "", None
     Job.objects.filter(pk=job.pk).update(stored_file="", keep_file_until=None)
 
 
 def sweep_files() -> int:
-    """Delete stored files no job needs: past their keeping, of finished jobs, or of no job at all (a
-    worker killed between storing and recording). Returns how many went."""
+    """Delete the files no job needs: past their keeping, of finished jobs, or of no job at all (a process
+    killed between storing a file and recording its job). Returns how many went."""
     now = clock.now()
-    expired = Job.objects.filter(keep_file_until__lt=now).exclude(stored_file="")
-    for job in expired:
+    for job in Job.objects.filter(keep_file_until__lt=now):
         file_done(job)
-    needed = set(
-        Job.objects.exclude(stored_file="")
-        .exclude(state__in=[Job.State.DONE, Job.State.FAILED], keep_file_until__isnull=True)
-        .values_list("stored_file", flat=True)
-    )
+    live = {
+        str(pk)
+        for pk in Job.objects.exclude(state__in=[Job.State.DONE, Job.State.FAILED]).values_list("pk", flat=True)
+    } | {str(pk) for pk in Job.objects.filter(keep_file_until__gte=now).values_list("pk", flat=True)}
     gone = 0
-    folder = private_folder()
     grace = time.time() - 3600  # a file being stored right now has no job row pointing at it yet
-    for path in folder.iterdir():
-        if path.name not in needed and path.stat().st_mtime < grace:
-            path.unlink(missing_ok=True)
-            gone += 1
-    finished = Job.objects.filter(state__in=[Job.State.DONE, Job.State.FAILED], keep_file_until__isnull=True)
-    for job in finished.exclude(stored_file=""):
-        file_done(job)
-        gone += 1
+    for path in private_folder().iterdir():
+        if path.name.split(".", 1)[0] in live:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < grace or Job.objects.filter(pk=_uuid(path.name)).exists():
+                path.unlink()
+                gone += 1
+    Job.objects.filter(state__in=[Job.State.DONE, Job.State.FAILED], keep_file_until__isnull=True).exclude(
+        stored_file=""
+    ).update(stored_file="")
     return gone
+
+
+def _uuid(name: str) -> Any:
+    import uuid
+
+    try:
+        return uuid.UUID(name.split(".", 1)[0])
+    except ValueError:
+        return None
 
 
 # --- creating and running -------------------------------------------------------------------------------

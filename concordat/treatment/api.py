@@ -1,99 +1,55 @@
-"""The treatment record over the API: a provider's system submits its file and reads the result.
+"""The treatment record over the API (a signed-in session): a provider's system or data officer submits
+a file and follows its job.
 
-Sessions authenticate for now (per-provider API tokens come next). Submitting needs the provider data
-officer's role for that provider; a submission's result is read by that provider's officers (every
-problem) and by the partnership's lead commissioners and auditors (the counts; `errors` and `warnings`
-are then empty). Nothing returned identifies a client.
+`POST …/submissions` stores the file and answers 202 Accepted with a Location: the submission's resource,
+whose `state` and `progress` say how far the check has got and which then holds the report
+(schemas.SubmissionOut). `?dry_run=true` only checks. An accepted file replaces the provider's record at
+once unless that would undo episodes entered or edited on the web: then it waits (`waiting_for_replace`)
+for `POST …/submissions/{id}/replace`, or send the file with `?replace=true`. Submitting and deciding need
+the provider data officer's role for that provider; a submission is read by that provider's officers
+(every problem kept) and by the partnership's lead commissioners and auditors (counts only). Nothing
+returned identifies a client.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from django.http import Http404, HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from concordat.core.api import PROBLEMS, ProblemError
+from concordat.core.api import PROBLEMS, ProblemBody, ProblemError
 from concordat.core.problems import Problem
-from concordat.documents.files import safe_name
 from concordat.partnerships.models import Provider
 from concordat.partnerships.permissions import partnership_for
 
-from .checking import CSV_FILE
 from .models import Submission
 from .permissions import may_read_submission, providers_of
-from .services import submission_import
+from .schemas import SubmissionOut, decide, receive, resource_url, submission_out
 
 router = Router(tags=["treatment"])
-
-
-class RowProblemOut(Schema):
-    row: int
-    column: str
-    code: str
-    message: str
-
-
-class SubmissionOut(Schema):
-    id: int
-    provider: str
-    submitted_at: datetime
-    submitted_by: str
-    channel: str
-    period_end: date
-    file_name: str
-    file_sha256: str
-    rows: int
-    accepted: bool
-    error_count: int
-    warning_count: int
-    clients: int
-    episodes: int
-    modalities: int
-    errors: list[RowProblemOut]
-    warnings: list[RowProblemOut]
-
-
-def _out(submission: Submission, *, problems: bool, report: dict[str, Any] | None = None) -> dict[str, Any]:
-    kept = report if report is not None else (submission.report or {})
-    return {
-        "id": submission.pk,
-        "provider": submission.provider.code,
-        "submitted_at": submission.submitted_at,
-        "submitted_by": submission.submitted_by_name,
-        "channel": submission.channel,
-        "period_end": submission.period_end,
-        "file_name": submission.file_name,
-        "file_sha256": submission.file_sha256,
-        "rows": submission.rows,
-        "accepted": submission.accepted,
-        "error_count": submission.error_count,
-        "warning_count": submission.warning_count,
-        "clients": submission.clients,
-        "episodes": submission.episodes,
-        "modalities": submission.modalities,
-        "errors": kept.get("errors", []) if problems else [],
-        "warnings": kept.get("warnings", []) if problems else [],
-    }
+DECIDED = {**PROBLEMS, 409: ProblemBody}
 
 
 @router.post(
     "/partnerships/{slug}/treatment/providers/{code}/submissions",
-    response={201: SubmissionOut, **PROBLEMS},
-    summary="Submit a provider's treatment file (treatment-data.md): accepted whole or rejected whole",
+    response={202: SubmissionOut, **PROBLEMS},
+    summary="Submit a provider's treatment file (treatment-data.md): stored and checked by the worker",
 )
 def submission_create(
     request: HttpRequest,
     slug: str,
     code: str,
+    response: HttpResponse,
     period_end: Form[date | None] = None,
     file: File[UploadedFile | None] = None,
+    dry_run: bool = False,
+    replace: bool = False,
 ) -> Any:
-    """201 either way: the submission is recorded, accepted or not; `accepted` and `errors` say which.
-    Every error and warning is listed (row, column, code, message). Multipart form: `file`, `period_end`
-    (YYYY-MM-DD)."""
+    """Multipart form: `file`, `period_end` (YYYY-MM-DD). 202 with a Location to follow; the report is
+    there once `state` is no longer queued or checking."""
     # Who may submit is decided before what was sent is looked at (so refusals do not depend on the body).
     partnership = partnership_for(request.user, slug, "treatment.submit")
     provider = Provider.objects.filter(partnership=partnership, code=code).first()
@@ -107,35 +63,50 @@ def submission_create(
     if missing:
         raise ProblemError(422, "The request is not valid", "Nothing was changed.", missing)
     assert file is not None and period_end is not None
-    outcome = submission_import(
+    submission = receive(
         partnership=partnership,
         provider=provider,
-        file=file,
+        upload=file,
         period_end=period_end,
-        file_name=safe_name(file.name or "submission.csv", CSV_FILE),
         actor=request.user,
-        channel=Submission.Channel.API,
+        dry_run=dry_run,
+        replace=replace,
     )
-    full = {
-        "errors": [p.as_dict() for p in outcome.report.errors],
-        "warnings": [p.as_dict() for p in outcome.report.warnings],
-    }
-    return Status(201, _out(outcome.submission, problems=True, report=full))
+    response["Location"] = resource_url(submission, provider_api=False)
+    return Status(202, submission_out(submission, problems=True))
 
 
-@router.get(
-    "/partnerships/{slug}/treatment/submissions/{submission_id}",
-    response={200: SubmissionOut, **PROBLEMS},
-    summary="A submission's result: its outcome and counts, and for its provider every problem",
-)
-def submission_read(request: HttpRequest, slug: str, submission_id: int) -> Any:
+def _readable(request: HttpRequest, slug: str, submission_id: int) -> Submission:
     partnership = partnership_for(request.user, slug, "treatment.view_submissions")
     submission = (
-        Submission.objects.select_related("provider")
+        Submission.objects.select_related("provider", "job", "partnership")
         .filter(partnership=partnership, pk=submission_id)
         .first()
     )
     if submission is None or not may_read_submission(request.user, partnership, submission.provider_id):
         raise Http404("No such submission")
-    own = submission.provider_id in providers_of(request.user, partnership)
-    return _out(submission, problems=own)
+    return submission
+
+
+@router.get(
+    "/partnerships/{slug}/treatment/submissions/{submission_id}",
+    response={200: SubmissionOut, **PROBLEMS},
+    summary="A submission: its state and progress, then its outcome; for its provider the problems kept",
+)
+def submission_read(request: HttpRequest, slug: str, submission_id: int) -> Any:
+    submission = _readable(request, slug, submission_id)
+    own = submission.provider_id in providers_of(request.user, submission.partnership)
+    return submission_out(submission, problems=own)
+
+
+@router.post(
+    "/partnerships/{slug}/treatment/submissions/{submission_id}/replace",
+    response={200: SubmissionOut, **DECIDED},
+    summary="Replace the provider's record with a submission waiting for it (409 when none is waiting)",
+)
+def submission_replace(request: HttpRequest, slug: str, submission_id: int) -> Any:
+    partnership = partnership_for(request.user, slug, "treatment.submit")
+    submission = _readable(request, slug, submission_id)
+    if submission.provider_id not in providers_of(request.user, partnership):
+        raise Http404("No such submission")
+    return submission_out(decide(submission, request.user), problems=True)

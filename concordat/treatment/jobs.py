@@ -23,6 +23,7 @@ from .permissions import may_read_submission
 from .services import Replace, submission_abandoned, submission_process, submission_receive
 
 KIND = "treatment-submission"
+PROBLEMS = "problems.csv"  # every problem of the file, written by the job as it checks
 
 
 def submission_queue(
@@ -37,6 +38,7 @@ def submission_queue(
     channel: str,
     dry_run: bool = False,
     replace: Replace = Replace.ASK,
+    actor_name: str = "",
 ) -> Submission:
     """Record an arriving file as queued, store it in the private folder, and send its job to the worker.
     Returns the submission, whose page (and API resource) is the job's."""
@@ -50,6 +52,7 @@ def submission_queue(
             actor=actor,
             channel=channel,
             dry_run=dry_run,
+            actor_name=actor_name,
         )
         job = jobs.job_create(
             kind=KIND,

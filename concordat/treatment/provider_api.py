@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
@@ -22,7 +22,7 @@ from concordat.core.api import PROBLEMS, ProblemBody, ProblemError, api, problem
 from . import access
 from .handles import handles_of
 from .models import Client, Submission
-from .services import submission_import
+from .schemas import SubmissionOut, decide, receive, resource_url, submission_out
 from .sharing import AccessEntry, ApiToken, ClientHandle
 from .tokens import over_limit, token_named
 
@@ -81,24 +81,6 @@ router = Router(tags=["treatment: provider systems"], auth=ProviderToken())
 LIMITED = {**PROBLEMS, 429: ProblemBody}
 
 
-class ProblemOut(Schema):
-    row: int
-    column: str
-    code: str
-    message: str
-
-
-class SubmissionOut(Schema):
-    id: int
-    provider: str
-    period_end: date
-    accepted: bool
-    rows: int
-    errors: list[ProblemOut]
-    warnings: list[ProblemOut]
-    truncated: bool = False
-
-
 class ModalityOut(Schema):
     modality: str
     referral_date: date
@@ -139,57 +121,63 @@ def _token(request: HttpRequest) -> ApiToken:
     return token
 
 
-def _submission_out(submission: Submission, report: dict[str, Any] | None = None) -> dict[str, Any]:
-    body = report if report is not None else submission.report
-    return {
-        "id": submission.pk,
-        "provider": submission.provider.code,
-        "period_end": submission.period_end,
-        "accepted": submission.accepted,
-        "rows": submission.rows,
-        "errors": body.get("errors", []),
-        "warnings": body.get("warnings", []),
-        "truncated": bool(body.get("truncated", False)),
-    }
-
-
 @router.post(
     "/treatment/provider/submissions",
-    response={200: SubmissionOut, **LIMITED},
-    summary="Submit the provider's treatment record file (treatment-data.md), all or nothing",
+    response={202: SubmissionOut, **LIMITED},
+    summary="Submit the provider's treatment record file (treatment-data.md): stored and checked by the worker",
 )
 def provider_submission_create(
-    request: HttpRequest, file: File[UploadedFile], period_end: Form[date]
-) -> dict[str, Any]:
+    request: HttpRequest,
+    response: HttpResponse,
+    file: File[UploadedFile],
+    period_end: Form[date],
+    dry_run: bool = False,
+    replace: bool = False,
+) -> Any:
+    """As the session API's: 202 with a Location to follow; `?dry_run=true` only checks; an accepted file
+    that would undo work entered on the web waits for POST …/replace (or send `?replace=true`)."""
     token = _token(request)
-    outcome = submission_import(
+    submission = receive(
         partnership=token.partnership,
         provider=token.provider,
-        file=file.file,
+        upload=file,
         period_end=period_end,
-        file_name=file.name or "submission.csv",
         actor=None,
-        channel=Submission.Channel.API,
+        dry_run=dry_run,
+        replace=replace,
+        actor_name=_sender(token),
     )
-    # Every problem (the kept report holds the first few thousand).
-    return _submission_out(outcome.submission, outcome.report.as_dict() | {"truncated": False})
+    response["Location"] = resource_url(submission, provider_api=True)
+    return Status(202, submission_out(submission, problems=True))
 
 
-@router.get(
-    "/treatment/provider/submissions/{submission_id}",
-    response={200: SubmissionOut, **LIMITED},
-    summary="A submission's result, as kept (its first 5,000 errors and warnings)",
-)
-def provider_submission_read(request: HttpRequest, submission_id: int) -> dict[str, Any]:
-    token = _token(request)
+def _own_submission(token: ApiToken, submission_id: int) -> Submission:
     submission = (
-        Submission.objects.select_related("provider")
+        Submission.objects.select_related("provider", "job", "partnership")
         .filter(pk=submission_id, partnership=token.partnership, provider=token.provider)
         .first()
     )
     if submission is None:
         raise ProblemError(404, "Not found", "This provider has no submission with that id.")
-    return _submission_out(submission)
+    return submission
+
+
+@router.get(
+    "/treatment/provider/submissions/{submission_id}",
+    response={200: SubmissionOut, **LIMITED},
+    summary="A submission: its state and progress, then its outcome and the problems kept",
+)
+def provider_submission_read(request: HttpRequest, submission_id: int) -> dict[str, Any]:
+    return submission_out(_own_submission(_token(request), submission_id), problems=True)
+
+
+@router.post(
+    "/treatment/provider/submissions/{submission_id}/replace",
+    response={200: SubmissionOut, **LIMITED, 409: ProblemBody},
+    summary="Replace the provider's record with a submission waiting for it (409 when none is waiting)",
+)
+def provider_submission_replace(request: HttpRequest, submission_id: int) -> dict[str, Any]:
+    return submission_out(decide(_own_submission(_token(request), submission_id), None), problems=True)
 
 
 def _clients_out(token: ApiToken, clients: list[Client]) -> list[dict[str, Any]]:
@@ -238,8 +226,13 @@ def _log(token: ApiToken, handles: list[str], what: str) -> None:
         user=None,
         channel=AccessEntry.Channel.API,
         what=what,
-        reader=f"API token {token.prefix}… ({token.name})",
+        reader=_sender(token),
     )
+
+
+def _sender(token: ApiToken) -> str:
+    """How a token is named where a person would be: by its prefix, never its secret."""
+    return f"API token {token.prefix}… ({token.name})"
 
 
 @router.get(

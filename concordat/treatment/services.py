@@ -102,11 +102,16 @@ def submission_receive(
     actor: Any,
     channel: str,
     dry_run: bool = False,
+    actor_name: str = "",
 ) -> Submission:
-    """Record an arriving file, queued to be checked (its file is the caller's to store)."""
+    """Record an arriving file, queued to be checked (its file is the caller's to store). `actor_name`
+    names a sender that is not a person signed in (an API token)."""
     assert provider.partnership_id == partnership.pk
+    who = _who(partnership, provider, period_end, file_name, actor, channel)
+    if actor_name:
+        who["submitted_by_name"] = actor_name[:300]
     return Submission.objects.create(
-        **_who(partnership, provider, period_end, file_name, actor, channel),
+        **who,
         file_size=file_size,
         dry_run=dry_run,
         state=Submission.State.QUEUED,

@@ -13,6 +13,28 @@ urlpatterns = [
         "<slug:slug>/treatment/submissions/<int:pk>/", submissions.SubmissionPage.as_view(), name="submission"
     ),
     path(
+        "<slug:slug>/treatment/submissions/<int:pk>/replace/",
+        submissions.replace_record,
+        name="replace-record",
+    ),
+    path(
+        "<slug:slug>/treatment/submissions/<int:pk>/discard/",
+        submissions.discard_submission,
+        name="discard-submission",
+    ),
+    path(
+        "<slug:slug>/treatment/submissions/<int:pk>/restore/",
+        submissions.RestoreSubmission.as_view(),
+        name="restore-submission",
+    ),
+    path("<slug:slug>/treatment/submission-file/", submissions.FormatPage.as_view(), name="format"),
+    path("<slug:slug>/treatment/submission-file/template.csv", submissions.submission_template, name="template"),
+    path(
+        "<slug:slug>/treatment/providers/<str:code>/record.csv",
+        submissions.record_download,
+        name="record-download",
+    ),
+    path(
         "<slug:slug>/treatment/submissions/<int:pk>/report.csv",
         submissions.submission_report_csv,
         name="submission-report-csv",

@@ -24,14 +24,16 @@ def post(client, rows, period_end="2005-03-31", url=URL):
 def test_a_provider_system_submits_and_reads_the_result(client, partnership):
     client.force_login(member(partnership, "provider-data-officer", "P1"))
     response = post(client, [row(), row(episode_ref="E2", sex="Q")])
-    assert response.status_code == 201
+    assert response.status_code == 202
     body = response.json()
+    assert response["Location"] == f"/api/v1/partnerships/salford-dat/treatment/submissions/{body['id']}"
+    assert body["state"] == "rejected" and body["progress"]["percent"] == 100
     assert (body["accepted"], body["rows"], body["error_count"], body["channel"]) == (False, 2, 1, "api")
     assert [(e["row"], e["column"], e["code"]) for e in body["errors"]] == [(3, "sex", "invalid-choice")]
     assert DOB not in response.content.decode()
 
     good = post(client, [row(), row(episode_ref="E2")]).json()
-    assert good["accepted"] is True and good["episodes"] == 2
+    assert good["accepted"] is True and good["episodes"] == 2 and good["state"] == "current"
     assert Episode.objects.count() == 2
     read = client.get(f"/api/v1/partnerships/salford-dat/treatment/submissions/{body['id']}")
     assert read.status_code == 200 and read.json()["errors"][0]["code"] == "invalid-choice"

@@ -612,9 +612,11 @@ def test_a_file_submitted_through_the_api_is_imported(client: Any, world: dict[s
     response = client.post(
         "/api/v1/treatment/provider/submissions", {"file": upload, "period_end": "2005-03-31"}, **auth
     )
-    assert response.status_code == 200, response.content
+    assert response.status_code == 202, response.content
     body = response.json()
+    assert response["Location"] == f"/api/v1/treatment/provider/submissions/{body['id']}"
     assert body["accepted"] and body["provider"] == "P2" and body["errors"] == []
+    assert body["submitted_by"] == f"API token {made.token.prefix}… (x)"
     read = client.get(f"/api/v1/treatment/provider/submissions/{body['id']}", **auth).json()
     assert read["accepted"] and read["rows"] == body["rows"]
     assert Episode.objects.filter(provider=world["p2"]).exists()
