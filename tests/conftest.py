@@ -42,7 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any, tmp_path: Path) -> None:
+def _test_settings(settings: Any, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     # Lockout would make a wrong-password test lock the next one out; MD5 keeps user creation fast
     # (the product hashes with Argon2, which tests do not need to prove again and again).
     settings.AXES_ENABLED = False
@@ -50,9 +50,10 @@ def _test_settings(settings: Any, tmp_path: Path) -> None:
     # Uploaded documents go to the test's own folder, removed with it, never to var/.
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # Jobs' stored files likewise.
-    settings.PRIVATE_DIR = tmp_path / "private"
-    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "private" / "incoming")
-    (tmp_path / "private" / "incoming").mkdir(parents=True, mode=0o700)
+    private = tmp_path_factory.mktemp("private")  # beside the test's own folder, which tests look into
+    settings.PRIVATE_DIR = private
+    settings.FILE_UPLOAD_TEMP_DIR = str(private / "incoming")
+    (private / "incoming").mkdir(mode=0o700)
 
 
 @pytest.fixture

@@ -244,9 +244,39 @@ def treatment_submission(p: Any) -> dict[str, Any]:
     return {"slug": SLUG, "pk": submission.pk}
 
 
+def superseded_submission(p: Any) -> dict[str, Any]:
+    """A submission of P1 replaced by a later one, so that it can be restored."""
+    import io
+
+    from concordat.treatment.models import Submission
+    from concordat.treatment.services import submission_import
+    from tests.treatment.submissions import PERIOD_END, csv_bytes, row
+
+    replaced = Submission.objects.filter(partnership=p, state="superseded").first()
+    if replaced is None:
+        for ref in ("FIRST", "SECOND"):
+            submission_import(
+                partnership=p,
+                provider=p.providers.get(code="P1"),
+                file=io.BytesIO(csv_bytes([row(episode_ref=ref)])),
+                period_end=PERIOD_END,
+                file_name="matrix.csv",
+                actor=None,
+                channel="command-line",
+            )
+        replaced = Submission.objects.get(partnership=p, state="superseded")
+    return {"slug": SLUG, "pk": replaced.pk}
+
+
 PAGES.update(
     {
         "treatment:submissions": page({OFFICER, LEAD, AUDITOR}),
+        "treatment:replace-record": [Route(frozenset({OFFICER}), treatment_submission, "post", writes=True)],
+        "treatment:discard-submission": [Route(frozenset({OFFICER}), treatment_submission, "post", writes=True)],
+        "treatment:restore-submission": form({OFFICER}, superseded_submission),
+        "treatment:format": page({OFFICER, LEAD, AUDITOR}),
+        "treatment:template": page({OFFICER, LEAD, AUDITOR}),
+        "treatment:record-download": page({OFFICER}, lambda p: {"slug": SLUG, "code": "P1"}),
         "treatment:submit": form({OFFICER}),
         "treatment:submission": page({OFFICER, LEAD, AUDITOR}, treatment_submission),
         "treatment:submission-report-csv": page({OFFICER}, treatment_submission),
@@ -389,6 +419,15 @@ API.update(
             {OFFICER, LEAD, AUDITOR},
             lambda p: {"slug": SLUG, "submission_id": treatment_submission(p)["pk"]},
         ),
+        # A submission not waiting for a decision: the officer is told so (409), others refused.
+        "api:submission_replace": [
+            Route(
+                frozenset({OFFICER}),
+                lambda p: {"slug": SLUG, "submission_id": treatment_submission(p)["pk"]},
+                "post",
+                writes=True,
+            )
+        ],
     }
 )
 # The provider systems' API takes a provider API token, never a session: refused to every signed-in person.
@@ -396,6 +435,9 @@ API.update(
     {
         "api:provider_submission_create": [Route(frozenset(), lambda p: {}, "post", writes=True)],
         "api:provider_submission_read": page(frozenset(), lambda p: {"submission_id": 1}),
+        "api:provider_submission_replace": [
+            Route(frozenset(), lambda p: {"submission_id": 1}, "post", writes=True)
+        ],
         "api:provider_client_list": page(frozenset(), lambda p: {}),
         "api:provider_client_read": page(frozenset(), lambda p: {"handle": "x" * 16}),
     }
