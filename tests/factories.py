@@ -11,6 +11,7 @@ import copy
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -259,6 +260,8 @@ _NOT_INHERITED = {
     "DOCUMENT_MAX_MB",
     "DOCUMENT_STORAGE_BACKEND",
     "DOCUMENT_STORAGE_OPTIONS",
+    "PRIVATE_DATA_DIR",
+    "TASKS_BACKEND",
 }
 
 
@@ -275,3 +278,24 @@ def run_concordat(*args: str, env: dict[str, str]) -> subprocess.CompletedProces
     return subprocess.run(
         [str(CONCORDAT), *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )
+
+
+def separate_databases(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Environments for `concordat` processes sharing a database of their own: a SQLite file always; and
+    a PostgreSQL database made for the test on DATABASE_URL's server (dropped after) when it names one."""
+    yield concordat_env(tmp_path / "sqlite", DEBUG="1")
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import uuid
+
+        import psycopg
+
+        name = f"concordat_processes_{uuid.uuid4().hex[:8]}"
+        base = url.rsplit("/", 1)[0]
+        # CREATE DATABASE runs outside a transaction: a connection of its own, not the test's.
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                yield concordat_env(tmp_path / "pg", DEBUG="1", DATABASE_URL=f"{base}/{name}")
+            finally:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

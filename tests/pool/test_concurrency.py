@@ -5,16 +5,14 @@ names one (a database of its own is made on that server for the test and dropped
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 from concordat.partnerships.document import dump_yaml
-from tests.factories import CONCORDAT, agreement_document, concordat_env, run_concordat
+from tests.factories import CONCORDAT, agreement_document, run_concordat, separate_databases
 
 PER_WRITER = 40
 
@@ -39,25 +37,8 @@ for n in range({PER_WRITER}):
 """
 
 
-def _databases(tmp_path: Path) -> Iterator[dict[str, str]]:
-    yield concordat_env(tmp_path / "sqlite", DEBUG="1")
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = f"concordat_concurrency_{uuid.uuid4().hex[:8]}"
-        base = url.rsplit("/", 1)[0]
-        # CREATE DATABASE runs outside a transaction: a connection of its own, not the test's.
-        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-            try:
-                yield concordat_env(tmp_path / "pg", DEBUG="1", DATABASE_URL=f"{base}/{name}")
-            finally:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def test_two_writers_at_once_lose_nothing_and_keep_the_ledger_whole(tmp_path: Path) -> None:
-    for env in _databases(tmp_path):
+    for env in separate_databases(tmp_path):
         agreement = tmp_path / "salford.yaml"
         agreement.write_text(dump_yaml(agreement_document()), encoding="utf-8")
         for args in (("migrate", "-v0"), ("partnership", "load", str(agreement))):
