@@ -272,7 +272,9 @@ PAGES.update(
     {
         "treatment:submissions": page({OFFICER, LEAD, AUDITOR}),
         "treatment:replace-record": [Route(frozenset({OFFICER}), treatment_submission, "post", writes=True)],
-        "treatment:discard-submission": [Route(frozenset({OFFICER}), treatment_submission, "post", writes=True)],
+        "treatment:discard-submission": [
+            Route(frozenset({OFFICER}), treatment_submission, "post", writes=True)
+        ],
         "treatment:restore-submission": form({OFFICER}, superseded_submission),
         "treatment:format": page({OFFICER, LEAD, AUDITOR}),
         "treatment:template": page({OFFICER, LEAD, AUDITOR}),

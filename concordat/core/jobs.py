@@ -182,7 +182,9 @@ def sweep_files() -> int:
         file_done(job)
     live = {
         str(pk)
-        for pk in Job.objects.exclude(state__in=[Job.State.DONE, Job.State.FAILED]).values_list("pk", flat=True)
+        for pk in Job.objects.exclude(state__in=[Job.State.DONE, Job.State.FAILED]).values_list(
+            "pk", flat=True
+        )
     } | {str(pk) for pk in Job.objects.filter(keep_file_until__gte=now).values_list("pk", flat=True)}
     gone = 0
     grace = time.time() - 3600  # a file being stored right now has no job row pointing at it yet

@@ -20,6 +20,7 @@ from concordat.partnerships.models import Partnership, Provider
 
 from .models import Submission
 from .permissions import may_read_submission
+from .problems import ProblemsFile
 from .services import Replace, submission_abandoned, submission_process, submission_receive
 
 KIND = "treatment-submission"
@@ -73,15 +74,19 @@ def _run(job: Job, progress: jobs.JobProgress) -> dict[str, Any]:
     submission = Submission.objects.select_related("partnership", "provider").get(
         pk=job.arguments["submission"]
     )
-    actor = job.created_by
-    with jobs.stored_path(job).open("rb") as file:
-        outcome = submission_process(
-            submission=submission,
-            file=file,
-            replace=Replace(job.arguments.get("replace", Replace.ASK.value)),
-            actor=actor,
-            progress=lambda rows, total: progress(rows, total),
-        )
+    problems = ProblemsFile(jobs.job_path(job, PROBLEMS))
+    try:
+        with jobs.stored_path(job).open("rb") as file:
+            outcome = submission_process(
+                submission=submission,
+                file=file,
+                replace=Replace(job.arguments.get("replace", Replace.ASK.value)),
+                actor=job.created_by,
+                progress=lambda rows, total: progress(rows, total),
+                sink=problems,
+            )
+    finally:
+        problems.close()
     progress(outcome.report.rows, outcome.report.rows, force=True)
     rejected = not outcome.report.accepted
     jobs.file_done(job, keep_days=settings.REJECTED_FILE_DAYS if rejected else 0)

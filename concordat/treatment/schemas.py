@@ -172,6 +172,3 @@ def decide(submission: Submission, actor: Any) -> Submission:
         raise ProblemError(409, "The record changed meanwhile", "Send the request again.") from None
     submission.refresh_from_db()
     return submission
-
-
-

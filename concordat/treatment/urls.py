@@ -28,7 +28,9 @@ urlpatterns = [
         name="restore-submission",
     ),
     path("<slug:slug>/treatment/submission-file/", submissions.FormatPage.as_view(), name="format"),
-    path("<slug:slug>/treatment/submission-file/template.csv", submissions.submission_template, name="template"),
+    path(
+        "<slug:slug>/treatment/submission-file/template.csv", submissions.submission_template, name="template"
+    ),
     path(
         "<slug:slug>/treatment/providers/<str:code>/record.csv",
         submissions.record_download,

@@ -179,7 +179,8 @@ def submission_report_csv(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     else:
         report = submission.report or {}
         pieces = lines_of(
-            [("error", p) for p in report.get("errors", [])] + [("warning", p) for p in report.get("warnings", [])]
+            [("error", p) for p in report.get("errors", [])]
+            + [("warning", p) for p in report.get("warnings", [])]
         )
     response = StreamingHttpResponse(pieces, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="submission-{submission.pk}-report.csv"'
@@ -362,7 +363,9 @@ class RestoreSubmission(PartnershipPage):
         seen = Changes(
             **{
                 **(changes.as_dict() if changes else {}),
-                "against": int(request.POST["against"]) if request.POST.get("against", "").isdigit() else None,
+                "against": int(request.POST["against"])
+                if request.POST.get("against", "").isdigit()
+                else None,
                 "against_changes": int(request.POST.get("against_changes", "-1") or -1),
             }
         )
