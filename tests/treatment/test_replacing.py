@@ -6,7 +6,6 @@ record; a file wrong on every row keeps only its first problems and the counts."
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import date, timedelta
@@ -320,7 +319,7 @@ def test_the_exported_record_imports_as_the_same_record(client, partnership, off
     out = StringIO()
     call_command("treatment", "export", "--partnership", "salford-dat", "--provider", "P1", stdout=out)
     assert out.getvalue() == exported  # a stable order: the same bytes twice
-    assert list(csv.reader(io.StringIO(exported)))[0][0] == "client_ref"
+    assert exported.startswith("client_ref,initials,")
 
 
 def test_the_template_and_the_format_page_explain_the_file(client, partnership, officer):
