@@ -54,6 +54,15 @@ def document(p: Any) -> dict[str, Any]:
     return {"slug": SLUG, "key": p.documents.first().key}
 
 
+def pool_job(p: Any) -> Any:
+    """A pool import job started by no one in particular: its kind lets the pool manager see it."""
+    from concordat.core.jobs import job_create
+    from concordat.core.models import Job
+
+    job = Job.objects.filter(kind="pool-import", partnership=SLUG).first()
+    return job.pk if job else job_create(kind="pool-import", partnership=SLUG, actor=None).pk
+
+
 def membership(p: Any) -> dict[str, Any]:
     return {"slug": SLUG, "membership_id": p.memberships.filter(role=REP).first().pk}
 
@@ -163,6 +172,8 @@ PAGES: dict[str, list[Route]] = {
     "partnerships:export-yaml": page(READERS),
     "partnerships:documents": page(MEMBERS),
     "partnerships:upload-document": form(ONLY),
+    "partnerships:upload-agreement": form(ONLY),
+    "partnerships:job": page({POOL}, lambda p: {"slug": SLUG, "job": pool_job(p)}),
     "partnerships:download-document": page(MEMBERS, document),
     "partnerships:remove-document": form(ONLY, document),
     "partnerships:audit": page(READERS),
@@ -217,6 +228,7 @@ PAGES: dict[str, list[Route]] = {
     "pool:transaction": page(POOL_READERS, posted_transaction),
     "pool:reverse": form({POOL}, posted_transaction),
     "pool:post": form({POOL}, lambda p: {"slug": SLUG, "kind": "payment"}),
+    "pool:import": form({POOL}),
     "pool:post-check": form({POOL}, lambda p: {"slug": SLUG, "kind": "payment"}),
 }
 

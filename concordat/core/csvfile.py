@@ -91,6 +91,17 @@ class RowReport:
         """{"column|code": n} of every problem of the kind, for keeping beside the first few."""
         return {f"{column}|{code}": n for (k, column, code), n in sorted(self.counts.items()) if k == kind}
 
+    def kept(self) -> dict[str, Any]:
+        """What a job keeps of the report: the contract's four keys (the problems held), the counts of
+        every problem in all and by "column|code"."""
+        return {
+            **self.as_dict(),
+            "error_count": self.error_count or len(self.errors),
+            "warning_count": self.warning_count or len(self.warnings),
+            "error_counts": self.counts_of("error"),
+            "warning_counts": self.counts_of("warning"),
+        }
+
     def as_dict(self) -> dict[str, Any]:
         """The contract's report: {"accepted", "rows", "errors", "warnings"} (those held)."""
         return {

@@ -15,6 +15,10 @@ class PartnershipsConfig(AppConfig):
 
         agreement_changed.connect(warm_notification_form, dispatch_uid="warm-notification-form")
 
+        from . import jobs
+
+        jobs.register()
+
         view = "partnerships.view_partnership"
         for order, (name, text, permission) in enumerate(
             [

@@ -5,7 +5,7 @@ views/appraisals.py, uploaded papers in views/uploads.py, the audit trail in vie
 
 from django.urls import path
 
-from .views import appraisals, audit, documents, edit, members, pages, uploads
+from .views import appraisals, audit, documents, edit, jobs, members, pages, uploads
 
 YEAR = "<str:year>"  # a financial year, 2003-04: the checker and forms read it, a bad one is a 404
 
@@ -106,6 +106,8 @@ urlpatterns = [
     path("<slug:slug>/notification-form/statements/", edit.NarrativeForm.as_view(), name="edit-narrative"),
     path("<slug:slug>/notification-form.pdf", documents.notification_form_pdf, name="notification-form-pdf"),
     path("<slug:slug>/partnership.yaml", documents.agreement_yaml, name="export-yaml"),
+    path("<slug:slug>/jobs/<uuid:job>/", jobs.JobPage.as_view(), name="job"),
+    path("<slug:slug>/agreement/upload/", jobs.AgreementUpload.as_view(), name="upload-agreement"),
     path("<slug:slug>/documents/", uploads.DocumentsPage.as_view(), name="documents"),
     path("<slug:slug>/documents/upload/", uploads.UploadDocument.as_view(), name="upload-document"),
     path("<slug:slug>/documents/<str:key>/download/", uploads.download_document, name="download-document"),

@@ -11,3 +11,7 @@ class PoolConfig(AppConfig):
         from .tabs import add_pool_tabs
 
         add_pool_tabs()
+
+        from . import jobs
+
+        jobs.register()

@@ -101,9 +101,13 @@ def postings_import(
     actor: Any = None,
     filename: str = "a file",
     progress: Callable[[int], None] | None = None,
+    dry_run: bool = False,
+    report: RowReport | None = None,
 ) -> Imported:
-    """Load a transactions file, all or nothing; see the module's docstring."""
-    report = RowReport()
+    """Load a transactions file, all or nothing; see the module's docstring. With `dry_run` every row is
+    checked against the ledger as the import would, and nothing is written (`concordat pool check`, the
+    web's "check only")."""
+    report = report if report is not None else RowReport()
     drafts: list[Draft] = []
     rows: list[int] = []
     for row, values in read_rows(binary, columns=COLUMNS, required=REQUIRED, report=report):
@@ -118,13 +122,13 @@ def postings_import(
         return result
     with transaction.atomic():
         batch = postings_post(
-            partnership=partnership, drafts=drafts, actor=actor, dry_run=not report.accepted
+            partnership=partnership, drafts=drafts, actor=actor, dry_run=dry_run or not report.accepted
         )
         for index, issues in batch.issues.items():
             for issue in issues:
                 report.error(rows[index], issue.column, issue.code, issue.message)
         report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else -1))
-        if not report.accepted:
+        if not report.accepted or dry_run:
             transaction.set_rollback(True)
             return result
         result.created, result.skipped = batch.created, batch.skipped

@@ -3,7 +3,7 @@ sequence number in the partnership's ledger: it never changes and is never reuse
 
 from django.urls import path
 
-from .views import ledger, postings, reports, statement
+from .views import imports, ledger, postings, reports, statement
 
 KIND = "<str:kind>"  # contribution, payment or accrual: anything else is a 404
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("ledger.csv", ledger.LedgerCsv.as_view(), name="ledger-csv"),
     path("transactions/<int:sequence>/", ledger.TransactionPage.as_view(), name="transaction"),
     path("transactions/<int:sequence>/reverse/", ledger.ReverseTransaction.as_view(), name="reverse"),
+    path("import/", imports.ImportFile.as_view(), name="import"),
     path(f"post/{KIND}/", postings.PostingQuestions.as_view(), name="post"),
     path(f"post/{KIND}/check/", postings.PostingCheck.as_view(), name="post-check"),
     path("report/", reports.ReportPage.as_view(), name="report"),

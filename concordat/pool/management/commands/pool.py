@@ -35,6 +35,17 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
         load = actions.add_parser("import", help="post a CSV of transactions, all or nothing")
         load.add_argument("file", type=Path)
+        load.add_argument(
+            "--queue",
+            action="store_true",
+            help="store the file and let the worker (concordat worker) post it",
+        )
+        dry = actions.add_parser(
+            "check", help="check a CSV of transactions against the ledger: nothing posted"
+        )
+        dry.add_argument("file", type=Path)
+        dry.add_argument("--partnership", required=True, metavar="SLUG")
+        dry.add_argument("--json", action="store_true", help="print the report as JSON")
         show = actions.add_parser("statement", help="the statement of a financial year")
         close = actions.add_parser(
             "close", help="close a financial year: post the risk share or carry-forward"
@@ -78,7 +89,11 @@ class Command(BaseCommand):
         except YearError as error:
             raise CommandError(f"--year: {error}", returncode=INVALID) from error
 
+    def _check(self, options: dict[str, Any]) -> None:
+        self._import({**options, "check_only": True, "queue": False})
+
     def _import(self, options: dict[str, Any]) -> None:
+        check_only = options.get("check_only", False)
         partnership = Partnership.objects.filter(slug=options["partnership"]).first()
         path: Path = options["file"]
         if partnership is None or not path.is_file():
@@ -92,20 +107,46 @@ class Command(BaseCommand):
             emit_rows(self.stdout, report, as_json=options["json"])
             return
         as_user = acting_user(options.get("as_user"))
+        if options.get("queue"):
+            from concordat.pool.jobs import import_queue
+
+            with command_line(as_user):
+                job = import_queue(
+                    partnership=partnership, source=path, file_name=path.name, actor=as_user, check_only=False
+                )
+            if options["json"]:
+                self.stdout.write(json.dumps({"queued": True, "job": str(job.pk)}))
+            else:
+                self.stdout.write(
+                    f"{path.name}: queued as job {job.pk}; the worker (concordat worker) posts it"
+                )
+            return
         total = max(path.read_bytes().count(b"\n"), 1)
-        with Progress("Importing", total) as progress, command_line(as_user), path.open("rb") as binary:
+        with (
+            Progress("Checking" if check_only else "Importing", total) as progress,
+            command_line(as_user),
+            path.open("rb") as binary,
+        ):
             result = postings_import(
                 partnership=partnership,
                 binary=binary,
                 actor=as_user,
                 filename=path.name,
                 progress=progress.update,
+                dry_run=check_only,
             )
-        summary = (
-            [f"{path.name}: {len(result.created)} posted, {len(result.skipped)} already posted"]
-            if result.report.accepted
-            else []
-        )
+        if check_only:
+            summary = (
+                [f"{path.name}: no errors; nothing was posted (a check only)"]
+                if result.report.accepted
+                else []
+            )
+        else:
+            summary = (
+                [f"{path.name}: {len(result.created)} posted, {len(result.skipped)} already posted"]
+                if result.report.accepted
+                else []
+            )
         emit_rows(
             self.stdout,
             result.report,
