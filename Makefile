@@ -25,8 +25,10 @@ demo: install system-packages
 	DEBUG=1 $(BIN)/concordat migrate --noinput
 	DEBUG=1 $(BIN)/concordat demo load
 	@echo
-	@echo "Concordat is serving the demo at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	DEBUG=1 $(BIN)/concordat runserver 127.0.0.1:$(PORT) --noreload
+	@echo "Concordat is serving the demo at http://127.0.0.1:$(PORT)/ with its worker beside it (Ctrl-C stops both)"
+	@DEBUG=1 $(BIN)/concordat worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/concordat runserver 127.0.0.1:$(PORT) --noreload
 
 # The whole suite on SQLite, the browser tests in a run of their own (their harness must allow Django's
 # ORM beside Playwright's event loop, which no other test should inherit). Tests run in development mode

@@ -238,6 +238,12 @@ def run(database: str, options: argparse.Namespace) -> Result:
             env=env, cwd=ROOT,
         )  # fmt: skip
         stack.callback(stop, server)
+        # The worker beside the web server, as in production: uploads' jobs run there.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "concordat", "worker"], env=env, cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=(var_dir / "worker.log").open("wb"),
+        )  # fmt: skip
+        stack.callback(stop, worker)
         wait_until_serving(port, server)
         print(
             f"== {database}: gunicorn with {options.workers} workers × {options.threads} threads on 127.0.0.1:{port}; locust {options.users} users, "
@@ -256,7 +262,7 @@ def run(database: str, options: argparse.Namespace) -> Result:
         )  # fmt: skip
         stack.callback(stop, locust)
         cpu = Cpu()
-        roots = {"gunicorn master": server.pid, "locust": locust.pid}
+        roots = {"gunicorn master": server.pid, "locust": locust.pid, "worker": worker.pid}
         if data_dir is not None:  # the postmaster; its children are the backends
             roots["postgres"] = int((data_dir / "postmaster.pid").read_text().split()[0])
         cpu.before = Cpu.sample(roots)

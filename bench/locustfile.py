@@ -373,3 +373,49 @@ class ProviderDataOfficer(Person):
     weight = 2
     username = "provider"
     PAGES = (LIST, OVERVIEW, TREATMENT_COUNTS, CASELOAD, TREATMENT_SUBMISSIONS, API_TOKENS, DOCUMENTS)
+
+    @task(1)
+    def check_a_submission_file(self) -> None:
+        """Upload a small submission file to be checked only (its job runs in the worker beside the web
+        server), then open its page: the upload's request never waits for the check."""
+        slug = self.slugs[0]
+        path = f"/partnerships/{slug}/treatment/submissions/new/"
+        page = self.client.get(path, name="submission upload form").text
+        token, provider = CSRF.search(page), PROVIDER_CHOICE.search(page)
+        if not token or not provider:
+            return
+        data = {
+            "csrfmiddlewaretoken": token.group(1),
+            "provider": provider.group(1),
+            "period_end_0": "31",
+            "period_end_1": "3",
+            "period_end_2": "2005",
+            "action": "check",
+        }
+        with self.client.post(
+            path,
+            data=data,
+            files={"file": ("check.csv", SUBMISSION_CSV, "text/csv")},
+            headers=self.referer(path),
+            name="submission upload",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"submission upload: {response.status_code}, not a redirect")
+                return
+            response.success()
+            location = response.headers["Location"]
+        self.client.get(location, name="submission page")
+
+
+PROVIDER_CHOICE = re.compile(r'name="provider"[^>]*value="([^"]+)"')
+# Two rows of invented people, as the upload page's template has them.
+SUBMISSION_CSV = (
+    b"client_ref,initials,date_of_birth,sex,la_of_residence,episode_ref,referral_date,referral_source,"
+    b"primary_substance,triage_date,modality,modality_referral_date,modality_start_date,modality_end_date,"
+    b"discharge_date,discharge_reason\r\n"
+    b"C900001,JS,1980-02-14,F,E08000006,E900001,2004-06-01,gp,opiates,2004-06-03,pharmacological,2004-06-03,"
+    b"2004-06-20,,,\r\n"
+    b"C900002,AB,1975-11-30,M,E08000006,E900002,2004-07-12,self,alcohol,,,,,,,\r\n"
+)
