@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.urls import Resolver404, get_resolver
@@ -33,6 +34,16 @@ API_PREFIX = "/api/"
 PAGE_METHODS = ("GET", "HEAD", "POST")
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
+
+
+def waited_for_a_lock(exception: BaseException) -> bool:
+    """Whether a database error is a write that waited too long for a lock someone else held."""
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    if getattr(cause, "sqlstate", None) == "55P03":  # PostgreSQL's lock_not_available (lock_timeout)
+        return True
+    return "database is locked" in str(exception)  # SQLite's busy timeout
 
 
 def is_api(request: HttpRequest) -> bool:
@@ -123,6 +134,17 @@ class ServicePages:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if waited_for_a_lock(exception):
+            # A write that waited its time for another's lock (LOCK_TIMEOUT_MS on PostgreSQL, the busy
+            # timeout on SQLite): rolled back whole, so a plain "try again" rather than an error page.
+            if is_api(request):
+                response = problem_response(
+                    503, "The record is being updated", "Try again in a minute: nothing was changed."
+                )
+            else:
+                response = HttpResponse(render_to_string("busy.html", request=request), status=503)
+            response["Retry-After"] = "60"
+            return response
         if is_api(request):
             return None
         if isinstance(exception, Http404):

@@ -148,3 +148,17 @@ def test_files_no_job_needs_are_swept(settings: Any, partnership: Any, monkeypat
     Job.objects.filter(pk=job.pk).update(state="done")
     jobs.sweep_files()
     assert list(folder.iterdir()) == []
+
+
+def test_a_write_that_waited_too_long_for_a_lock_says_try_again(client: Any, partnership: Any) -> None:
+    from django.db import OperationalError
+
+    from concordat.core.middleware import ServicePages
+
+    client.force_login(member(partnership, "key-worker", "P1"))
+    request = client.get(reverse("partnerships:overview", args=[partnership.slug])).wsgi_request
+    response = ServicePages(lambda r: None).process_exception(request, OperationalError("database is locked"))
+    assert response is not None and response.status_code == 503 and response["Retry-After"] == "60"
+    assert "Try again in a minute" in response.content.decode()
+    other = ServicePages(lambda r: None).process_exception(request, OperationalError("disk I/O error"))
+    assert other is None  # any other database error is the 500 it is
