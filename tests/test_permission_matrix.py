@@ -433,6 +433,7 @@ API.update(
             {OFFICER, LEAD, AUDITOR},
             lambda p: {"slug": SLUG, "submission_id": treatment_submission(p)["pk"]},
         ),
+        "api:record_download": page({OFFICER}, lambda p: {"slug": SLUG, "code": "P1"}),
         # A submission not waiting for a decision: the officer is told so (409), others refused.
         "api:submission_replace": [
             Route(
@@ -449,6 +450,7 @@ API.update(
     {
         "api:provider_submission_create": [Route(frozenset(), lambda p: {}, "post", writes=True)],
         "api:provider_submission_read": page(frozenset(), lambda p: {"submission_id": 1}),
+        "api:provider_record_download": page(frozenset(), lambda p: {}),
         "api:provider_submission_replace": [
             Route(frozenset(), lambda p: {"submission_id": 1}, "post", writes=True)
         ],

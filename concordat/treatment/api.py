@@ -27,7 +27,7 @@ from concordat.partnerships.permissions import partnership_for
 
 from .models import Submission
 from .permissions import may_read_submission, providers_of
-from .schemas import SubmissionOut, decide, receive, resource_url, submission_out
+from .schemas import SubmissionOut, decide, receive, record_file, resource_url, submission_out
 
 router = Router(tags=["treatment"])
 DECIDED = {**PROBLEMS, 409: ProblemBody}
@@ -110,3 +110,16 @@ def submission_replace(request: HttpRequest, slug: str, submission_id: int) -> A
     if submission.provider_id not in providers_of(request.user, partnership):
         raise Http404("No such submission")
     return submission_out(decide(submission, request.user), problems=True)
+
+
+@router.get(
+    "/partnerships/{slug}/treatment/providers/{code}/record.csv",
+    response={200: None, **PROBLEMS},
+    summary="The provider's current record in the submission format (text/csv); every record in it logged as read",
+)
+def record_download(request: HttpRequest, slug: str, code: str) -> Any:
+    partnership = partnership_for(request.user, slug, "treatment.submit")
+    provider = Provider.objects.filter(partnership=partnership, code=code).first()
+    if provider is None or provider.pk not in providers_of(request.user, partnership):
+        raise Http404("No such provider of yours")
+    return record_file(provider, user=request.user)

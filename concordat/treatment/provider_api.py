@@ -22,7 +22,7 @@ from concordat.core.api import PROBLEMS, ProblemBody, ProblemError, api, problem
 from . import access
 from .handles import handles_of
 from .models import Client, Submission
-from .schemas import SubmissionOut, decide, receive, resource_url, submission_out
+from .schemas import SubmissionOut, decide, receive, record_file, resource_url, submission_out
 from .sharing import AccessEntry, ApiToken, ClientHandle
 from .tokens import over_limit, token_named
 
@@ -149,6 +149,16 @@ def provider_submission_create(
     )
     response["Location"] = resource_url(submission, provider_api=True)
     return Status(202, submission_out(submission, problems=True))
+
+
+@router.get(
+    "/treatment/provider/record.csv",
+    response={200: None, **LIMITED},
+    summary="The provider's current record in the submission format (text/csv); each record logged as read",
+)
+def provider_record_download(request: HttpRequest) -> Any:
+    token = _token(request)
+    return record_file(token.provider, user=None, reader=_sender(token))
 
 
 def _own_submission(token: ApiToken, submission_id: int) -> Submission:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from ninja import Schema
 
@@ -17,6 +18,7 @@ from concordat.documents.files import safe_name
 from concordat.partnerships.models import Partnership, Provider
 
 from .checking import CSV_FILE
+from .export import record_csv, record_export_logged
 from .jobs import submission_queue
 from .models import Submission
 from .services import NotStaged, RecordMoved, Replace, changes_if_made_current, record_replace
@@ -172,3 +174,12 @@ def decide(submission: Submission, actor: Any) -> Submission:
         raise ProblemError(409, "The record changed meanwhile", "Send the request again.") from None
     submission.refresh_from_db()
     return submission
+
+
+def record_file(provider: Provider, *, user: Any, reader: str | None = None) -> StreamingHttpResponse:
+    """The provider's current record as the submission file, streamed; logged as read (export.py)."""
+    record_export_logged(provider=provider, user=user, reader=reader)
+    response = StreamingHttpResponse(record_csv(provider), content_type="text/csv; charset=utf-8")
+    name = f"{provider.partnership.slug}-{provider.code}-record.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

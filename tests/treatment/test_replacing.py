@@ -410,3 +410,24 @@ def test_a_problems_file_is_kept_with_a_rejected_file_and_both_go_after_their_ke
         client.get(reverse("treatment:submission-report-csv", args=["salford-dat", submission.pk]))
     )
     assert csv_text.count("invalid-choice") == 3
+
+
+def test_a_provider_system_downloads_its_record_and_its_file_names_are_made_safe(client, partnership):
+    from concordat.treatment.tokens import api_token_create
+
+    submit(partnership, a_file(2))
+    made = api_token_create(
+        partnership=partnership, provider=partnership.providers.get(code="P1"), name="system", actor=None
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {made.secret}"}
+    response = client.get("/api/v1/treatment/provider/record.csv", **auth)
+    assert response.status_code == 200
+    exported = text(response)
+    assert exported.startswith("client_ref,") and AccessEntry.objects.filter(channel="export").exists()
+    upload = io.BytesIO(exported.encode())
+    upload.name = "../../<b>record</b>.csv"
+    body = client.post(
+        "/api/v1/treatment/provider/submissions", {"file": upload, "period_end": "2005-03-31"}, **auth
+    ).json()
+    assert "/" not in body["file_name"] and "<" not in body["file_name"] and body["file_name"].endswith(".csv")
+    assert body["state"] == "current"

@@ -32,12 +32,12 @@ from .. import format as submission_format
 from .. import selectors
 from ..changes import Changes
 from ..checking import CSV_FILE
-from ..export import record_csv, record_export_logged
 from ..forms.submissions import SubmissionForm
 from ..jobs import PROBLEMS, submission_queue
 from ..models import Submission
 from ..permissions import may_read_submission, providers_of
 from ..problems import lines_of
+from ..schemas import record_file
 from ..services import (
     NotStaged,
     RecordMoved,
@@ -421,7 +421,4 @@ def record_download(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     provider = Provider.objects.filter(partnership=partnership, code=code).first()
     if provider is None or provider.pk not in providers_of(request.user, partnership):
         raise Http404("No such provider of yours")
-    record_export_logged(provider=provider, user=request.user)
-    response = StreamingHttpResponse(record_csv(provider), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{partnership.slug}-{provider.code}-record.csv"'
-    return response
+    return record_file(provider, user=request.user)
