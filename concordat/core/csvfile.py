@@ -3,7 +3,9 @@ every problem at its row and column, never the first exception.
 
 Rows are numbered as in the file, the header being row 1; a quoted value over several lines is still one
 row. The standard `csv` module reads the dialect (RFC 4180: commas, double quotes, CRLF or LF); this
-module says what people need told: a byte-order mark, another encoding, a bad byte, a short row.
+module says what people need told: a byte-order mark, another encoding, a bad byte, a short row. A row
+that is wrong in its form is an error of that row only: the rows after it are still read and checked, so
+the report names every mistake of the file, not the first.
 """
 
 from __future__ import annotations
@@ -114,48 +116,68 @@ def read_records(
     text = io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors="surrogateescape", newline="")
     csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(text, strict=True)
-    row = 0
+    row = 1
     try:
         header = next(reader, None)
-        row = 1
-        if header is None:
-            report.error(1, "", "empty-file", "The file is empty: it needs a header row")
-            return
-        if not _readable(header, row, header, report):
-            return
-        names = _header(header, columns, required, report)
-        if names is None:
-            return
-        place = {name: k for k, name in enumerate(columns)}
-        if present is not None:
-            present.extend((place[name], name) for _, name in names)
-        # Where each of `columns` is in the file's rows (None: not in the header).
-        at: dict[str, int] = {name: i for i, name in names}
-        where = [at.get(name) for name in columns]
-        as_is = [h.strip() for h in header] == list(columns)
-        width = len(header)
-        for values in reader:
-            row += 1
-            if not values:  # a blank line
-                continue
-            report.rows += 1
-            if len(values) != width:
-                report.error(
-                    row,
-                    "",
-                    "wrong-number-of-values",
-                    f"Row {row} has {len(values)} values; the header has {width}",
-                )
-                continue
-            # While every byte read so far is ASCII, no value can hold a bad byte.
-            if not raw.ascii and not _readable(values, row, header, report):
-                continue
-            if as_is:
-                yield row, values
-            else:
-                yield row, ["" if i is None else values[i] for i in where]
     except csv.Error as error:
-        report.error(row + 1, "", "unreadable-row", f"Row {row + 1} cannot be read as CSV: {error}")
+        _unreadable(row, error, report)
+        return
+    if header is None:
+        report.error(1, "", "empty-file", "The file is empty: it needs a header row")
+        return
+    if not _readable(header, row, header, report):
+        return
+    names = _header(header, columns, required, report)
+    if names is None:
+        return
+    place = {name: k for k, name in enumerate(columns)}
+    if present is not None:
+        present.extend((place[name], name) for _, name in names)
+    # Where each of `columns` is in the file's rows (None: not in the header).
+    at: dict[str, int] = {name: i for i, name in names}
+    where = [at.get(name) for name in columns]
+    as_is = [h.strip() for h in header] == list(columns)
+    width = len(header)
+    while True:
+        # The loop is entered again after a row the csv module cannot read: it has dropped the rest of
+        # that line and goes on from the next one, so each such row is one error and the rows after it
+        # are still read. (A try around each row would cost every row of a million-row file.)
+        try:
+            for values in reader:
+                row += 1
+                if not values:  # a blank line
+                    continue
+                report.rows += 1
+                if len(values) != width:
+                    report.error(
+                        row,
+                        "",
+                        "wrong-number-of-values",
+                        f"Row {row} has {len(values)} values; the header has {width}",
+                    )
+                    continue
+                # While every byte read so far is ASCII, no value can hold a bad byte.
+                if not raw.ascii and not _readable(values, row, header, report):
+                    continue
+                if as_is:
+                    yield row, values
+                else:
+                    yield row, ["" if i is None else values[i] for i in where]
+            return
+        except csv.Error as error:
+            row += 1
+            report.rows += 1
+            _unreadable(row, error, report)
+
+
+def _unreadable(row: int, error: csv.Error, report: RowReport) -> None:
+    report.error(row, "", "unreadable-row", f"Row {row} cannot be read as CSV: {error}")
+
+
+def _column(header: list[str], i: int) -> str:
+    """The name of the column at position i, as a report names it."""
+    name = header[i].strip() if i < len(header) else ""
+    return name if name and name.isascii() else f"column {i + 1}"
 
 
 def _readable(values: list[str], row: int, header: list[str], report: RowReport) -> bool:
@@ -173,10 +195,9 @@ def _readable(values: list[str], row: int, header: list[str], report: RowReport)
             value.encode("utf-8")
         except UnicodeEncodeError as error:
             bad = value[error.start].encode("utf-8", "surrogateescape")
-            column = header[i] if i < len(header) and header[i].isascii() else f"column {i + 1}"
             report.error(
                 row,
-                column,
+                _column(header, i),
                 "encoding",
                 f"Byte 0x{bad.hex()} is not UTF-8: save the file as CSV UTF-8",
             )

@@ -61,6 +61,39 @@ def test_short_rows_missing_and_duplicate_columns_and_unknown_columns():
     }
 
 
+def test_a_row_with_the_wrong_number_of_values_is_an_error_of_that_row_and_later_rows_are_read():
+    rows, report = read(
+        b"ref,date,amount\nA,2003-04-01\nB,2003-04-02,2.00\nC,2003-04-03,3.00,x\nD,2003-04-04,4\n"
+    )
+    assert [(e.row, e.code) for e in report.errors] == [
+        (2, "wrong-number-of-values"),
+        (4, "wrong-number-of-values"),
+    ]
+    assert [r for r, _ in rows] == [3, 5]
+    assert report.rows == 4
+
+
+def test_a_row_the_csv_reader_refuses_is_an_error_of_that_row_and_later_rows_are_read():
+    # A quote in the middle of a value: the csv module refuses the row (strict RFC 4180); it went on to
+    # end the report there, so the rows after it were never checked.
+    rows, report = read(b'ref,date,amount\nA,"2003-04-01"x,1.00\nB,2003-04-02,2.00\nC,2003-04-03\nD,x,4\n')
+    assert [(e.row, e.code) for e in report.errors] == [(2, "unreadable-row"), (4, "wrong-number-of-values")]
+    assert [r for r, _ in rows] == [3, 5]
+    assert report.rows == 4
+
+
+def test_a_quote_never_closed_is_an_error_at_its_row():
+    rows, report = read(b'ref,date,amount\nA,2003-04-01,1.00\nB,"2003-04-02,2.00\nC,2003-04-03,3.00\n')
+    assert [(e.row, e.code) for e in report.errors] == [(3, "unreadable-row")]
+    assert [r for r, _ in rows] == [2]
+
+
+def test_an_unreadable_header_ends_the_report():
+    rows, report = read(b'ref,"date"x,amount\nA,2003-04-01,1.00\n')
+    assert [(e.row, e.code) for e in report.errors] == [(1, "unreadable-row")]
+    assert rows == [] and report.rows == 0
+
+
 def test_an_empty_file_and_an_unreadable_row():
     _, report = read(b"")
     assert [(e.row, e.code) for e in report.errors] == [(1, "empty-file")]

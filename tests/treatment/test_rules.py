@@ -270,6 +270,25 @@ def test_a_short_row_is_an_error_at_its_row():
     assert report.rows == 2
 
 
+def test_a_row_of_the_wrong_form_is_an_error_of_that_row_and_every_later_row_is_still_checked():
+    good = csv_bytes([row()]).decode().splitlines()[1]
+    lines = [
+        "C9,QZ,1970-01-01",  # short
+        f"{good},extra",  # long
+        good.replace("QZ", '"Q"Z', 1),  # a quote the csv reader refuses
+        good.replace(",M,", ",?,", 1),
+    ]
+    data = csv_bytes([row()]) + "".join(f"{line}\n" for line in lines).encode()
+    checked = check_file(io.BytesIO(data), context=CONTEXT, secret=SECRET)
+    assert [(e.row, e.column, e.code) for e in checked.report.errors] == [
+        (3, "", "wrong-number-of-values"),
+        (4, "", "wrong-number-of-values"),
+        (5, "", "unreadable-row"),
+        (6, "sex", "invalid-choice"),
+    ]
+    assert checked.report.rows == 5 and checked.size == len(data)
+
+
 def test_the_file_digest_and_size_are_of_the_bytes_as_sent():
     import hashlib
 
