@@ -3,9 +3,9 @@ every problem at its row and column, never the first exception.
 
 Rows are numbered as in the file, the header being row 1; a quoted value over several lines is still one
 row. The standard `csv` module reads the dialect (RFC 4180: commas, double quotes, CRLF or LF); this
-module says what people need told: a byte-order mark, another encoding, a bad byte, a short row. A row
-that is wrong in its form is an error of that row only: the rows after it are still read and checked, so
-the report names every mistake of the file, not the first.
+module says what people need told: a byte-order mark, another encoding, a bad byte, a short row, a value
+too long. A row that is wrong in its form is an error of that row only: the rows after it are still read
+and checked, so the report names every mistake of the file, not the first.
 """
 
 from __future__ import annotations
@@ -21,8 +21,13 @@ from typing import IO, Any
 # surprises, so it is said (as a warning) rather than passed over.
 _UTF8_BOM = codecs.BOM_UTF8
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# A value bigger than this is not a value of any column we read; csv refuses it by raising.
+# A value bigger than this is not a value of any column we read: an error `too-long` at its row and column.
 FIELD_LIMIT = 64 * 1024
+# What the csv module may gather of one value before it gives up (by raising, and then we cannot tell the
+# column). Far above FIELD_LIMIT, so that a long value is named at its column and the reader stays in step
+# with the rows; still bounded, because a quote that is never closed makes the rest of the file one value
+# (the csv module holds 4 bytes a character).
+_READ_LIMIT = 16 * FIELD_LIMIT
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ def read_records(
     # surrogateescape keeps going past a bad byte, so the row and column it is in can be named.
     raw = _Prefixed(start, binary)
     text = io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors="surrogateescape", newline="")
-    csv.field_size_limit(FIELD_LIMIT)
+    csv.field_size_limit(_READ_LIMIT)
     reader = csv.reader(text, strict=True)
     row = 1
     try:
@@ -124,6 +129,9 @@ def read_records(
         return
     if header is None:
         report.error(1, "", "empty-file", "The file is empty: it needs a header row")
+        return
+    # A header's names are the columns of every problem: one past the limit makes the header unusable.
+    if len("".join(header)) > FIELD_LIMIT and _too_long(header, row, [], report):
         return
     if not _readable(header, row, header, report):
         return
@@ -156,6 +164,9 @@ def read_records(
                         f"Row {row} has {len(values)} values; the header has {width}",
                     )
                     continue
+                # One join tells that no value can be too long; only a long row looks at each value.
+                if len("".join(values)) > FIELD_LIMIT and _too_long(values, row, header, report):
+                    continue
                 # While every byte read so far is ASCII, no value can hold a bad byte.
                 if not raw.ascii and not _readable(values, row, header, report):
                     continue
@@ -171,13 +182,38 @@ def read_records(
 
 
 def _unreadable(row: int, error: csv.Error, report: RowReport) -> None:
-    report.error(row, "", "unreadable-row", f"Row {row} cannot be read as CSV: {error}")
+    """A row the csv module refuses: a value past what it reads (`too-long`, its column unknown), or a
+    quote in the wrong place (`unreadable-row`)."""
+    if "field limit" in str(error):
+        report.error(
+            row,
+            "",
+            "too-long",
+            f"Row {row} has a value longer than {_READ_LIMIT:,} characters (is a quote not closed?)",
+        )
+    else:
+        report.error(row, "", "unreadable-row", f"Row {row} cannot be read as CSV: {error}")
 
 
 def _column(header: list[str], i: int) -> str:
     """The name of the column at position i, as a report names it."""
     name = header[i].strip() if i < len(header) else ""
     return name if name and name.isascii() else f"column {i + 1}"
+
+
+def _too_long(values: list[str], row: int, header: list[str], report: RowReport) -> bool:
+    """True (and an error at each column) when a value is longer than FIELD_LIMIT."""
+    found = False
+    for i, value in enumerate(values):
+        if len(value) > FIELD_LIMIT:
+            report.error(
+                row,
+                _column(header, i),
+                "too-long",
+                f"The value is {len(value):,} characters long; a value may be at most {FIELD_LIMIT:,}",
+            )
+            found = True
+    return found
 
 
 def _readable(values: list[str], row: int, header: list[str], report: RowReport) -> bool:

@@ -289,6 +289,16 @@ def test_a_row_of_the_wrong_form_is_an_error_of_that_row_and_every_later_row_is_
     assert checked.report.rows == 5 and checked.size == len(data)
 
 
+def test_a_value_over_the_field_limit_is_an_error_at_its_row_and_column_and_later_rows_are_checked():
+    from concordat.core.csvfile import FIELD_LIMIT
+
+    rows = [row(), row(referral_source="x" * (FIELD_LIMIT + 1)), row(), row(sex="?")]
+    assert [(e.row, e.column, e.code) for e in check(rows).report.errors] == [
+        (3, "referral_source", "too-long"),
+        (5, "sex", "invalid-choice"),
+    ]
+
+
 def test_the_file_digest_and_size_are_of_the_bytes_as_sent():
     import hashlib
 
