@@ -3,7 +3,9 @@ every problem at its row and column, never the first exception.
 
 Rows are numbered as in the file, the header being row 1; a quoted value over several lines is still one
 row. The standard `csv` module reads the dialect (RFC 4180: commas, double quotes, CRLF or LF); this
-module says what people need told: a byte-order mark, another encoding, a bad byte, a short row.
+module says what people need told: a byte-order mark, another encoding, a bad byte, a short row, a value
+too long. A row that is wrong in its form is an error of that row only: the rows after it are still read
+and checked, so the report names every mistake of the file, not the first.
 """
 
 from __future__ import annotations
@@ -20,8 +22,13 @@ from typing import IO, Any
 # surprises, so it is said (as a warning) rather than passed over.
 _UTF8_BOM = codecs.BOM_UTF8
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# A value bigger than this is not a value of any column we read; csv refuses it by raising.
+# A value bigger than this is not a value of any column we read: an error `too-long` at its row and column.
 FIELD_LIMIT = 64 * 1024
+# What the csv module may gather of one value before it gives up (by raising, and then we cannot tell the
+# column). Far above FIELD_LIMIT, so that a long value is named at its column and the reader stays in step
+# with the rows; still bounded, because a quote that is never closed makes the rest of the file one value
+# (the csv module holds 4 bytes a character).
+_READ_LIMIT = 16 * FIELD_LIMIT
 
 
 @dataclass(frozen=True)
@@ -156,50 +163,101 @@ def read_records(
     # surrogateescape keeps going past a bad byte, so the row and column it is in can be named.
     raw = _Prefixed(start, binary)
     text = io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors="surrogateescape", newline="")
-    csv.field_size_limit(FIELD_LIMIT)
+    csv.field_size_limit(_READ_LIMIT)
     reader = csv.reader(text, strict=True)
-    row = 0
+    row = 1
     try:
         header = next(reader, None)
-        row = 1
-        if header is None:
-            report.error(1, "", "empty-file", "The file is empty: it needs a header row")
-            return
-        if not _readable(header, row, header, report):
-            return
-        names = _header(header, columns, required, report)
-        if names is None:
-            return
-        place = {name: k for k, name in enumerate(columns)}
-        if present is not None:
-            present.extend((place[name], name) for _, name in names)
-        # Where each of `columns` is in the file's rows (None: not in the header).
-        at: dict[str, int] = {name: i for i, name in names}
-        where = [at.get(name) for name in columns]
-        as_is = [h.strip() for h in header] == list(columns)
-        width = len(header)
-        for values in reader:
-            row += 1
-            if not values:  # a blank line
-                continue
-            report.rows += 1
-            if len(values) != width:
-                report.error(
-                    row,
-                    "",
-                    "wrong-number-of-values",
-                    f"Row {row} has {len(values)} values; the header has {width}",
-                )
-                continue
-            # While every byte read so far is ASCII, no value can hold a bad byte.
-            if not raw.ascii and not _readable(values, row, header, report):
-                continue
-            if as_is:
-                yield row, values
-            else:
-                yield row, ["" if i is None else values[i] for i in where]
     except csv.Error as error:
-        report.error(row + 1, "", "unreadable-row", f"Row {row + 1} cannot be read as CSV: {error}")
+        _unreadable(row, error, report)
+        return
+    if header is None:
+        report.error(1, "", "empty-file", "The file is empty: it needs a header row")
+        return
+    # A header's names are the columns of every problem: one past the limit makes the header unusable.
+    if len("".join(header)) > FIELD_LIMIT and _too_long(header, row, [], report):
+        return
+    if not _readable(header, row, header, report):
+        return
+    names = _header(header, columns, required, report)
+    if names is None:
+        return
+    place = {name: k for k, name in enumerate(columns)}
+    if present is not None:
+        present.extend((place[name], name) for _, name in names)
+    # Where each of `columns` is in the file's rows (None: not in the header).
+    at: dict[str, int] = {name: i for i, name in names}
+    where = [at.get(name) for name in columns]
+    as_is = [h.strip() for h in header] == list(columns)
+    width = len(header)
+    while True:
+        # The loop is entered again after a row the csv module cannot read: it has dropped the rest of
+        # that line and goes on from the next one, so each such row is one error and the rows after it
+        # are still read. (A try around each row would cost every row of a million-row file.)
+        try:
+            for values in reader:
+                row += 1
+                if not values:  # a blank line
+                    continue
+                report.rows += 1
+                if len(values) != width:
+                    report.error(
+                        row,
+                        "",
+                        "wrong-number-of-values",
+                        f"Row {row} has {len(values)} values; the header has {width}",
+                    )
+                    continue
+                # One join tells that no value can be too long; only a long row looks at each value.
+                if len("".join(values)) > FIELD_LIMIT and _too_long(values, row, header, report):
+                    continue
+                # While every byte read so far is ASCII, no value can hold a bad byte.
+                if not raw.ascii and not _readable(values, row, header, report):
+                    continue
+                if as_is:
+                    yield row, values
+                else:
+                    yield row, ["" if i is None else values[i] for i in where]
+            return
+        except csv.Error as error:
+            row += 1
+            report.rows += 1
+            _unreadable(row, error, report)
+
+
+def _unreadable(row: int, error: csv.Error, report: RowReport) -> None:
+    """A row the csv module refuses: a value past what it reads (`too-long`, its column unknown), or a
+    quote in the wrong place (`unreadable-row`)."""
+    if "field limit" in str(error):
+        report.error(
+            row,
+            "",
+            "too-long",
+            f"Row {row} has a value longer than {_READ_LIMIT:,} characters (is a quote not closed?)",
+        )
+    else:
+        report.error(row, "", "unreadable-row", f"Row {row} cannot be read as CSV: {error}")
+
+
+def _column(header: list[str], i: int) -> str:
+    """The name of the column at position i, as a report names it."""
+    name = header[i].strip() if i < len(header) else ""
+    return name if name and name.isascii() else f"column {i + 1}"
+
+
+def _too_long(values: list[str], row: int, header: list[str], report: RowReport) -> bool:
+    """True (and an error at each column) when a value is longer than FIELD_LIMIT."""
+    found = False
+    for i, value in enumerate(values):
+        if len(value) > FIELD_LIMIT:
+            report.error(
+                row,
+                _column(header, i),
+                "too-long",
+                f"The value is {len(value):,} characters long; a value may be at most {FIELD_LIMIT:,}",
+            )
+            found = True
+    return found
 
 
 def _readable(values: list[str], row: int, header: list[str], report: RowReport) -> bool:
@@ -217,10 +275,9 @@ def _readable(values: list[str], row: int, header: list[str], report: RowReport)
             value.encode("utf-8")
         except UnicodeEncodeError as error:
             bad = value[error.start].encode("utf-8", "surrogateescape")
-            column = header[i] if i < len(header) and header[i].isascii() else f"column {i + 1}"
             report.error(
                 row,
-                column,
+                _column(header, i),
                 "encoding",
                 f"Byte 0x{bad.hex()} is not UTF-8: save the file as CSV UTF-8",
             )

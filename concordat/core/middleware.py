@@ -2,7 +2,7 @@
 
 - `ApiProblems`: errors under /api/ that never reach the API's own handlers (an unknown path, a method the
   endpoint does not take, a CSRF refusal) are problem bodies too, as every API error is.
-- `NoStore`: nothing a signed-in user is sent may be kept by a browser or proxy cache.
+- `NoStore`: nothing a signed-in user is sent, and no API answer, may be kept by a browser or proxy cache.
 - `PageMethods`: pages answer GET, HEAD and POST only. Django's form views treat PUT as POST, so a PUT
   carrying no form data once saved an empty form; OPTIONS is refused too, because the CSRF check lets it
   through as a safe method and a view that writes on "not GET" would write on it.
@@ -69,9 +69,10 @@ class ApiProblems:
 
 
 class NoStore:
-    """`Cache-Control: no-store` on every response to a signed-in user: pages, downloads, API answers and
-    error pages alike. Placed outside `ApiProblems`, which may replace a response. Static files are served
-    before authentication runs (WhiteNoise), so they keep their own caching."""
+    """`Cache-Control: no-store` on every response to a signed-in user (pages, downloads, error pages) and on
+    every API answer, whoever asks: a provider system's bearer token is no session, and its answers carry
+    clients' initials and dates of birth. Placed outside `ApiProblems`, which may replace a response.
+    Static files are served before authentication runs (WhiteNoise), so they keep their own caching."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
@@ -79,7 +80,7 @@ class NoStore:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if is_api(request) or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "no-store"
         return response
 

@@ -10,6 +10,7 @@ and shown on no partnership's trail.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from auditlog.registry import auditlog
@@ -24,6 +25,8 @@ from concordat.core.roles import Role
 from concordat.documents.files import readable_size
 
 from . import models
+from .rules.known_keys import UNKNOWN
+from .rules.reader import at
 
 
 def _partnership_name(p: models.Partnership) -> str:
@@ -62,6 +65,16 @@ def _document_event(d: models.Document, action: int, details: list[list[str]]) -
     if action == AuditEntry.Action.DELETE:
         return Kind.DOCUMENT_REMOVED, f"removed {_document_words(d)}"
     return None
+
+
+def _unknown_keys_shown(kept: Any) -> str:
+    """Keys of the file the format does not know, as the file writes them: "ages.note: ''; colour: green"."""
+    if not isinstance(kept, list):
+        return str(kept)
+    return "; ".join(
+        f"{at(path, str(key))}: {value}"  # the value as its JSON text
+        for path, key, value in (item for item in kept if isinstance(item, list) and len(item) == 3)
+    )
 
 
 def _statement(noun: str) -> Wording:
@@ -172,6 +185,8 @@ WORDINGS: dict[type[Any], Wording] = {
 }
 
 for model, wording in WORDINGS.items():
+    if any(f.name == UNKNOWN for f in model._meta.get_fields()):
+        wording = replace(wording, values={**wording.values, UNKNOWN: _unknown_keys_shown})
     describe(model, wording)
     auditlog.register(model, exclude_fields=untracked_fields(model))
 

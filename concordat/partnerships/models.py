@@ -97,6 +97,13 @@ class Partnership(models.Model):
     risk_reserve = models.JSONField(
         default=dict, blank=True, help_text="Risk reserve set aside from each year's budget: {year: money}"
     )
+    unknown_keys = models.JSONField(
+        "keys the format does not know",
+        default=list,
+        blank=True,
+        help_text="Keys of the partnership file the format does not know, kept as written to be exported: "
+        "[path of their mapping within this record, key, value as JSON text] (rules/known_keys.py)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # The agreement's version: raised by every write that changes any part of it (services.sync), so a
     # form or an API client that read version N can be refused when it is no longer N (an ETag).
@@ -137,6 +144,13 @@ class PartnershipPart(models.Model):
         max_length=SOURCE,
         blank=True,
         help_text="Where this comes from: a citation in words, or 'invented' for demonstration values",
+    )
+    unknown_keys = models.JSONField(
+        "keys the format does not know",
+        default=list,
+        blank=True,
+        help_text="Keys of the partnership file the format does not know, kept as written to be exported: "
+        "[path of their mapping within this record, key, value as JSON text] (rules/known_keys.py)",
     )
 
     @property
@@ -315,6 +329,7 @@ class Statement(KeyedPart):
     """One line of a list in the agreement's own words, kept in the file's order."""
 
     text = models.TextField()
+    unknown_keys = None  # type: ignore[assignment]  # plain text in the file: no keys of its own
 
     class Meta:
         abstract = True
@@ -608,6 +623,7 @@ class Document(PartnershipPart):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.CharField(max_length=150, help_text="Name of who uploaded it")
     uploaded_at = models.DateTimeField()
+    unknown_keys = None  # type: ignore[assignment]  # not an entry of the partnership file
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

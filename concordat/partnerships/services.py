@@ -30,6 +30,7 @@ from .keys import claim, retired_keys
 from .rules import appraisal as appraisal_rules
 from .rules.agreement import check_agreement
 from .rules.dependants import dependants
+from .rules.known_keys import put_back, unknown_in_entry
 from .shape import BY_NAME, COLLECTIONS, export_agreement
 from .sync import Changes, Writer, sync
 
@@ -378,7 +379,11 @@ def entry_save(
             kept = {"key": key} if declared.keyed else {}
             # A function of the current entry (an appraisal rule) runs here, under the lock.
             new = entry(copy.deepcopy(entries[index])) if callable(entry) else entry
-            entries[index] = {**kept, **new}
+            changed = {**kept, **new}
+            # The keys of the file the format does not know stay with the entry: a form (or the API's
+            # entry) edits the keys it knows. The file, loaded again, is what changes or drops them.
+            put_back(changed, unknown_in_entry(collection, entries[index]))
+            entries[index] = changed
             place["index"] = index
         place["key"] = key_of(collection, entries[place["index"]])
 

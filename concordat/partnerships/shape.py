@@ -6,6 +6,7 @@ these declarations, so a field cannot be exported and forgotten by the loader, o
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,7 @@ from concordat.core.money import pence_to_str
 from concordat.core.years import FinancialYear
 
 from . import models
+from .rules.known_keys import UNKNOWN, put_back
 
 
 @dataclass
@@ -73,10 +75,12 @@ class Collection:
         return not self.scalar
 
     def values(self, entry: Any, refs: Refs, existing: Any) -> dict[str, Any]:
-        """The row's values for a checked entry: `to_row`, and the entry's source."""
+        """The row's values for a checked entry: `to_row`, the entry's source and the keys of the file the
+        format does not know that it keeps (rules/known_keys.py)."""
         values = self.to_row(entry, refs, existing)
         if self.sourced:
             values["source"] = entry.get("source") or ""
+            values[UNKNOWN] = entry.get(UNKNOWN) or []
         return values
 
     @property
@@ -96,6 +100,9 @@ class Collection:
             entry = self.to_entry(row, refs)
             if self.sourced and row.source:
                 entry["source"] = row.source
+            if self.sourced and row.unknown_keys:
+                entry = copy.deepcopy(entry)  # its lists and mappings may be the row's own
+                put_back(entry, row.unknown_keys)
             if self.keyed and not self.scalar:
                 entry = {"key": row.key, **entry}
             entries.append(entry)
@@ -485,6 +492,7 @@ def partnership_fields(a: dict[str, Any]) -> dict[str, Any]:
         "purposes": a.get("purposes", []),
         "schemes": a.get("schemes", []),
         "risk_reserve": a.get("risk_reserve", {}),
+        UNKNOWN: a.get(UNKNOWN, []),
     }
 
 
@@ -546,5 +554,15 @@ def export_agreement(partnership: models.Partnership) -> dict[str, Any]:
     document = partnership_entry(partnership, refs)
     for collection in COLLECTIONS:
         document[collection.name] = collection.export(partnership, refs)
-    kept = {key: value for key, value in document.items() if key in ALWAYS or value not in (None, "", [], {})}
-    return {key: kept[key] for key in ORDER if key in kept}
+    # The file's own keys the format does not know, where they were (a section left out when empty, made
+    # again for them); those of the top level after the format's keys, in the file's order.
+    if partnership.unknown_keys:
+        document = copy.deepcopy(document)  # its sections may be the row's own mappings
+        put_back(document, partnership.unknown_keys)
+    unknown = [key for path, key, _ in partnership.unknown_keys if not path]
+    kept = {
+        key: value
+        for key, value in document.items()
+        if key in ALWAYS or key in unknown or value not in (None, "", [], {})
+    }
+    return {key: kept[key] for key in [*ORDER, *unknown] if key in kept}

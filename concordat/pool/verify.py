@@ -153,6 +153,15 @@ def verify(partnership: Partnership) -> tuple[int, Failure | None]:
         planned[int(year)] += int(amount)  # type: ignore[call-overload]
         if fence:
             fenced[int(year)][str(fence)] += int(amount)  # type: ignore[call-overload]
+    # Every purpose a stream is fenced to holds in every year, whether or not its streams plan money in it.
+    fences = {
+        str(fence)
+        for (fence,) in _rows(
+            "SELECT DISTINCT ring_fenced FROM partnerships_fundingstream WHERE partnership_id = %s",
+            [pid],
+        )
+        if fence
+    }
     for year, by_purpose in sorted(spend.items()):
         message = ring_fence_breach(
             year=FinancialYear(year),
@@ -160,6 +169,7 @@ def verify(partnership: Partnership) -> tuple[int, Failure | None]:
             amount=0,
             spend_by_purpose=by_purpose,
             planned=planned[year],
+            fences=fences,
             ring_fenced_planned=fenced[year],
         )
         if message:

@@ -97,6 +97,7 @@ CODES_EXPLAINED = (
     ("discharge-differs", "The episode's discharge differs between its rows"),
     ("episode-differs", "The episode's referral, source, substance or triage differ between its rows"),
     ("wrong-number-of-values", "The row has more or fewer values than the header"),
+    ("too-long", "A value longer than 64 KiB (a quote left open, for example)"),
     ("encoding", "Not UTF-8 text"),
     ("unreadable-row", "The row cannot be read as CSV (a quote left open, for example)"),
     ("empty-file", "The file is empty: it needs a header row"),

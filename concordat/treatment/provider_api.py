@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
@@ -79,6 +80,7 @@ class ProviderToken(HttpBearer):
 
 router = Router(tags=["treatment: provider systems"], auth=ProviderToken())
 LIMITED = {**PROBLEMS, 429: ProblemBody}
+PAGE_LIMIT = 500  # clients in one answer of the list: a larger limit asked for is this
 
 
 class ModalityOut(Schema):
@@ -250,17 +252,33 @@ def _sender(token: ApiToken) -> str:
     response={200: ClientPage, **LIMITED},
     summary="The provider's own clients with their episodes (each one returned is logged as a read)",
 )
-def provider_client_list(request: HttpRequest, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+def provider_client_list(
+    request: HttpRequest,
+    offset: int = Query(0, ge=0, description="How many clients to skip; at most the number there are"),
+    limit: int = Query(100, ge=1, description=f"How many clients to return; at most {PAGE_LIMIT}"),
+) -> dict[str, Any]:
     token = _token(request)
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
+    limit = min(limit, PAGE_LIMIT)
     rows = Client.objects.filter(partnership=token.partnership, provider=token.provider).order_by(
         "client_ref"
     )
+    count = rows.count()
+    # Past the end is a mistake of the caller's paging (an empty page, at the end itself, is not); and an
+    # offset the database cannot hold in a 64-bit integer never reaches it.
+    if offset > count:
+        raise ValidationError(
+            [
+                {
+                    "loc": ("query", "offset"),
+                    "type": "beyond-the-list",
+                    "msg": f"The offset is beyond the list: this provider has {count} clients",
+                }
+            ]
+        )
     page = list(rows.prefetch_related("episodes__modalities")[offset : offset + limit])
     out = _clients_out(token, page)
     _log(token, [c["handle"] for c in out], "API: client list")
-    return {"count": rows.count(), "offset": offset, "limit": limit, "clients": out}
+    return {"count": count, "offset": offset, "limit": limit, "clients": out}
 
 
 @router.get(

@@ -104,6 +104,13 @@ def test_no_response_to_a_signed_in_user_may_be_stored(
     assert response["Cache-Control"] == "no-store", (path, response.status_code)
 
 
+@pytest.mark.parametrize("path", ["/api/v1/partnerships", "/api/v1/openapi.json", "/api/v1/no-such-endpoint"])
+def test_no_api_answer_may_be_stored_whoever_asks(client: Any, path: str) -> None:
+    # Not only a signed-in session: a provider system's bearer token, or nobody at all.
+    response = client.get(path)
+    assert response["Cache-Control"] == "no-store", (path, response.status_code)
+
+
 def test_the_redirect_after_signing_in_may_not_be_stored(client: Any, lead: Any) -> None:
     from tests.factories import PASSWORD
 

@@ -56,6 +56,38 @@ def test_agreement_read_returns_the_file_shape(lead: Any, partnership: Any) -> N
     assert {c["amount"] for c in body["contributions"]} == {"1200000.00", "597500.00", "204000.00"}
 
 
+def test_keys_the_format_does_not_know_come_through_the_api_both_ways(lead: Any, partnership: Any) -> None:
+    # The typed models read only their declared fields: such keys were dropped before the checker saw them
+    # (no warning), and a read then a replacement would have removed those a file had loaded.
+    from concordat.partnerships import services
+    from concordat.partnerships.models import Partnership
+    from tests.partnerships.test_edits import with_unknown_keys
+
+    client = _client(lead)
+    checked = client.post(
+        "/api/v1/agreements/check",
+        data=json.dumps(with_unknown_keys(), default=str),
+        content_type="application/json",
+    ).json()
+    assert {"contacts", "partners[0].contact", "risk_share.note", "providers[0].ages.note"} <= {
+        w["path"] for w in checked["warnings"] if w["code"] == "unknown-key"
+    }
+    assert services.partnership_load(document=with_unknown_keys()).report.valid
+    body = client.get("/api/v1/partnerships/salford-dat/agreement").json()
+    assert body["contacts"] == with_unknown_keys()["contacts"]
+    assert (
+        body["partners"][0]["contact"] == "Jo Bloggs" and body["risk_share"]["note"] == "agreed at the board"
+    )
+    assert body["providers"][0]["ages"]["note"] == ""
+    assert body["options_appraisals"][0]["options"][0]["rent"] == 1200
+    body["name"] = "Renamed"
+    replaced = _put(client, "salford-dat", body)
+    assert replaced.status_code == 200, replaced.content
+    assert replaced.json()["changed"] == ["partnership salford-dat"]
+    exported = export_agreement(Partnership.objects.get())
+    assert exported["contacts"] == with_unknown_keys()["contacts"] and exported["partners"][0]["contact"]
+
+
 def test_non_member_gets_a_404_problem_not_the_agreement(outsider: Any, partnership: Any) -> None:
     response = _client(outsider).get("/api/v1/partnerships/salford-dat/agreement")
     assert response.status_code == 404

@@ -281,9 +281,158 @@ def test_a_key_the_format_does_not_know_is_a_warning_at_its_path(db: None) -> No
     unknown = [(p.path, p.message) for p in outcome.report.warnings if p.code == "unknown-key"]
     assert (
         "partners[0].contact",
-        "partners[0].contact is not a key of a partner; it was not loaded",
+        "partners[0].contact is not a key of a partner; it is kept as written but not read",
     ) in unknown
     assert "contacts" in [path for path, _ in unknown]
+
+
+def with_unknown_keys() -> dict[str, Any]:
+    """Salford with keys the format does not know at the top, in entries, in sections and inside them,
+    one in a section the file otherwise leaves out (targets.accessing_services is its only other part)."""
+    document = agreement_document()
+    document["partners"][0]["contact"] = "Jo Bloggs"
+    document["contacts"] = [{"name": "Jo Bloggs", "phone": None}, 3, {"nested": {"deep": [1.5, True]}}]
+    document["risk_share"]["note"] = "agreed at the board"
+    document["targets"]["baseline"]["measured_by"] = "NDTMS"
+    document["providers"] = [{"code": "P1", "name": "CDS", "tiers": [2, 3], "ages": {"min": 18, "note": ""}}]
+    document["options_appraisals"] = [
+        {
+            "title": "Where to put the service",
+            "criteria": [{"name": "Cost", "weight": 3, "unit": "pounds"}],
+            "options": [{"code": "A", "name": "Town centre", "scores": {"Cost": 4}, "rent": 1200}],
+            "decision": {"body": "Board", "minute": "12/3"},
+            "colour": "green",
+        }
+    ]
+    document["schemes"] = [{"code": "RESI", "name": "Residential", "maximum": {}, "owner_ref": 7}]
+    document["eligibility"] = {"residence_in_area": True, "why": "the council funds it"}
+    return document
+
+
+def test_keys_the_format_does_not_know_are_kept_and_exported_where_they_were(db: None) -> None:
+    document = with_unknown_keys()
+    first = services.partnership_load(document=document)
+    assert first.report.valid, [p.as_dict() for p in first.report.errors]
+    assert first.partnership is not None
+    exported = services.export_agreement(first.partnership)
+    assert exported["contacts"] == document["contacts"]
+    assert list(exported)[-1] == "contacts"  # after the format's own keys
+    assert exported["partners"][0]["contact"] == "Jo Bloggs"
+    assert exported["risk_share"]["note"] == "agreed at the board"
+    assert exported["targets"]["baseline"]["measured_by"] == "NDTMS"
+    assert exported["providers"][0]["ages"] == {"min": 18, "note": ""}
+    appraisal = exported["options_appraisals"][0]
+    assert appraisal["colour"] == "green" and appraisal["decision"]["minute"] == "12/3"
+    assert appraisal["criteria"][0]["unit"] == "pounds" and appraisal["options"][0]["rent"] == 1200
+    assert exported["schemes"][0]["owner_ref"] == 7
+    assert exported["eligibility"]["why"] == "the council funds it"
+    # Still told, each time the file is checked or loaded; and loading the export changes nothing.
+    again = services.partnership_load(document=exported)
+    assert not again.changes.any, again.changes.as_dict()
+    warned = {p.path for p in again.report.warnings if p.code == "unknown-key"}
+    assert {"contacts", "partners[0].contact", "providers[0].ages.note", "schemes[0].owner_ref"} <= warned
+
+
+def test_a_section_holding_only_unknown_keys_is_exported_with_them(db: None) -> None:
+    document = agreement_document()
+    document["targets"] = {"colour": "red"}
+    partnership = load_partnership(document)
+    assert services.export_agreement(partnership)["targets"] == {"colour": "red"}
+
+
+def test_loading_the_file_without_them_removes_them(db: None) -> None:
+    partnership = load_partnership(with_unknown_keys())
+    before = LogEntry.objects.count()
+    outcome = services.partnership_load(document=agreement_document())
+    summaries = list(LogEntry.objects.order_by("id")[before:].values_list("summary", flat=True))
+    assert (
+        "changed the keys the format does not know of the partner 'Salford City Council (SCC)' from "
+        'contact: "Jo Bloggs" to nothing'
+    ) in summaries
+    assert "partnership salford-dat" in outcome.changes.changed and "partner SCC" in outcome.changes.changed
+    exported = services.export_agreement(Partnership.objects.get(pk=partnership.pk))
+    assert "contacts" not in exported and "contact" not in exported["partners"][0]
+    assert "note" not in exported["risk_share"]
+
+
+def test_an_edit_of_one_entry_keeps_its_unknown_keys(db: None) -> None:
+    partnership = load_partnership(with_unknown_keys())
+    outcome = services.entry_save(
+        partnership=partnership,
+        user=None,
+        collection="partners",
+        key="SCC",
+        entry={"code": "SCC", "name": "Salford City Council (renamed)", "kind": "local-authority"},
+    )
+    assert outcome.report.valid and outcome.changes.changed == ["partner SCC"]
+    provider = services.entry_save(
+        partnership=partnership,
+        user=None,
+        collection="providers",
+        key="P1",
+        entry={"code": "P1", "name": "CDS", "tiers": [2], "ages": {"min": 21}},
+    )
+    assert provider.report.valid
+    exported = services.export_agreement(partnership)
+    partner = exported["partners"][0]
+    assert (partner["name"], partner["contact"]) == ("Salford City Council (renamed)", "Jo Bloggs")
+    assert exported["providers"][0]["ages"] == {"min": 21, "note": ""}
+    assert exported["contacts"]  # the partnership's own are untouched
+
+
+def test_the_partner_form_keeps_the_partners_unknown_keys(client: Any, db: None) -> None:
+    from tests.factories import member
+
+    partnership = load_partnership(with_unknown_keys())
+    client.force_login(member(partnership, "lead-commissioner", username="lead"))
+    response = client.post(
+        reverse("partnerships:edit-partner", args=[SLUG, "SCC"]),
+        {"code": "SCC", "name": "Salford Council", "kind": "local-authority"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert services.export_agreement(partnership)["partners"][0] == {
+        "code": "SCC",
+        "name": "Salford Council",
+        "kind": "local-authority",
+        "contact": "Jo Bloggs",
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        (float("nan"), "a number that is not finite"),
+        ({1: "one"}, "a key that is not text"),
+        ("x" * 2_001, "longer than 2,000 characters"),
+        (b"bytes", "a value of the kind bytes"),
+    ],
+)
+def test_an_unknown_key_whose_value_cannot_be_kept_is_told_so(db: None, value: Any, why: str) -> None:
+    document = agreement_document()
+    document["contacts"] = value
+    outcome = services.partnership_load(document=document)
+    assert outcome.report.valid and outcome.partnership is not None
+    [warning] = [p for p in outcome.report.warnings if p.code == "unknown-key"]
+    assert warning.message == f"contacts is not a key of the partnership file; it was not kept ({why})"
+    assert "contacts" not in services.export_agreement(outcome.partnership)
+
+
+def test_an_alias_bomb_as_an_unknown_key_is_not_kept_nor_written_out(db: None) -> None:
+    from concordat.core.problems import Report
+    from concordat.partnerships.document import parse_text
+
+    laughs = "a: &a ['lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol']\n"
+    for n in "bcdefghi":
+        previous = chr(ord(n) - 1)
+        laughs += (
+            f"{n}: &{n} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"
+        )
+    document = agreement_document()
+    document["bomb"] = parse_text(laughs, Report())
+    outcome = services.partnership_load(document=document)
+    assert outcome.report.valid
+    [warning] = [p for p in outcome.report.warnings if p.code == "unknown-key"]
+    assert "it was not kept (longer than 2,000 characters)" in warning.message
 
 
 def test_three_equal_partners_have_shares_that_add_up_to_100(db: None) -> None:

@@ -325,6 +325,30 @@ def test_export_then_load_changes_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
+def test_keys_the_format_does_not_know_are_in_the_export_as_the_file_wrote_them(tmp_path: Path) -> None:
+    text = dump_yaml(agreement_document())
+    text = text.replace(
+        "  kind: local-authority\n", "  kind: local-authority\n  contact: 'Jo Bloggs, 0161 000'\n", 1
+    )
+    text += "contacts:\n- {name: Jo Bloggs, since: '2003-04', desk: 12}\nreviewed: true\n"
+    (tmp_path / "agreement.yaml").write_text(text, encoding="utf-8")
+    status, report = run_json("load", str(tmp_path / "agreement.yaml"))
+    assert status == 0
+    out = StringIO()
+    call_command("partnership", "export", "salford-dat", stdout=out)
+    exported = out.getvalue()
+    assert "contact: Jo Bloggs, 0161 000" in exported
+    assert exported.endswith("contacts:\n- name: Jo Bloggs\n  since: 2003-04\n  desk: 12\nreviewed: true\n")
+    status, report = run_json("load", str(write(tmp_path, exported, "exported.yaml")))
+    assert (status, report["created"], report["changed"], report["removed"]) == (0, [], [], [])
+    assert [w["path"] for w in report["warnings"] if w["code"] == "unknown-key"] == [
+        "contacts",
+        "reviewed",
+        "partners[0].contact",
+    ]
+
+
+@pytest.mark.django_db
 def test_export_of_an_unknown_slug_exits_2() -> None:
     with pytest.raises(CommandError) as raised:
         call_command("partnership", "export", "nowhere", stdout=StringIO())

@@ -1,5 +1,6 @@
 """One declaration of the agreement's shape (shape.py) drives the loader and the export: for any valid
-document, export(load(doc)) is the document as normalised, and loading the export changes nothing."""
+document, export(load(doc)) is the document as normalised, and loading the export changes nothing — with
+keys the format does not know too, at the top, in entries and in sections (rules/known_keys.py)."""
 
 from __future__ import annotations
 
@@ -32,14 +33,46 @@ WRITTEN = st.one_of(DAYS, st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(199
 SOURCES = st.one_of(st.just("invented"), TEXT)
 
 
-def sourced(entry: dict[str, Any], draw: Any) -> dict[str, Any]:
-    """The entry, with a source or not."""
-    source = draw(st.one_of(st.none(), SOURCES))
-    return entry if source is None else {**entry, "source": source}
-
-
 def optional(entry: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in entry.items() if value is not None}
+
+
+# Keys the format does not know, and values as YAML writes them: kept as written, exported where they were.
+# (Floats of any size: each value is kept as its JSON text, as written.)
+UNKNOWN_NAMES = st.builds(lambda word: f"x_{word}", st.text(alphabet="abcdefghij_", min_size=1, max_size=8))
+UNKNOWN_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**18), max_value=10**18)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | TEXT
+    | st.just(""),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            # not "key": without_keys (below) takes the entries' generated keys out at every depth
+            st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=6).filter(
+                lambda name: name != "key"
+            ),
+            inner,
+            max_size=3,
+        )
+    ),
+    max_leaves=6,
+)
+
+
+def unknown(entry: dict[str, Any], draw: Any) -> dict[str, Any]:
+    """The entry, with keys the format does not know or not."""
+    extra = draw(st.dictionaries(UNKNOWN_NAMES, UNKNOWN_VALUES, max_size=2))
+    return {**entry, **extra}
+
+
+def sourced(entry: dict[str, Any], draw: Any) -> dict[str, Any]:
+    """The entry, with a source or not, and perhaps keys the format does not know."""
+    source = draw(st.one_of(st.none(), SOURCES))
+    entry = unknown(entry, draw)
+    return entry if source is None else {**entry, "source": source}
 
 
 MONEY = st.integers(min_value=0, max_value=10**11).map(lambda p: f"{p // 100}.{p % 100:02d}")
@@ -69,9 +102,12 @@ def documents(draw: Any) -> dict[str, Any]:
                 st.none(),
                 st.sampled_from(partners),
                 st.builds(
-                    lambda name, acts_for: optional({"name": name, "acts_for": acts_for or None}),
+                    lambda name, acts_for, extra: (
+                        optional({"name": name, "acts_for": acts_for or None}) | extra
+                    ),
                     TEXT,
                     st.lists(st.sampled_from(partners), unique=True),
+                    st.dictionaries(UNKNOWN_NAMES, UNKNOWN_VALUES, max_size=1),
                 ),
             )
         ),
@@ -107,8 +143,14 @@ def documents(draw: Any) -> dict[str, Any]:
             )
             for year in draw(st.lists(YEARS, max_size=2))
         ],
-        "risk_share": {"overspend": "proportional", "underspend": "proportional", "fixed_shares": {}},
-        "eligibility": {"residence_in_area": draw(st.booleans())},  # normalised: the default written out
+        "risk_share": unknown(
+            {"overspend": "proportional", "underspend": "proportional", "fixed_shares": {}}, draw
+        ),
+        "eligibility": unknown(
+            {"residence_in_area": draw(st.booleans())}, draw
+        ),  # normalised: the default written out
+        # A section the file may leave out, holding nothing but keys the format does not know.
+        "targets": draw(st.dictionaries(UNKNOWN_NAMES, UNKNOWN_VALUES, max_size=2)),
         "aims": draw(st.lists(TEXT, max_size=3)),
         "milestones": [
             sourced(
@@ -178,7 +220,9 @@ def documents(draw: Any) -> dict[str, Any]:
             for _ in range(draw(st.integers(0, 3)))
         ],
     }
-    return {key: value for key, value in doc.items() if value not in ([], {}, None)}
+    doc = {key: value for key, value in doc.items() if value not in ([], {}, None)}
+    # And at the top, after the format's keys, with any value (an empty one too).
+    return {**doc, **draw(st.dictionaries(UNKNOWN_NAMES, UNKNOWN_VALUES, max_size=3))}
 
 
 @st.composite

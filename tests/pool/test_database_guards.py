@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.db.models.deletion import ProtectedError
 
 from concordat.pool.models import Account, Leg, Transaction
 from concordat.pool.verify import verify
+from tests.factories import agreement_document, load_partnership
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +95,21 @@ def test_verify_finds_a_broken_sequence(partnership: Any, ledger: Any) -> None:
     _tamper("UPDATE pool_transaction SET sequence = 9 WHERE id = %s", [ledger[2].pk])
     _checked, failure = verify(partnership)
     assert failure is not None and failure.code == "sequence-gap"
+
+
+def test_verify_finds_spend_beyond_a_fence_whose_streams_plan_nothing_that_year(post: Any) -> None:
+    # Spend posted while NTA-PTB was not ring-fenced, then the agreement fences it to treatment: in
+    # 2004-05, when only £100,000 of other money is planned, the £150,000 of harm reduction breaks it.
+    document = agreement_document()
+    document["contributions"].append(
+        {"stream": "MAINSTREAM-HEALTH", "year": "2004-05", "amount": "100000.00"}
+    )
+    fenced = copy.deepcopy(document)
+    del document["funding_streams"][0]["ring_fenced"]
+    partnership = load_partnership(document)
+    post("payment", "P-1", "2004-05-01", "150000.00", contract="DIV", purpose="harm-reduction")
+    assert verify(partnership) == (1, None)
+    load_partnership(fenced)
+    _checked, failure = verify(partnership)
+    assert failure is not None and failure.code == "ring-fence"
+    assert "treatment in 2004-05 is £150,000.00" in failure.message and "£100,000.00" in failure.message

@@ -98,6 +98,45 @@ def test_every_error_of_the_file_is_reported(tmp_path: Path, partnership: Any) -
     assert Transaction.objects.count() == 0
 
 
+def test_a_row_of_the_wrong_form_is_an_error_of_that_row_and_the_rows_after_it_are_checked(
+    tmp_path: Path, partnership: Any
+) -> None:
+    text = HEADER + (
+        "A,2003-05-01,contribution\n"  # short
+        'B,2003-05-01,"contri"bution,NTA-PTB,,,1.00,,\n'  # a quote the csv reader refuses
+        "C,2003-05-01,contribution,NTA-PTB,,,1.00,,,\n"  # long
+        "D,2003-05-01,refund,,,,1.00,,\n"
+    )
+    status, report = run(tmp_path, partnership, text)
+    assert status == 2 and report["rows"] == 4
+    assert [(e["row"], e["column"], e["code"]) for e in report["errors"]] == [
+        (2, "", "wrong-number-of-values"),
+        (3, "", "unreadable-row"),
+        (4, "", "wrong-number-of-values"),
+        (5, "kind", "unknown-kind"),
+    ]
+    assert Transaction.objects.count() == 0
+
+
+def test_a_value_over_the_field_limit_is_an_error_at_its_row_and_column_and_later_rows_are_checked(
+    tmp_path: Path, partnership: Any
+) -> None:
+    from concordat.core.csvfile import FIELD_LIMIT
+
+    text = HEADER + (
+        f"A,2003-05-01,payment,,CDT,treatment,1.00,,{'x' * (FIELD_LIMIT + 1)}\n"
+        "B,2003-05-01,contribution,NTA-PTB,,,1.00,,\n"
+        "C,2003-05-01,refund,,,,1.00,,\n"
+    )
+    status, report = run(tmp_path, partnership, text)
+    assert status == 2 and report["rows"] == 3
+    assert [(e["row"], e["column"], e["code"]) for e in report["errors"]] == [
+        (2, "description", "too-long"),
+        (4, "kind", "unknown-kind"),
+    ]
+    assert Transaction.objects.count() == 0
+
+
 def test_a_row_of_an_unknown_kind_has_its_other_errors_reported_too(tmp_path: Path, partnership: Any) -> None:
     text = HEADER + "X-3,2003-06-01,bogus,NTA-PTB,,,1e9,,\n"
     status, report = run(tmp_path, partnership, text)

@@ -13,10 +13,12 @@ from django.db.models import Count, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from concordat.core.years import FinancialYear
 from concordat.pool import services
 from concordat.pool.errors import PostingRefused
-from concordat.pool.models import Leg
+from concordat.pool.models import Leg, Transaction
 from concordat.pool.rules import splits
+from concordat.pool.rules.postings import ring_fence_breach
 from concordat.pool.verify import verify
 
 CODES = st.sampled_from(["PCT", "SCC", "GMP", "PROB", "HO"])
@@ -66,6 +68,84 @@ def test_a_host_takes_all_and_a_negative_split_mirrors_the_positive(
     assert negative == {code: -part for code, part in positive.items()}
 
 
+PURPOSES = st.sampled_from(["treatment", "harm-reduction", "young-people", "commissioning-support"])
+# A year's streams: each ring-fenced to a purpose or not, with a planned contribution or none at all.
+YEAR_STREAMS = st.lists(
+    st.tuples(st.one_of(st.none(), PURPOSES), st.one_of(st.none(), st.integers(0, 10**9))),
+    min_size=1,
+    max_size=5,
+)
+
+
+def fence_figures(streams: list[tuple[str | None, int | None]]) -> dict[str, Any]:
+    """The rule's inputs from a year's streams, as the services and `verify` gather them."""
+    fenced: dict[str, int] = {}
+    for fence, planned in streams:
+        if fence and planned is not None:
+            fenced[fence] = fenced.get(fence, 0) + planned
+    return {
+        "planned": sum(planned or 0 for _, planned in streams),
+        "fences": {fence for fence, _ in streams if fence},
+        "ring_fenced_planned": fenced,
+    }
+
+
+@given(
+    YEAR_STREAMS,
+    st.dictionaries(PURPOSES, st.integers(0, 10**9)),
+    PURPOSES,
+    st.integers(1, 10**9),
+)
+def test_the_ring_fence_refuses_exactly_the_spend_the_spec_forbids(
+    streams: list[tuple[str | None, int | None]], spend: dict[str, int], purpose: str, amount: int
+) -> None:
+    """pooled-fund.md: for each purpose R that streams are ring-fenced to, the year's spend on purposes
+    other than R may not exceed the year's planned contributions less those of the streams ring-fenced to
+    R — every R, whether its streams plan anything this year or not. Said here as the money of the streams
+    not fenced to R."""
+    after = {**spend, purpose: spend.get(purpose, 0) + amount}
+    forbidden = [
+        fence
+        for fence in sorted({f for f, _ in streams if f})
+        if fence != purpose  # spending on R itself takes nothing from what is not R's
+        and sum(v for p, v in after.items() if p != fence)
+        > sum(planned or 0 for f, planned in streams if f != fence)
+    ]
+    breach = ring_fence_breach(
+        year=FinancialYear(2004),
+        purpose=purpose,
+        amount=amount,
+        spend_by_purpose=spend,
+        **fence_figures(streams),
+    )
+    assert (breach is not None) == bool(forbidden)
+    if breach is not None:
+        assert f"other than {forbidden[0]} in 2004-05" in breach
+
+
+@given(
+    YEAR_STREAMS, st.dictionaries(PURPOSES, st.integers(0, 10**9)), PURPOSES, st.integers(1, 10**9), PURPOSES
+)
+def test_a_fenced_stream_with_nothing_planned_never_loosens_the_fence(
+    streams: list[tuple[str | None, int | None]],
+    spend: dict[str, int],
+    purpose: str,
+    amount: int,
+    fence: str,
+) -> None:
+    def refused(year_streams: list[tuple[str | None, int | None]]) -> bool:
+        figures = fence_figures(year_streams)
+        return (
+            ring_fence_breach(
+                year=FinancialYear(2004), purpose=purpose, amount=amount, spend_by_purpose=spend, **figures
+            )
+            is not None
+        )
+
+    if refused(streams):
+        assert refused([*streams, (fence, None)])
+
+
 OPERATIONS = st.lists(
     st.tuples(
         st.sampled_from(["contribution", "payment", "accrual", "reversal"]),
@@ -113,4 +193,15 @@ def test_any_postings_keep_the_ledger_balanced_and_the_chain_whole(
         checked, failure = verify(partnership)
         assert failure is None, str(failure)
         assert checked == len(refs)
+        # The ring fence, from the ledger's rows: Salford plans £2,001,500 in 2003-04, £1,200,000 of it
+        # NTA-PTB's, ring-fenced to treatment, and nothing in 2004-05, where the fence holds all the same.
+        other_spend: dict[int, int] = {}
+        for t in Transaction.objects.filter(partnership=partnership).select_related("reverses"):
+            spent = t if t.kind in ("payment", "accrual") else t.reverses
+            if spent is None or spent.kind not in ("payment", "accrual") or spent.purpose == "treatment":
+                continue
+            sign = 1 if t is spent else -1
+            other_spend[t.year] = other_spend.get(t.year, 0) + sign * t.amount_pence
+        unfenced = {2003: 200_150_000 - 120_000_000}
+        assert all(spent <= unfenced.get(year, 0) for year, spent in other_spend.items()), other_spend
         transaction.set_rollback(True)

@@ -12,7 +12,7 @@ from concordat.core.years import FinancialYear
 from concordat.pool import selectors, services
 from concordat.pool.errors import PostingRefused
 from concordat.pool.models import Leg, Transaction
-from tests.factories import row_counts
+from tests.factories import agreement_document, load_partnership, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,39 @@ def test_spend_beyond_the_ring_fence_is_refused_with_both_figures(post: Any) -> 
     assert problem.code == "ring-fence"
     assert "£801,500.01" in problem.message and "£801,500.00" in problem.message
     post("payment", "P-3", "2003-05-02", "1000000.00", contract="CDT", purpose="treatment")
+
+
+def test_the_ring_fence_holds_in_a_year_its_streams_plan_nothing(post: Any) -> None:
+    # 2004-05 plans £100,000 of mainstream health money and nothing of NTA-PTB, which is ring-fenced to
+    # treatment: spend on other purposes may take at most the £100,000 (the fence was not applied at all).
+    document = agreement_document()
+    document["contributions"].append(
+        {"stream": "MAINSTREAM-HEALTH", "year": "2004-05", "amount": "100000.00"}
+    )
+    load_partnership(document)
+    post("payment", "P-1", "2004-05-01", "100000.00", contract="DIV", purpose="harm-reduction")
+    with pytest.raises(PostingRefused) as refused:
+        post("payment", "P-2", "2004-05-02", "0.01", contract="DIV", purpose="young-people")
+    [problem] = refused.value.report.errors
+    assert problem.code == "ring-fence" and "treatment in 2004-05" in problem.message
+    assert "£100,000.01" in problem.message and "£100,000.00" in problem.message
+    post("payment", "P-3", "2004-05-02", "5000.00", contract="CDT", purpose="treatment")
+
+
+def test_every_purpose_a_stream_is_fenced_to_is_fenced_even_one_whose_streams_plan_nothing(post: Any) -> None:
+    # A second fence, to young people, on a stream with no contribution at all: spend on anything else
+    # (treatment included) may take at most the £2,001,500 the year plans, all of it not young people's.
+    document = agreement_document()
+    document["funding_streams"].append(
+        {"code": "YP", "name": "Young people's money", "partner": "SCC", "ring_fenced": "young-people"}
+    )
+    load_partnership(document)
+    post("payment", "P-1", "2003-05-01", "2001500.00", contract="CDT", purpose="treatment")
+    with pytest.raises(PostingRefused) as refused:
+        post("payment", "P-2", "2003-05-02", "0.01", contract="CDT", purpose="treatment")
+    [problem] = refused.value.report.errors
+    assert problem.code == "ring-fence" and "other than young-people" in problem.message
+    assert "£2,001,500.01" in problem.message and "£2,001,500.00" in problem.message
 
 
 def test_a_closed_year_takes_no_more_postings(post: Any, partnership: Any) -> None:

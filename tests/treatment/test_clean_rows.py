@@ -50,6 +50,11 @@ VALUES: dict[str, list[str]] = {
     "discharge_date": ["", "2004-09-02", "2004-06-02", "2005-04-01", "2005-03-31"],
     "discharge_reason": ["", "dropped-out", "nope", "died"],
 }  # fmt: skip
+# Surrounding space as str.strip() reads it — a space, a tab, a line break, a non-breaking space (U+00A0),
+# an em space, an ideographic space — put around any value: trimmed with a warning, the long way.
+SPACE = " \t\n\u00a0\u2003\u3000"
+for values in VALUES.values():
+    values.extend([f"\u00a0{values[0]}", f"{values[1]}\t", f" {values[0]}\u00a0"])
 
 
 def both_ways(data: bytes, context: Context = CONTEXT) -> list[Any]:
@@ -71,7 +76,10 @@ def changed_file(draw: st.DrawFn) -> bytes:
             rows.insert(which, dict(rows[which]))
             continue
         column = draw(st.sampled_from(COLUMNS))
-        rows[which][column] = draw(st.sampled_from(VALUES[column]))
+        value = draw(st.sampled_from(VALUES[column]))
+        if draw(st.integers(0, 3)) == 0:  # space around it, either side or both
+            value = draw(st.text(SPACE, max_size=2)) + value + draw(st.text(SPACE, max_size=2))
+        rows[which][column] = value
     return csv_bytes(rows, newline=draw(st.sampled_from(["\n", "\r\n"])))
 
 

@@ -29,6 +29,8 @@ TRICKY = [
     b"-",
     b"2004-02-30",
     b" ",
+    b"\t",
+    "\u00a0".encode(),  # a non-breaking space: surrounding space, trimmed with a warning
 ]
 
 

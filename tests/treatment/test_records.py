@@ -18,7 +18,7 @@ from concordat.core.models import AuditEntry
 from concordat.core.roles import Role
 from concordat.treatment.consent import consent_give, consent_withdraw
 from concordat.treatment.handles import ensure_handles, handle_for
-from concordat.treatment.models import Episode, EpisodeModality
+from concordat.treatment.models import Episode, EpisodeModality, Submission
 from concordat.treatment.sharing import AccessEntry, ApiToken, ClientHandle, Consent, WebEntry
 from concordat.treatment.tokens import api_token_create, api_token_revoke
 from concordat.treatment.visibility import visible_clients
@@ -620,6 +620,62 @@ def test_a_file_submitted_through_the_api_is_imported(client: Any, world: dict[s
     read = client.get(f"/api/v1/treatment/provider/submissions/{body['id']}", **auth).json()
     assert read["accepted"] and read["rows"] == body["rows"]
     assert Episode.objects.filter(provider=world["p2"]).exists()
+
+
+def test_no_answer_of_the_provider_api_may_be_stored(client: Any, world: dict[str, Any]) -> None:
+    # A bearer token is no session: its answers (initials, dates of birth) were sent cacheable.
+    made = api_token_create(partnership=world["p"], provider=world["p1"], name="x", actor=None)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {made.secret}"}
+    submission = Submission.objects.filter(provider=world["p1"]).get()
+    responses = [
+        client.get(f"/api/v1/treatment/provider/submissions/{submission.pk}", **auth),
+        client.get("/api/v1/treatment/provider/clients", **auth),
+        client.get(f"/api/v1/treatment/provider/clients/{world['record'].handle}", **auth),
+        client.get("/api/v1/treatment/provider/clients/nobody", **auth),
+        client.get("/api/v1/treatment/provider/clients?offset=-1", **auth),
+        client.get("/api/v1/treatment/provider/clients"),  # no token: 401
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 200, 404, 422, 401]
+    assert [r.get("Cache-Control") for r in responses] == ["no-store"] * len(responses)
+
+
+CLIENTS = "/api/v1/treatment/provider/clients"
+
+
+@pytest.mark.parametrize(
+    ("query", "path", "code"),
+    [
+        ("offset=5", "query.offset", "beyond-the-list"),  # the provider has 4 clients
+        ("offset=99999999999999999999", "query.offset", "beyond-the-list"),  # more than 64 bits
+        ("offset=-1", "query.offset", "greater_than_equal"),
+        ("offset=x", "query.offset", "int_parsing"),
+        ("offset=1.5", "query.offset", "int_parsing"),
+        ("limit=-5", "query.limit", "greater_than_equal"),
+        ("limit=0", "query.limit", "greater_than_equal"),
+        ("limit=ten", "query.limit", "int_parsing"),
+    ],
+)
+def test_an_offset_or_limit_the_list_cannot_have_is_a_problem_at_the_parameter(
+    client: Any, world: dict[str, Any], query: str, path: str, code: str
+) -> None:
+    made = api_token_create(partnership=world["p"], provider=world["p1"], name="x", actor=None)
+    response = client.get(f"{CLIENTS}?{query}", HTTP_AUTHORIZATION=f"Bearer {made.secret}")
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [(path, code)]
+    assert not AccessEntry.objects.exists()
+
+
+def test_a_page_of_the_client_list_may_end_at_the_end_and_a_large_limit_is_the_largest_page(
+    client: Any, world: dict[str, Any]
+) -> None:
+    made = api_token_create(partnership=world["p"], provider=world["p1"], name="x", actor=None)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {made.secret}"}
+    end = client.get(f"{CLIENTS}?offset=4", **auth)
+    assert end.status_code == 200 and end.json()["clients"] == [] and end.json()["count"] == 4
+    last = client.get(f"{CLIENTS}?offset=3&limit=1", **auth).json()
+    assert [c["client_ref"] for c in last["clients"]] == ["DONE"]
+    assert client.get(f"{CLIENTS}?limit=10000", **auth).json()["limit"] == 500
 
 
 def test_the_openapi_document_lists_the_provider_endpoints(client: Any, world: dict[str, Any]) -> None:

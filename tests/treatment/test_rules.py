@@ -10,6 +10,7 @@ import pytest
 
 from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
 from concordat.treatment.checking import check_file
+from concordat.treatment.rules.columns import COLUMNS
 from concordat.treatment.rules.dates import age_on
 from concordat.treatment.rules.fields import Context, read_date
 from tests.treatment.submissions import PERIOD_END, check_and_stage, csv_bytes, row
@@ -180,8 +181,40 @@ def test_lower_case_initials_are_accepted_and_upper_cased():
     assert "\tQZ\t" in clients
 
 
-def test_surrounding_spaces_are_ignored():
-    assert check([row(sex=" M ", modality="pharmacological ")]).report.accepted
+def test_surrounding_spaces_are_dropped_with_a_warning_at_each_value_trimmed():
+    checked = check([row(sex=" M ", modality="pharmacological ")])
+    assert checked.report.accepted
+    assert warnings([row(sex=" M ", modality="pharmacological ")]) == [
+        (2, "sex", "trimmed"),
+        (2, "modality", "trimmed"),
+    ]
+
+
+# Surrounding spaces are what str.strip() drops: a non-breaking space (a spreadsheet's padding) as well.
+SPACES = [" ", "\t", "\u00a0", "\u2003", " \u00a0\t", "\n"]
+
+
+@pytest.mark.parametrize("space", SPACES)
+@pytest.mark.parametrize("column", COLUMNS)
+def test_a_value_with_surrounding_space_is_read_trimmed_with_a_warning_at_its_row_and_column(
+    column: str, space: str
+) -> None:
+    plain = row()
+    value = plain[column]
+    checked = check([plain, row(**{column: f"{space}{value}{space[::-1]}"})])
+    assert checked.report.accepted, checked.report.errors
+    assert [(w.row, w.column, w.code) for w in checked.report.warnings] == [(3, column, "trimmed")]
+    assert checked.modalities == 2
+
+
+@pytest.mark.parametrize("beside", [{}, {"referral_source": "gp "}, {"client_ref": "CLIENT-ALPHA-1\t"}])
+def test_a_value_is_trimmed_the_same_whatever_the_other_values_of_its_row(beside: dict[str, str]) -> None:
+    # `M` and a non-breaking space was refused alone and accepted beside a value with a plain space.
+    checked = check([row(sex="M\u00a0", **beside)])
+    assert checked.report.accepted
+    assert ("sex", "trimmed") in [(w.column, w.code) for w in checked.report.warnings]
+    assert len(checked.report.warnings) == 1 + len(beside)
+    assert "\tM\t" in checked.spool.clients.read()
 
 
 def test_messages_quote_vocabulary_words_but_nothing_about_a_person():
@@ -268,6 +301,35 @@ def test_a_short_row_is_an_error_at_its_row():
     report = check_file(io.BytesIO(data), context=CONTEXT, secret=SECRET).report
     assert [(e.row, e.code) for e in report.errors] == [(3, "wrong-number-of-values")]
     assert report.rows == 2
+
+
+def test_a_row_of_the_wrong_form_is_an_error_of_that_row_and_every_later_row_is_still_checked():
+    good = csv_bytes([row()]).decode().splitlines()[1]
+    lines = [
+        "C9,QZ,1970-01-01",  # short
+        f"{good},extra",  # long
+        good.replace("QZ", '"Q"Z', 1),  # a quote the csv reader refuses
+        good.replace(",M,", ",?,", 1),
+    ]
+    data = csv_bytes([row()]) + "".join(f"{line}\n" for line in lines).encode()
+    checked = check_file(io.BytesIO(data), context=CONTEXT, secret=SECRET)
+    assert [(e.row, e.column, e.code) for e in checked.report.errors] == [
+        (3, "", "wrong-number-of-values"),
+        (4, "", "wrong-number-of-values"),
+        (5, "", "unreadable-row"),
+        (6, "sex", "invalid-choice"),
+    ]
+    assert checked.report.rows == 5 and checked.size == len(data)
+
+
+def test_a_value_over_the_field_limit_is_an_error_at_its_row_and_column_and_later_rows_are_checked():
+    from concordat.core.csvfile import FIELD_LIMIT
+
+    rows = [row(), row(referral_source="x" * (FIELD_LIMIT + 1)), row(), row(sex="?")]
+    assert [(e.row, e.column, e.code) for e in check(rows).report.errors] == [
+        (3, "referral_source", "too-long"),
+        (5, "sex", "invalid-choice"),
+    ]
 
 
 def test_the_file_digest_and_size_are_of_the_bytes_as_sent():

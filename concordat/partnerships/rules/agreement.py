@@ -17,7 +17,7 @@ from concordat.core.problems import Report
 
 from . import vocabulary as words
 from .appraisal import SCORES, WEIGHTS
-from .known_keys import unknown_keys
+from .known_keys import UNKNOWN, kept_unknown_keys, unknown_keys
 from .limits import ADDRESS, CODE, LONG, NAME, OPTION_CODE, ORG_CODE, PROSE, STATEMENT, count_limit
 from .pool_terms import pool_terms
 from .reader import Reader, at, unstorable_text
@@ -178,6 +178,11 @@ def check_agreement(document: object, *, today: date) -> Checked:
         report.warn(at(at("stated_totals", index), "amount"), "stated-total-mismatch", problem)
     for path, message in unknown_keys(doc):
         report.warn(path, "unknown-key", message)
+    # Kept with the record whose mapping holds them, so the export writes them back where they were.
+    out[UNKNOWN], kept = kept_unknown_keys(doc, SOURCED)
+    for name in SOURCED:
+        for path, _item, entry in _entries(doc, name, out[name]):
+            entry[UNKNOWN] = kept.get(name, {}).get(int(path.rpartition("[")[2][:-1]), [])
     for name in KEYED:
         _keys(read, doc, name, out[name])
     return Checked(report, out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -103,17 +103,23 @@ def ring_fence_breach(
     amount: int,
     spend_by_purpose: Mapping[str, int],
     planned: int,
+    fences: Collection[str],
     ring_fenced_planned: Mapping[str, int],
 ) -> str | None:
     """The ring-fence rule, as the spec words it: for each purpose R that streams are ring-fenced to, the
     year's spend on purposes other than R may not exceed the year's planned contributions less those of
     the streams ring-fenced to R. None when spending `amount` more on `purpose` keeps to it, else the
-    message, giving both figures."""
-    for fenced, fenced_planned in sorted(ring_fenced_planned.items()):
+    message, giving both figures.
+
+    `fences` are the purposes the agreement's streams are ring-fenced to, whatever the year plans: a fence
+    holds in a year when its streams have nothing planned (then nothing of the year's money is its own, and
+    spend on other purposes may take at most all of it). `ring_fenced_planned` is the year's planned
+    contributions of the streams fenced to each purpose (0 where it says nothing)."""
+    for fenced in sorted(set(fences) | set(ring_fenced_planned)):
         if purpose == fenced:
             continue
         other = sum(spent for p, spent in spend_by_purpose.items() if p != fenced) + amount
-        limit = planned - fenced_planned
+        limit = planned - ring_fenced_planned.get(fenced, 0)
         if other > limit:
             return (
                 f"Spend on purposes other than {fenced} in {year} would be {format_pounds(other)}, more than "
@@ -132,6 +138,7 @@ class LedgerState:
     closed_years: set[int] = field(default_factory=set)
     posted: dict[str, Posted] = field(default_factory=dict)
     planned: dict[int, int] = field(default_factory=dict)
+    fences: frozenset[str] = frozenset()  # the purposes streams are ring-fenced to, planned or not
     ring_fenced_planned: dict[int, dict[str, int]] = field(default_factory=dict)
     spend: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
 
@@ -257,6 +264,7 @@ class LedgerState:
             amount=amount,
             spend_by_purpose=self.spend.get(year.start_year, {}),
             planned=self.planned.get(year.start_year, 0),
+            fences=self.fences,
             ring_fenced_planned=self.ring_fenced_planned.get(year.start_year, {}),
         )
 

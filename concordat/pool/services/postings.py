@@ -250,6 +250,8 @@ def ledger_state(partnership: Partnership, drafts: Iterable[Draft]) -> LedgerSta
         )
     if not any(d.kind in ("payment", "accrual") for d in drafts):
         return state  # the ring fence is about spend: contributions and reversals need none of what follows
+    # Every fence of the agreement, not only those with money planned in the drafts' years (pooled-fund.md).
+    state.fences = frozenset(fence for fence in streams.values() if fence)
     for year, stream, amount in Contribution.objects.filter(
         partnership=partnership, year__in=years
     ).values_list("year", "stream__code", "amount_pence"):

@@ -7,7 +7,9 @@ consistency.py and warnings.py, and the cross-row state is updated exactly as `C
 or returns None having changed nothing, and the caller runs the rules themselves (which name every problem
 at its row and column). It is conservative: it accepts only values that are exactly a right value as
 written (no surrounding spaces, a date it has read before, a GSS code seen before), so anything unusual
-goes the long way. `tests/treatment/test_clean_rows.py` proves both ways give the same report, counts and
+goes the long way. Every test below is of a whole value against right ones (a vocabulary word, a date or
+area already read, `REF`, two ASCII letters, an empty optional value), and none of them has space around
+it: so a row with a value to trim always goes the long way, where `fields.parse_row` trims it and warns. `tests/treatment/test_clean_rows.py` proves both ways give the same report, counts and
 spool for every file of the tests.
 """
 

@@ -1,8 +1,8 @@
 """Each value of a row on its own: its format, its vocabulary, and the values that need or forbid another.
 
 `parse_row` reads one row's values into a `Parsed` row (dates as dates, initials upper case, surrounding
-spaces dropped); a value that breaks a rule is reported and left None, so later rules skip it rather than
-report the same mistake twice.
+spaces dropped, each with a warning `trimmed`); a value that breaks a rule is reported and left None, so
+later rules skip it rather than report the same mistake twice.
 """
 
 from __future__ import annotations
@@ -62,6 +62,12 @@ def quoted(column: str, value: str) -> str:
         return f" {shown!r}"
     return ""
 
+
+# Surrounding spaces are what str.strip() drops: spaces, tabs, line breaks and the other Unicode white
+# space, the non-breaking space (U+00A0) among them, which a spreadsheet pads a cell with unseen. The value
+# is read without them, whatever the other values of its row, and the provider told: a system that pads
+# one value may pad what it should not. The message does not quote the value (it may identify a person).
+TRIMMED = "the value has spaces before or after it; it was read without them"
 
 # Dates repeat a great deal in a file (a few thousand distinct days in a million rows): each is read once.
 # Only right values are kept here and in KNOWN_AREAS: rules/clean.py takes membership as "right".
@@ -129,14 +135,15 @@ def _word(
 
 def parse_row(row: int, values: dict[str, str], context: Context, report: RowReport) -> tuple[Parsed, bool]:
     """The row read, and whether every value in it was right (problems are in `report`). Surrounding
-    spaces are dropped from every value (`values` is changed in place).
+    spaces are dropped from every value (`values` is changed in place), each value trimmed a warning.
 
     Written for speed (it runs for every row of a million-row file): each value's common case — a right
     value — is decided inline; the helpers above run only for what is missing or wrong."""
-    joined = "".join(values.values())
-    if " " in joined or "\t" in joined:
-        for column, value in values.items():
-            values[column] = value.strip()
+    for column, value in values.items():
+        trimmed = value.strip()
+        if trimmed != value:
+            values[column] = trimmed
+            report.warn(row, column, "trimmed", TRIMMED)
     errors_before = report.error_count
     days = KNOWN_DAYS
     v = values["client_ref"]
