@@ -210,11 +210,11 @@ def test_a_value_with_surrounding_space_is_read_trimmed_with_a_warning_at_its_ro
 @pytest.mark.parametrize("beside", [{}, {"referral_source": "gp "}, {"client_ref": "CLIENT-ALPHA-1\t"}])
 def test_a_value_is_trimmed_the_same_whatever_the_other_values_of_its_row(beside: dict[str, str]) -> None:
     # `M` and a non-breaking space was refused alone and accepted beside a value with a plain space.
-    checked = check([row(sex="M\u00a0", **beside)])
+    checked, (clients, _, _) = check_and_stage(csv_bytes([row(sex="M\u00a0", **beside)]), CONTEXT, SECRET)
     assert checked.report.accepted
     assert ("sex", "trimmed") in [(w.column, w.code) for w in checked.report.warnings]
     assert len(checked.report.warnings) == 1 + len(beside)
-    assert "\tM\t" in checked.spool.clients.read()
+    assert "\tM\t" in clients
 
 
 def test_messages_quote_vocabulary_words_but_nothing_about_a_person():
