@@ -121,7 +121,10 @@ def test_a_data_officer_uploads_a_file_with_errors_reads_the_report_and_uploads_
     good.write_bytes(csv_bytes(rows))
 
     page = signed_in_page(officer)
-    for path, outcome in ((bad, "Rejected: nothing was changed"), (good, "Accepted")):
+    for path, outcome in (
+        (bad, "Rejected: nothing was changed"),
+        (good, "What replacing the record would change"),
+    ):
         page.goto(live_server.url + "/partnerships/salford-dat/treatment/submissions/new/")
         assert axe_check(page) == []
         page.set_input_files("#id_file", str(path))
@@ -130,8 +133,11 @@ def test_a_data_officer_uploads_a_file_with_errors_reads_the_report_and_uploads_
         expect(page.get_by_text(outcome, exact=True)).to_be_visible()
         assert axe_check(page) == []
         if path is bad:
-            # The report: the error at its row and column.
-            expect(page.get_by_role("cell", name="sex", exact=True)).to_have_count(1)
+            # The report: the error counted by its column and code, and at its row and column.
+            expect(page.get_by_role("cell", name="sex", exact=True)).to_have_count(2)
+            expect(page.get_by_role("row").filter(has_text="is not one of")).to_contain_text("3")
+    page.get_by_role("button", name="Replace the record with this file").click()
+    expect(page.get_by_text("Accepted", exact=True)).to_be_visible()
     from concordat.treatment.models import Client
 
     assert Client.objects.filter(provider__code="P1").count() == 3  # two clients and the discharged one
@@ -189,3 +195,55 @@ def test_the_counts_token_and_consent_pages_have_no_serious_accessibility_violat
     page.get_by_role("button", name="Save consent").click()
     expect(page.get_by_role("row").filter(has_text="Second Street Project")).to_have_count(1)
     assert axe_check(page) == []
+
+
+def test_a_job_page_without_javascript_shows_the_check_going_then_the_changes_then_the_replaced_record(
+    demo: Any,
+    live_server: Any,
+    new_context: Callable[..., Any],
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    """The upload queued for a worker (not run at once, as in the other tests): with JavaScript off its page
+    says it waits and refreshes itself until the worker has checked the file, then shows what replacing the
+    record would change, and the data officer replaces it."""
+    from concordat.core import jobs
+    from concordat.core.models import Job
+    from concordat.demo.services import DEMO_PASSWORD
+    from concordat.partnerships.models import Provider
+    from concordat.treatment.export import record_csv
+    from concordat.treatment.models import Client
+    from concordat.treatment.selectors import latest_period_end
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    provider = Provider.objects.get(partnership__slug="salford-dat", members__user__username="provider")
+    exported = "".join(record_csv(provider))
+    extra = "NEW-C1,ZZ,1977-07-07,F,E08000006,NEW-E1,2005-01-05,self,alcohol,,,,,,,\r\n"
+    path = tmp_path / "record.csv"
+    path.write_text(exported + extra, encoding="utf-8")
+
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(live_server.url + "/sign-in/")
+    page.get_by_label("Username").fill("provider")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + "/partnerships/salford-dat/treatment/submissions/new/")
+    page.set_input_files("#id_file", str(path))
+    day = latest_period_end(provider.partnership)
+    fill_date(page, "period_end", str(day.day), str(day.month), str(day.year))
+    page.get_by_role("button", name="Check and submit").click()
+    expect(page.get_by_role("heading", name="Waiting to be checked")).to_be_visible()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 1  # (axe would race the refresh)
+    expect(page.locator("progress")).to_have_count(0)  # no total yet: not counted before the worker starts
+
+    # What the worker does, with the page away meanwhile (its refreshes would reach the live server, which
+    # shares the test's database connection with the job's writer thread).
+    waiting = page.url
+    page.goto("about:blank")
+    jobs.job_run(Job.objects.get(state="queued"))
+    page.goto(waiting)
+    expect(page.get_by_text("What replacing the record would change")).to_be_visible()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0  # (axe needs JavaScript: the test above)
+    page.get_by_role("button", name="Replace the record with this file").click()
+    expect(page.get_by_text("Accepted", exact=True)).to_be_visible()
+    assert Client.objects.filter(provider=provider, client_ref="NEW-C1").exists()
