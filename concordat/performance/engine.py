@@ -1,0 +1,164 @@
+"""The KPI engine: the definitions in kpis/*.sql run by DuckDB over the Arrow extract, for any set of
+periods in one run (one partnership and one period, or every partnership and every quarter and year).
+
+`figures(records, modality_codes, periods)` returns the figures of every period as Arrow tables, long and
+exact (counts, totals, the two middle waits); `rules.shaping` makes the spec's objects of them. Nothing
+here imports Django: the extract comes in as Arrow, so the engine runs as well on a Parquet extract.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .rules.periods import Period, layout
+
+KPIS = Path(__file__).resolve().parent / "kpis"
+# The breakdowns' dimensions, as the rows carry them (the total is the dimension "all", group "").
+DIMENSIONS = ("provider", "age_band", "sex", "substance")
+PEOPLE_KPIS = ("in_treatment", "accessing_services", "new_starts", "successful_completions")
+MODALITY_CODES_SCHEMA = pa.schema(
+    [
+        ("partnership", pa.int32()),
+        ("code", pa.string()),
+        ("structured", pa.bool_()),
+        ("threshold_days", pa.int32()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of every period of a run. Periods are numbered by their place in the run's list.
+
+    people: period, kpi, dim, grp, people (distinct client keys; `in_treatment` also by dim "modality")
+    waiting: period, dim, grp, modality, count, total_wait, within, median_low, median_high
+    still_waiting: period, dim, grp, modality, still_waiting
+    retention: period, dim, grp, cohort, retained
+    """
+
+    people: pa.Table
+    waiting: pa.Table
+    still_waiting: pa.Table
+    retention: pa.Table
+
+
+@cache
+def definition(name: str) -> str:
+    """A definition's SQL without its comment lines (they explain it; placeholders in them are not
+    meant to be filled)."""
+    text = (KPIS / f"{name}.sql").read_text()
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+
+
+def _statements(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def breakdowns(sql: str, dimensions: Sequence[str] = DIMENSIONS, *, total: bool = True) -> str:
+    """Fill a definition's placeholders for the breakdowns: {dimension} (which one a row of a grouping
+    set is: a dimension's name or "all"), {group} (its group) and {breakdowns(columns)} (the grouping
+    sets: the columns alone for the total, and with each dimension)."""
+    dimension = (
+        "CASE " + " ".join(f"WHEN grouping({d}) = 0 THEN '{d}'" for d in dimensions) + " ELSE 'all' END"
+    )
+    group = f"coalesce({', '.join(f'CAST({d} AS VARCHAR)' for d in dimensions)}, '')"
+
+    def sets(match: re.Match[str]) -> str:
+        columns = match.group(1).strip()
+        listed = ([f"({columns})"] if total else []) + [f"({columns}, {d})" for d in dimensions]
+        return "(" + ", ".join(listed) + ")"
+
+    sql = re.sub(r"\{breakdowns\(([^)]*)\)\}", sets, sql)
+    return sql.replace("{dimension}", dimension).replace("{group}", group)
+
+
+def _people(contributions: str, dimensions: Sequence[str] = DIMENSIONS, *, total: bool = True) -> str:
+    return breakdowns(definition("_people"), dimensions, total=total).replace(
+        "{contributions}", contributions
+    )
+
+
+def _as_person(records: pa.Table) -> pa.Table:
+    """client_key as a dense int (the same key, the same int): joins and groups on it are cheaper."""
+    keys = records["client_key"]
+    person = pc.index_in(keys, value_set=pc.unique(keys))
+    position = records.schema.get_field_index("client_key")
+    return records.set_column(position, "person", person)
+
+
+def _periods_tables(periods: Sequence[Period]) -> tuple[pa.Table, pa.Table]:
+    plan = layout(periods)
+    scopes = pa.table(
+        {
+            "scope": pa.array([s.scope for s in plan.scopes], pa.int32()),
+            "partnership": pa.array([s.partnership for s in plan.scopes], pa.int32()),
+            "as_of": pa.array([s.as_of for s in plan.scopes], pa.date32()),
+            "first": pa.array([s.first for s in plan.scopes], pa.date32()),
+            "last": pa.array([s.last for s in plan.scopes], pa.date32()),
+        }
+    )
+    slots = pa.table(
+        {
+            "period": pa.array([s.period for s in plan.slots], pa.int32()),
+            "scope": pa.array([s.scope for s in plan.slots], pa.int32()),
+            "family": pa.array([s.family for s in plan.slots], pa.int32()),
+            "idx": pa.array([s.index for s in plan.slots], pa.int32()),
+            "from": pa.array([periods[s.period].start for s in plan.slots], pa.date32()),
+            "to": pa.array([periods[s.period].end for s in plan.slots], pa.date32()),
+        }
+    )
+    return scopes, slots
+
+
+def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def figures(
+    records: pa.Table,
+    modality_codes: pa.Table,
+    periods: Sequence[Period],
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> Figures:
+    """Run every KPI definition once over the records for all the periods."""
+    own = con is None
+    con = con or connect()
+    try:
+        scopes, slots = _periods_tables(periods)
+        con.register("records", _as_person(records))
+        con.register("modality_codes", modality_codes)
+        con.register("scopes", scopes)
+        con.register("slots", slots)
+        for statement in _statements(definition("_frame")):
+            con.execute(statement)
+        people = []
+        for kpi in PEOPLE_KPIS:
+            table = con.sql(_people(definition(kpi))).to_arrow_table()
+            people.append(table.append_column("kpi", pa.array([kpi] * table.num_rows, pa.string())))
+        by_modality = con.sql(_people(definition("in_treatment"), ("modality",), total=False))
+        table = by_modality.to_arrow_table()
+        people.append(table.append_column("kpi", pa.array(["in_treatment"] * table.num_rows, pa.string())))
+        return Figures(
+            people=pa.concat_tables([t.cast(people[0].schema) for t in people]),
+            waiting=con.sql(breakdowns(definition("waiting"))).to_arrow_table(),
+            still_waiting=con.sql(breakdowns(definition("still_waiting"))).to_arrow_table(),
+            retention=con.sql(breakdowns(definition("retention_12wk"))).to_arrow_table(),
+        )
+    finally:
+        for name in ("records", "modality_codes", "scopes", "slots"):
+            con.unregister(name)
+        if own:
+            con.close()

@@ -1,0 +1,111 @@
+-- The frame every KPI reads: the calendar of the run's periods, the record's rows in their scopes, and
+-- its episodes. Tables the engine gives: records (the extract, client_key made a dense int `person`),
+-- modality_codes (partnership, code, structured, threshold_days), scopes (scope, partnership, as_of,
+-- first, last) and slots (period, scope, family, idx, "from", "to").
+-- Macros (DuckDB; written out where an engine has none, see docs/kpi-engine.md):
+--   span(i, j)  the bits i..j of a BIGINT (0 when i > j): the periods i..j of a family
+--   only_bit(k)      the bit k alone (0 when k is NULL)
+
+CREATE OR REPLACE TEMP MACRO span(i, j) AS
+    CASE WHEN i <= j THEN (CAST(1 AS BIGINT) << (j + 1)) - (CAST(1 AS BIGINT) << i) ELSE CAST(0 AS BIGINT) END;
+
+CREATE OR REPLACE TEMP MACRO only_bit(k) AS
+    CASE WHEN k IS NULL THEN CAST(0 AS BIGINT) ELSE CAST(1 AS BIGINT) << k END;
+
+-- For each scope and day, in each family f: first_f, the first period ending on or after the day (the
+-- number of periods ending before it), and last_f, the last period starting on or before it. A day lies
+-- in period k of the family when first_f = last_f = k; an interval [a, b] touches periods
+-- first_f(a) .. last_f(b). Days run from the day before the scope's first period to the day after its
+-- last; the rows' dates are clamped into that range, which changes neither number.
+CREATE OR REPLACE TEMP TABLE calendar AS
+WITH days AS (
+    SELECT scope, CAST(unnest(generate_series(first - 1, last + 1, INTERVAL 1 DAY)) AS DATE) AS day
+    FROM scopes
+), ends AS (
+    SELECT scope, "to" + 1 AS day,
+           sum(CASE WHEN family = 0 THEN 1 ELSE 0 END) AS ended0,
+           sum(CASE WHEN family = 1 THEN 1 ELSE 0 END) AS ended1
+    FROM slots GROUP BY scope, "to" + 1
+), starts AS (
+    SELECT scope, "from" AS day,
+           sum(CASE WHEN family = 0 THEN 1 ELSE 0 END) AS started0,
+           sum(CASE WHEN family = 1 THEN 1 ELSE 0 END) AS started1
+    FROM slots GROUP BY scope, "from"
+)
+SELECT d.scope, d.day,
+       CAST(sum(coalesce(e.ended0, 0)) OVER w AS INTEGER) AS first0,
+       CAST(sum(coalesce(s.started0, 0)) OVER w AS INTEGER) - 1 AS last0,
+       CAST(sum(coalesce(e.ended1, 0)) OVER w AS INTEGER) AS first1,
+       CAST(sum(coalesce(s.started1, 0)) OVER w AS INTEGER) - 1 AS last1
+FROM days d
+LEFT JOIN ends e ON e.scope = d.scope AND e.day = d.day
+LEFT JOIN starts s ON s.scope = d.scope AND s.day = d.day
+WINDOW w AS (PARTITION BY d.scope ORDER BY d.day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
+
+-- Every row of the record in each scope of its partnership, with the groups of the breakdowns and, for
+-- its dates, their places in the calendar. `structured`: the partnership's table of modalities says so;
+-- a code it does not know is not structured.
+CREATE OR REPLACE TEMP TABLE rows_ AS
+WITH x AS (
+    SELECT s.scope, s.as_of, s.first, s.last,
+           r.provider, r.episode_id, r.person, r.sex,
+           CASE WHEN r.age_at_referral < 18 THEN 'under-18'
+                WHEN r.age_at_referral < 25 THEN '18-24'
+                WHEN r.age_at_referral < 35 THEN '25-34'
+                WHEN r.age_at_referral < 45 THEN '35-44'
+                WHEN r.age_at_referral < 55 THEN '45-54'
+                WHEN r.age_at_referral < 65 THEN '55-64'
+                ELSE '65+' END AS age_band,
+           r.primary_substance AS substance,
+           r.referral_date, r.discharge_date, r.discharge_reason,
+           r.modality, r.modality_referral_date AS m_referral, r.modality_start_date AS m_start,
+           -- in treatment: the modality's interval ends at its end, else the discharge, else as_of
+           coalesce(r.modality_end_date, r.discharge_date, s.as_of) AS m_until,
+           -- still waiting at a day t: referred to the modality on or before t, not started and the
+           -- episode not discharged on or before t: t in [m_referral, m_stop - 1]
+           coalesce(least(r.modality_start_date, r.discharge_date), r.modality_start_date, r.discharge_date)
+               AS m_stop,
+           coalesce(m.structured, FALSE) AS structured,
+           m.threshold_days,
+           m.code IS NOT NULL AS known_modality
+    FROM records r
+    JOIN scopes s ON s.partnership = r.partnership
+    LEFT JOIN modality_codes m ON m.partnership = r.partnership AND m.code = r.modality
+)
+SELECT x.*,
+       a.first0 AS start_first0, a.last0 AS start_last0, a.first1 AS start_first1, a.last1 AS start_last1,
+       b.last0 AS until_last0, b.last1 AS until_last1,
+       w.first0 AS referral_first0, w.first1 AS referral_first1,
+       v.first0 AS stop_first0, v.first1 AS stop_first1
+FROM x
+JOIN calendar a ON a.scope = x.scope AND a.day = greatest(x.first - 1, least(x.last + 1, coalesce(x.m_start, x.last + 1)))
+JOIN calendar b ON b.scope = x.scope AND b.day = greatest(x.first - 1, least(x.last + 1, x.m_until))
+JOIN calendar w ON w.scope = x.scope AND w.day = greatest(x.first - 1, least(x.last + 1, coalesce(x.m_referral, x.last + 1)))
+JOIN calendar v ON v.scope = x.scope AND v.day = greatest(x.first - 1, least(x.last + 1, coalesce(x.m_stop, x.last + 1)));
+
+-- Episodes: their groups, dates, treatment start (the earliest structured modality start) and the places
+-- of their dates in the calendar.
+CREATE OR REPLACE TEMP TABLE episodes AS
+WITH e AS (
+    SELECT scope, episode_id,
+           min(person) AS person, min(provider) AS provider, min(age_band) AS age_band, min(sex) AS sex,
+           min(substance) AS substance, min(referral_date) AS referral_date,
+           min(discharge_date) AS discharge_date, min(discharge_reason) AS discharge_reason,
+           min(as_of) AS as_of, min(first) AS first, min(last) AS last,
+           min(CASE WHEN structured THEN m_start END) AS treatment_start
+    FROM rows_
+    GROUP BY scope, episode_id
+)
+SELECT e.*,
+       coalesce(e.discharge_date, e.as_of) AS until,
+       r.first0 AS referral_first0, r.first1 AS referral_first1,
+       u.last0 AS until_last0, u.last1 AS until_last1,
+       CASE WHEN t.first0 = t.last0 THEN t.first0 END AS start_slot0,
+       CASE WHEN t.first1 = t.last1 THEN t.first1 END AS start_slot1,
+       CASE WHEN d.first0 = d.last0 THEN d.first0 END AS discharge_slot0,
+       CASE WHEN d.first1 = d.last1 THEN d.first1 END AS discharge_slot1
+FROM e
+JOIN calendar r ON r.scope = e.scope AND r.day = greatest(e.first - 1, least(e.last + 1, e.referral_date))
+JOIN calendar u ON u.scope = e.scope AND u.day = greatest(e.first - 1, least(e.last + 1, coalesce(e.discharge_date, e.as_of)))
+JOIN calendar t ON t.scope = e.scope AND t.day = greatest(e.first - 1, least(e.last + 1, coalesce(e.treatment_start, e.last + 1)))
+JOIN calendar d ON d.scope = e.scope AND d.day = greatest(e.first - 1, least(e.last + 1, coalesce(e.discharge_date, e.last + 1)));
