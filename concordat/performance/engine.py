@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .rules.periods import Period, layout
+from .rules.shaping import PeriodFigures, Setting
 
 KPIS = Path(__file__).resolve().parent / "kpis"
 # The breakdowns' dimensions, as the rows carry them (the total is the dimension "all", group "").
@@ -162,3 +163,48 @@ def figures(
             con.unregister(name)
         if own:
             con.close()
+
+
+def modality_codes(settings: Sequence[Setting]) -> pa.Table:
+    rows = [
+        (s.partnership, code, code in s.structured, s.thresholds[code])
+        for s in settings
+        for code in s.modalities
+    ]
+    return pa.table(
+        {
+            "partnership": pa.array([r[0] for r in rows], pa.int32()),
+            "code": pa.array([r[1] for r in rows], pa.string()),
+            "structured": pa.array([r[2] for r in rows], pa.bool_()),
+            "threshold_days": pa.array([r[3] for r in rows], pa.int32()),
+        },
+        schema=MODALITY_CODES_SCHEMA,
+    )
+
+
+def split_figures(figures: Figures, periods: int) -> list[PeriodFigures]:
+    """The engine's long tables as one PeriodFigures a period."""
+    out = [PeriodFigures() for _ in range(periods)]
+    for row in figures.people.to_pylist():
+        out[row["period"]].people[(row["kpi"], row["dim"], row["grp"])] = int(row["people"])
+    for row in figures.waiting.to_pylist():
+        out[row["period"]].waiting[(row["dim"], row["grp"], row["modality"])] = (
+            int(row["count"]),
+            int(row["total_wait"]),
+            int(row["within"]),
+            int(row["median_low"]),
+            int(row["median_high"]),
+        )
+    for row in figures.still_waiting.to_pylist():
+        out[row["period"]].still_waiting[(row["dim"], row["grp"], row["modality"])] = int(
+            row["still_waiting"]
+        )
+    for row in figures.retention.to_pylist():
+        out[row["period"]].retention[(row["dim"], row["grp"])] = (int(row["cohort"]), int(row["retained"]))
+    return out
+
+
+def run(records: pa.Table, settings: Sequence[Setting], periods: Sequence[Period]) -> list[PeriodFigures]:
+    """One engine run over an extract: each period's figures."""
+    figures_ = figures(records, modality_codes(settings), periods)
+    return split_figures(figures_, len(periods))

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import transaction
 
@@ -29,7 +28,7 @@ from concordat.treatment import selectors as treatment
 from . import engine
 from .models import KpiResult
 from .rules.periods import Period, financial_year_start, standard_grid
-from .rules.shaping import PeriodFigures, Setting, kpi_object, setting
+from .rules.shaping import Setting, kpi_object, setting
 
 # Bumped whenever a definition or rule changes what a figure is: cached objects of another are not read.
 ENGINE_VERSION = 1
@@ -71,58 +70,13 @@ def default_as_of(partnership: Partnership) -> date:
     return treatment.latest_period_end(partnership) or clock.today()
 
 
-def _modality_codes(settings: Sequence[Setting]) -> pa.Table:
-    rows = [
-        (s.partnership, code, code in s.structured, s.thresholds[code])
-        for s in settings
-        for code in s.modalities
-    ]
-    return pa.table(
-        {
-            "partnership": pa.array([r[0] for r in rows], pa.int32()),
-            "code": pa.array([r[1] for r in rows], pa.string()),
-            "structured": pa.array([r[2] for r in rows], pa.bool_()),
-            "threshold_days": pa.array([r[3] for r in rows], pa.int32()),
-        },
-        schema=engine.MODALITY_CODES_SCHEMA,
-    )
-
-
-def split_figures(figures: engine.Figures, periods: int) -> list[PeriodFigures]:
-    """The engine's long tables as one PeriodFigures a period."""
-    out = [PeriodFigures() for _ in range(periods)]
-    for row in figures.people.to_pylist():
-        out[row["period"]].people[(row["kpi"], row["dim"], row["grp"])] = int(row["people"])
-    for row in figures.waiting.to_pylist():
-        out[row["period"]].waiting[(row["dim"], row["grp"], row["modality"])] = (
-            int(row["count"]),
-            int(row["total_wait"]),
-            int(row["within"]),
-            int(row["median_low"]),
-            int(row["median_high"]),
-        )
-    for row in figures.still_waiting.to_pylist():
-        out[row["period"]].still_waiting[(row["dim"], row["grp"], row["modality"])] = int(
-            row["still_waiting"]
-        )
-    for row in figures.retention.to_pylist():
-        out[row["period"]].retention[(row["dim"], row["grp"])] = (int(row["cohort"]), int(row["retained"]))
-    return out
-
-
-def run(records: pa.Table, settings: Sequence[Setting], periods: Sequence[Period]) -> list[PeriodFigures]:
-    """One engine run over an extract: each period's figures."""
-    figures = engine.figures(records, _modality_codes(settings), periods)
-    return split_figures(figures, len(periods))
-
-
 def compute(requests: Sequence[Request]) -> list[dict[str, Any]]:
     """The objects of any requests, in their order, in one extract and one engine run (nothing cached)."""
     partnerships = {r.partnership.pk: r.partnership for r in requests}
     settings = {pid: setting_for(p) for pid, p in partnerships.items()}
     records = treatment_extract.extract(sorted(partnerships)).table
     periods = [Period(r.partnership.pk, r.start, r.end, r.as_of) for r in requests]
-    figures = run(records, list(settings.values()), periods)
+    figures = engine.run(records, list(settings.values()), periods)
     return [
         kpi_object(
             settings[r.partnership.pk], f, start=r.start, end=r.end, as_of=r.as_of, published=r.published
@@ -202,7 +156,7 @@ def recompute(partnership_id: int) -> int:
     grid_periods = standard_grid(first, as_of)
     mine = setting_for(partnership)
     periods = [Period(partnership_id, start, end, as_of) for _, start, end in grid_periods]
-    figures = run(records, [mine], periods) if periods else []
+    figures = engine.run(records, [mine], periods) if periods else []
     rows = []
     for (label, start, end), f in zip(grid_periods, figures, strict=True):
         for published in (False, True):
