@@ -12,7 +12,7 @@ from tests.performance import cases
 
 DAY0 = date(2004, 1, 1)
 SPAN = 900  # days: periods and records share about two and a half years, so they meet often
-CODES = sorted(cases.MODALITIES) + ["unknown-code"]
+CODES = [*sorted(cases.MODALITIES), "unknown-code"]
 REASONS = [
     "completed-drug-free", "completed-alcohol-free", "completed-occasional-user", "transferred",
     "dropped-out", "withdrawn-by-provider", "declined", "died", "other",
@@ -55,7 +55,7 @@ def records(draw: st.DrawFn, most_people: int = 6) -> list[dict[str, object]]:
             starts = [(m["start"] - DAY0).days for m in modalities if m["start"] is not None]
             base = min(starts) if starts and draw(st.booleans()) else referral
             discharge = draw(
-                st.one_of(st.none(), STAYS.map(lambda stay, base=base: max(referral, base + stay)))
+                st.one_of(st.none(), STAYS.map(lambda stay, base=base, referral=referral: max(referral, base + stay)))
             )
             rows += cases.episode(
                 f"p{person}",
