@@ -9,6 +9,7 @@ here imports Django: the extract comes in as Arrow, so the engine runs as well o
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .rules.periods import Period, layout
-from .rules.shaping import PeriodFigures, Setting
+from .rules.shaping import AGE_BANDS, PeriodFigures, Setting
 
 KPIS = Path(__file__).resolve().parent / "kpis"
 # The breakdowns' dimensions, as the rows carry them (the total is the dimension "all", group "").
@@ -70,7 +71,7 @@ def breakdowns(sql: str, dimensions: Sequence[str] = DIMENSIONS, *, total: bool 
     dimension = (
         "CASE " + " ".join(f"WHEN grouping({d}) = 0 THEN '{d}'" for d in dimensions) + " ELSE 'all' END"
     )
-    group = f"coalesce({', '.join(f'CAST({d} AS VARCHAR)' for d in dimensions)}, '')"
+    group = f"coalesce({', '.join(dimensions)}, -1)"
 
     def sets(match: re.Match[str]) -> str:
         columns = match.group(1).strip()
@@ -87,12 +88,29 @@ def _people(contributions: str, dimensions: Sequence[str] = DIMENSIONS, *, total
     )
 
 
-def _as_person(records: pa.Table) -> pa.Table:
-    """client_key as a dense int (the same key, the same int): joins and groups on it are cheaper."""
+CODED = ("provider", "sex", "primary_substance", "modality")
+
+
+def _coded(records: pa.Table) -> tuple[pa.Table, dict[str, list[str]]]:
+    """The records with client_key as a dense int `person` (the same key, the same int) and the codes of
+    the breakdowns as small ints (their lists returned): joins and groups on ints are cheaper."""
     keys = records["client_key"]
-    person = pc.index_in(keys, value_set=pc.unique(keys))
-    position = records.schema.get_field_index("client_key")
-    return records.set_column(position, "person", person)
+    records = records.set_column(
+        records.schema.get_field_index("client_key"), "person", pc.index_in(keys, value_set=pc.unique(keys))
+    )
+    lists: dict[str, list[str]] = {}
+    for name in CODED:
+        values = pc.unique(records[name]).drop_null()
+        lists[name] = values.to_pylist()
+        records = records.set_column(
+            records.schema.get_field_index(name), name, pc.index_in(records[name], value_set=values)
+        )
+    return records, lists
+
+
+def _coded_modalities(modality_codes: pa.Table, modalities: list[str]) -> pa.Table:
+    index = pc.index_in(modality_codes["code"], value_set=pa.array(modalities, pa.string()))
+    return modality_codes.append_column("modality", index.cast(pa.int32()))
 
 
 def _periods_tables(periods: Sequence[Period]) -> tuple[pa.Table, pa.Table]:
@@ -119,6 +137,38 @@ def _periods_tables(periods: Sequence[Period]) -> tuple[pa.Table, pa.Table]:
     return scopes, slots
 
 
+class _Decoder:
+    """The engine's small ints back into codes: each group by its dimension's list, modalities by theirs;
+    sums (HUGEINT in DuckDB) as int64."""
+
+    def __init__(self, lists: dict[str, list[str]]) -> None:
+        self.lists = {
+            "provider": lists["provider"],
+            "sex": lists["sex"],
+            "substance": lists["primary_substance"],
+            "age_band": list(AGE_BANDS),
+            "modality": lists["modality"],
+        }
+
+    def __call__(self, table: pa.Table) -> pa.Table:
+        columns = {}
+        for name in table.column_names:
+            column = table[name]
+            if name == "grp":
+                dims, groups = table["dim"].to_pylist(), column.to_pylist()
+                column = pa.array(
+                    ["" if d == "all" else self.lists[d][g] for d, g in zip(dims, groups, strict=True)],
+                    pa.string(),
+                )
+            elif name == "modality":
+                codes = self.lists["modality"]
+                column = pa.array([codes[m] for m in column.to_pylist()], pa.string())
+            elif pa.types.is_decimal(column.type) or pa.types.is_integer(column.type):
+                column = column.cast(pa.int64())
+            columns[name] = column
+        return pa.table(columns)
+
+
 def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     if threads:
@@ -133,36 +183,61 @@ def figures(
     periods: Sequence[Period],
     *,
     con: duckdb.DuckDBPyConnection | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Figures:
-    """Run every KPI definition once over the records for all the periods."""
+    """Run every KPI definition once over the records for all the periods. `timings`, when given, gets
+    the seconds each step took."""
     own = con is None
     con = con or connect()
+    clock = _Clock(timings)
     try:
         scopes, slots = _periods_tables(periods)
-        con.register("records", _as_person(records))
-        con.register("modality_codes", modality_codes)
+        coded, lists = _coded(records)
+        con.register("records", coded)
+        con.register("modality_codes", _coded_modalities(modality_codes, lists["modality"]))
         con.register("scopes", scopes)
         con.register("slots", slots)
+        clock("prepare")
         for statement in _statements(definition("_frame")):
             con.execute(statement)
+        clock("frame")
         people = []
         for kpi in PEOPLE_KPIS:
             table = con.sql(_people(definition(kpi))).to_arrow_table()
             people.append(table.append_column("kpi", pa.array([kpi] * table.num_rows, pa.string())))
-        by_modality = con.sql(_people(definition("in_treatment"), ("modality",), total=False))
-        table = by_modality.to_arrow_table()
+            clock(kpi)
+        table = con.sql(_people(definition("in_treatment"), ("modality",), total=False)).to_arrow_table()
         people.append(table.append_column("kpi", pa.array(["in_treatment"] * table.num_rows, pa.string())))
-        return Figures(
-            people=pa.concat_tables([t.cast(people[0].schema) for t in people]),
-            waiting=con.sql(breakdowns(definition("waiting"))).to_arrow_table(),
-            still_waiting=con.sql(breakdowns(definition("still_waiting"))).to_arrow_table(),
-            retention=con.sql(breakdowns(definition("retention_12wk"))).to_arrow_table(),
+        clock("in_treatment by modality")
+        queried = {}
+        for name in ("waiting", "still_waiting", "retention_12wk"):
+            queried[name] = con.sql(breakdowns(definition(name))).to_arrow_table()
+            clock(name)
+        decode = _Decoder(lists)
+        result = Figures(
+            people=decode(pa.concat_tables([t.cast(people[0].schema) for t in people])),
+            waiting=decode(queried["waiting"]),
+            still_waiting=decode(queried["still_waiting"]),
+            retention=decode(queried["retention_12wk"]),
         )
+        clock("decode")
+        return result
     finally:
         for name in ("records", "modality_codes", "scopes", "slots"):
             con.unregister(name)
         if own:
             con.close()
+
+
+class _Clock:
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings, self.last = timings, time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[step] = now - self.last
+        self.last = now
 
 
 def modality_codes(settings: Sequence[Setting]) -> pa.Table:
