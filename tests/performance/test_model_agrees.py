@@ -55,7 +55,10 @@ def records(draw: st.DrawFn, most_people: int = 6) -> list[dict[str, object]]:
             starts = [(m["start"] - DAY0).days for m in modalities if m["start"] is not None]
             base = min(starts) if starts and draw(st.booleans()) else referral
             discharge = draw(
-                st.one_of(st.none(), STAYS.map(lambda stay, base=base, referral=referral: max(referral, base + stay)))
+                st.one_of(
+                    st.none(),
+                    STAYS.map(lambda stay, base=base, referral=referral: max(referral, base + stay)),
+                )
             )
             rows += cases.episode(
                 f"p{person}",
