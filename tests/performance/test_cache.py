@@ -50,8 +50,8 @@ def test_a_new_submission_changes_the_version_and_the_figures(partnership, runs)
 def test_recompute_stores_every_quarter_and_year_from_the_first_referral_in_one_run(partnership, runs):
     submit(
         partnership,
-        a_file(2)
-        + [
+        [
+            *a_file(2),
             row(
                 client_ref="OLD",
                 episode_ref="OLD1",
@@ -60,7 +60,7 @@ def test_recompute_stores_every_quarter_and_year_from_the_first_referral_in_one_
                 modality="",
                 modality_referral_date="",
                 modality_start_date="",
-            )
+            ),
         ],
     )
     assert selectors.recompute(partnership.pk) == 2 * 5  # 2003-04 and 2004-05 (as_of 2005-03-31)
