@@ -124,7 +124,6 @@ def settings_of(root: Path, count: int) -> list:
 def engine_child(root: Path, parquet: Path, count: int, as_of: date, pandas_partnerships: int) -> None:
     """In a child of its own (its peak memory is the engine's): the whole set, the floors, one grid,
     pandas on a subset. Prints one JSON object."""
-    import duckdb
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
