@@ -190,6 +190,8 @@ def _postgresql_batches(ids: Sequence[int]) -> Iterator[pa.RecordBatch]:
         raw = cursor.cursor  # psycopg's own cursor: COPY
         with raw.copy(f"COPY ({_select(ids)}) TO STDOUT (FORMAT csv)") as copy:
             stream = io.BufferedReader(_Chunks(iter(copy)), buffer_size=1 << 20)
+            if not stream.peek(1):  # no rows: pyarrow's reader refuses an empty text
+                return
             reader = pacsv.open_csv(
                 stream,
                 read_options=pacsv.ReadOptions(column_names=list(COLUMNS), block_size=1 << 22),
