@@ -94,3 +94,8 @@ def test_the_parquet_extract_is_partitioned_by_partnership(partnership, tmp_path
             "extract_version": 1,
         }
     ]
+
+
+def test_an_empty_record_is_an_empty_extract(partnership):
+    got = extract([partnership.pk])
+    assert got.table.num_rows == 0 and got.table.schema == SCHEMA
