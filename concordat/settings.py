@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "concordat.pool",
     "concordat.treatment",
     "concordat.commissioning",
+    "concordat.performance",
     "concordat.demo",
 ]
 
