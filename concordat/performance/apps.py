@@ -5,3 +5,8 @@ class PerformanceConfig(AppConfig):
     name = "concordat.performance"
     label = "performance"
     verbose_name = "Performance"
+
+    def ready(self) -> None:
+        from . import jobs
+
+        jobs.register()

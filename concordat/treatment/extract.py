@@ -31,7 +31,7 @@ from django.db import connection
 
 from concordat.partnerships.models import Partnership, Provider
 
-from .models import Episode, EpisodeModality
+from .models import Episode, EpisodeModality, Generation
 
 # Bumped when the columns or their meaning change: cached results and Parquet extracts carry it.
 EXTRACT_VERSION = 1
@@ -73,7 +73,16 @@ def _rows_of_partnerships(alias: str, ids: Sequence[int], *, by_id_range: bool =
     every row of the partnership for each batch)."""
     listed = ", ".join(str(int(i)) for i in ids)  # ints only: nothing from outside reaches the text
     column = f"{'+' if by_id_range else ''}{alias}.partnership_id"
-    return f"{column} IN ({listed})"
+    # The record is each provider's current generation (models.Generation): named by id, a few per
+    # partnership, so each is an index range of its own.
+    generations = ", ".join(
+        str(int(g))
+        for g in Generation.objects.filter(partnership_id__in=list(ids), current=True).values_list(
+            "id", flat=True
+        )
+    )
+    current = f"{alias}.generation_id IN ({generations})" if generations else "1 = 0"
+    return f"{column} IN ({listed}) AND {current}"
 
 
 _EPISODE_FIELDS = (

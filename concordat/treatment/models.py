@@ -14,7 +14,7 @@ e.g. Citus, and every query of a partnership or a provider is one index range):
 - `Episode`: one treatment episode (`episode_ref`, unique per provider) of one Client: referral date and
   source, primary substance, triage date, discharge date and reason. It repeats the client's `client_key`,
   `sex` and the `age_at_referral` so that the KPI engine reads episodes and modalities alone — one query per
-  partnership, no identifying column (`selectors.partnership_extract`).
+  partnership, no identifying column (`extract.py`).
 - `EpisodeModality`: one modality (intervention) of an episode: the modality code (one of the eight of the
   spec or the partnership's own `partnerships.Modality`), referral, start and end dates. An episode waiting
   for triage has none.

@@ -4,16 +4,14 @@ Nothing here reads an identifying column unless its name says so."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from concordat.partnerships.models import Partnership, Provider
 
-from .models import Episode, EpisodeModality, Submission
+from .models import Episode, Generation, Submission
 
 
 def episodes_elsewhere(
@@ -42,9 +40,12 @@ def submissions(partnership: Partnership, provider_ids: Iterable[int] | None = N
 
 
 def latest_period_end(partnership: Partnership) -> date | None:
-    """The latest period end of an accepted submission: the date the partnership's data is complete to."""
+    """The latest period end of an accepted submission that became a record (a file only checked, or staged
+    and not used, does not count): the date the partnership's data is complete to."""
     row = (
-        Submission.objects.filter(partnership=partnership, outcome=Submission.Outcome.ACCEPTED)
+        Submission.objects.filter(
+            partnership=partnership, state__in=[Submission.State.CURRENT, Submission.State.SUPERSEDED]
+        )
         .order_by("-period_end")
         .values_list("period_end", flat=True)
         .first()
@@ -53,55 +54,13 @@ def latest_period_end(partnership: Partnership) -> date | None:
 
 
 def record_version(partnership_id: int) -> str:
-    """Which state of the partnership's record the data reflects: changes whenever an accepted submission
-    or a key worker's web change alters it, and only then. The KPI engine keys its cached results by it."""
-    latest = (
-        Submission.objects.filter(partnership_id=partnership_id, outcome=Submission.Outcome.ACCEPTED)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    from .sharing import WebEntry
-
-    web = WebEntry.objects.filter(partnership_id=partnership_id).count()
-    return f"s{latest or 0}-w{web}"
-
-
-EXTRACT_COLUMNS = (
-    "episode_id",
-    "provider_id",
-    "client_key",
-    "sex",
-    "age_at_referral",
-    "referral_date",
-    "referral_source",
-    "primary_substance",
-    "triage_date",
-    "discharge_date",
-    "discharge_reason",
-    "modality",
-    "modality_referral_date",
-    "modality_start_date",
-    "modality_end_date",
-)
-
-
-def partnership_extract(partnership_id: int, *, batch: int = 50_000) -> Iterator[tuple[Any, ...]]:
-    """Every episode of a partnership with each of its modalities (an episode with none: once, modality
-    columns None), pseudonymous only (EXTRACT_COLUMNS): one query, by the (partnership, ...) indexes, read
-    in batches. For the KPI engine."""
-    e, m = Episode._meta.db_table, EpisodeModality._meta.db_table
-    sql = (
-        f"SELECT e.id, e.provider_id, e.client_key, e.sex, e.age_at_referral, e.referral_date, "
-        f"e.referral_source, e.primary_substance, e.triage_date, e.discharge_date, e.discharge_reason, "
-        f"m.modality, m.referral_date, m.start_date, m.end_date "
-        f"FROM {e} e LEFT JOIN {m} m ON m.episode_id = e.id AND m.partnership_id = e.partnership_id "
-        f"WHERE e.partnership_id = %s ORDER BY e.id, m.id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [partnership_id])
-        while rows := cursor.fetchmany(batch):
-            yield from rows
+    """Which state of the partnership's record the data reflects: each provider's current generation
+    (models.Generation: the accepted submission it holds) and the web changes made to it since. It changes
+    whenever a submission replaces or restores a record or a key worker's step changes one, and only then;
+    the KPI engine keys its cached results by it."""
+    current = Generation.objects.filter(partnership_id=partnership_id, current=True).order_by("provider_id")
+    parts = [f"{p}:{g}.{c}" for p, g, c in current.values_list("provider_id", "id", "changes")]
+    return ",".join(parts) or "empty"
 
 
 def provider_named(partnership: Partnership, code: str) -> Provider | None:

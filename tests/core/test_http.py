@@ -15,7 +15,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from concordat.partnerships.models import Partnership
 from tests.factories import UserFactory
 
-SAMPLE = {"slug": "salford-dat", "int": "0", "str": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+SAMPLE = {
+    "slug": "salford-dat",
+    "int": "0",
+    "str": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def page_paths() -> Iterator[str]:

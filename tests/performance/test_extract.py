@@ -99,3 +99,21 @@ def test_the_parquet_extract_is_partitioned_by_partnership(partnership, tmp_path
 def test_an_empty_record_is_an_empty_extract(partnership):
     got = extract([partnership.pk])
     assert got.table.num_rows == 0 and got.table.schema == SCHEMA
+
+
+def test_the_extract_reads_only_each_providers_current_generation(db: None) -> None:
+    """A staged file, and the rows of a superseded one kept for a restore, are no one's record."""
+    import pyarrow as pa
+
+    from concordat.treatment.extract import extract_batches
+    from tests.factories import load_partnership
+    from tests.treatment.conftest import submit
+    from tests.treatment.submissions import a_file, row
+    from tests.treatment.test_replacing import upload_staged
+
+    partnership = load_partnership()
+    submit(partnership, a_file(3))
+    submit(partnership, [row(client_ref="ONLY", episode_ref="ONLY-1")])  # supersedes the first
+    upload_staged(partnership, a_file(2))  # staged, waiting for a decision
+    table = pa.Table.from_batches(list(extract_batches([partnership.pk])))
+    assert table.num_rows == 1

@@ -429,5 +429,7 @@ def test_a_provider_system_downloads_its_record_and_its_file_names_are_made_safe
     body = client.post(
         "/api/v1/treatment/provider/submissions", {"file": upload, "period_end": "2005-03-31"}, **auth
     ).json()
-    assert "/" not in body["file_name"] and "<" not in body["file_name"] and body["file_name"].endswith(".csv")
+    assert (
+        "/" not in body["file_name"] and "<" not in body["file_name"] and body["file_name"].endswith(".csv")
+    )
     assert body["state"] == "current"

@@ -1,30 +1,37 @@
-"""What the KPI engine reads: every episode of a partnership with its modalities, pseudonymous only."""
+"""What the KPI engine asks of the record besides its rows: the date the data is complete to, and which
+state of the record it reflects."""
 
 from __future__ import annotations
 
 import pytest
 
-from concordat.treatment.selectors import EXTRACT_COLUMNS, latest_period_end, partnership_extract
+from concordat.treatment.selectors import latest_period_end, record_version
 from tests.treatment.conftest import submit
-from tests.treatment.submissions import DOB, PERIOD_END, a_file, row
+from tests.treatment.submissions import PERIOD_END, a_file, row
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_extract_has_one_row_per_modality_and_one_per_episode_without_any(partnership):
-    submit(partnership, a_file(2))
-    submit(partnership, [row(client_ref="THEIRS", episode_ref="T1")], provider="P2")
-    rows = list(partnership_extract(partnership.pk))
-    assert len(rows) == 5 + 2 + 1  # a_file(2): 5 modality rows and 2 episodes with none; P2: 1
-    assert all(len(r) == len(EXTRACT_COLUMNS) for r in rows)
-    waiting = [r for r in rows if r[EXTRACT_COLUMNS.index("modality")] is None]
-    assert len(waiting) == 2
-    text = repr(rows)
-    assert DOB not in text and "THEIRS" not in text and "C0" not in text  # no identifying column
+def test_the_latest_period_end_is_that_of_the_submissions_that_became_the_record(partnership):
+    from tests.treatment.test_replacing import upload_staged
 
-
-def test_the_latest_period_end_is_that_of_the_accepted_submissions(partnership):
     assert latest_period_end(partnership) is None
     submit(partnership, [row()])
     submit(partnership, [row(sex="Q")], period_end=PERIOD_END.replace(year=2006))  # rejected
     assert latest_period_end(partnership) == PERIOD_END
+    upload_staged(partnership, a_file(1))  # staged, not (yet) the record: the period end of its file is not
+    assert latest_period_end(partnership) == PERIOD_END
+
+
+def test_the_record_version_moves_with_every_replacement_and_web_change_and_only_then(partnership):
+    from tests.treatment.test_replacing import refer_on_the_web, upload_staged
+
+    empty = record_version(partnership.pk)
+    submit(partnership, a_file(1))
+    first = record_version(partnership.pk)
+    upload_staged(partnership, a_file(2))  # staged: not read by anyone
+    assert record_version(partnership.pk) == first != empty
+    refer_on_the_web(partnership)
+    changed = record_version(partnership.pk)
+    submit(partnership, a_file(1))
+    assert len({empty, first, changed, record_version(partnership.pk)}) == 4
