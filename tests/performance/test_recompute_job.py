@@ -11,7 +11,7 @@ from concordat.core.models import Job
 from concordat.performance.jobs import KIND, recompute_queue
 from concordat.performance.models import KpiResult
 from concordat.treatment.selectors import record_version
-from tests.treatment.conftest import partnership as partnership  # noqa: F401  (Salford with P1 and P2)
+from tests.treatment.conftest import partnership as partnership
 from tests.treatment.conftest import submit
 from tests.treatment.submissions import a_file
 
