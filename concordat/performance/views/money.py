@@ -67,7 +67,9 @@ class MoneyPage(PerformancePage):
             commissioning.Contract.objects.filter(partnership=p)
             .select_related("provider")
             .prefetch_related(
-                "kpis", Prefetch("variations", queryset=commissioning.Variation.objects.order_by("on", "id"))
+                "kpis",
+                "payments",  # the schedule, for the contract's current end (terms_of)
+                Prefetch("variations", queryset=commissioning.Variation.objects.order_by("on", "id")),
             )
             .order_by("provider__code", "start", "id")
         )
