@@ -65,6 +65,9 @@ def test_the_dashboard_links_the_officers_own_counts_to_their_records(officer: A
     assert f'href="{url("2004-05-q4", "in_treatment", "P1")}"' in providers
     assert "?provider=P2" not in providers  # another provider's count: no link
     assert f'href="{url("2004-05-q4", "in_treatment")}"' in section(page, 'id="kpi-in_treatment"', "</tr>")
+    trend = section(page, 'id="table-in-treatment"')  # each quarter of a trend's table, too
+    assert f'href="{url("2004-05-q1", "in_treatment")}"' in trend
+    assert f'href="{url("2004-05-q2", "new_starts")}"' in section(page, 'id="table-new-starts"')
 
 
 def test_another_providers_client_is_listed_only_with_a_consent_to_the_whole_record(

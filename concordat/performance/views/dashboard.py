@@ -54,10 +54,14 @@ def trend_quarters(grid: StoredGrid, chosen: StoredPeriod) -> list[StoredPeriod]
 
 
 def trend_charts(
-    grid: StoredGrid, chosen: StoredPeriod, modality_words: dict[str, str]
+    grid: StoredGrid,
+    chosen: StoredPeriod,
+    modality_words: dict[str, str],
+    drill: Callable[[StoredPeriod, str], str | None] = lambda period, kpi: None,
 ) -> list[dict[str, Any]]:
     """The four trends: in treatment, new starts, successful completions (%) and, per modality with any
-    start in those quarters, the share starting within the waiting-time threshold."""
+    start in those quarters, the share starting within the waiting-time threshold. A count in the tables
+    of the first two links to the records behind it where `drill(quarter, kpi)` gives an address."""
     quarters = trend_quarters(grid, chosen)
     series = grid.series(quarters, ["in_treatment", "new_starts", "successful_completions__pct", "waiting"])
     labels = [q.period.short for q in quarters]
@@ -80,8 +84,12 @@ def trend_charts(
                 "svg": charts.chart_svg(charts.trend_spec(line, y_title=y_title), title),
                 "description": trends.describe(name, line, unit),
                 "columns": [title.split(" by quarter")[0] + (" (%)" if unit else "")],
-                "rows": [(label, [value]) for label, value in line],
+                "rows": [
+                    (label, [value], drill(q, key) if key in ("in_treatment", "new_starts") else None)
+                    for (label, value), q in zip(line, quarters, strict=True)
+                ],
                 "unit": unit,
+                "kpi_words": name.lower(),
             }
         )
     made[2]["note"] = (
@@ -115,7 +123,9 @@ def trend_charts(
             else "",
             "description": description,
             "columns": [f"{name} (%)" for name in named],
-            "rows": [(label, [line[i][1] for line in named.values()]) for i, label in enumerate(labels)],
+            "rows": [
+                (label, [line[i][1] for line in named.values()], None) for i, label in enumerate(labels)
+            ],
             "unit": "%",
         }
     )
@@ -221,7 +231,14 @@ class DashboardPage(PerformancePage):
             headlines=headlines,
             waits=waits,
             complete=grid.as_of is not None and complete(chosen.end, grid.as_of),
-            charts=trend_charts(grid, chosen, modality_words),
+            charts=trend_charts(
+                grid,
+                chosen,
+                modality_words,
+                lambda quarter, kpi: (
+                    episodes_url(p.slug, quarter, kpi) if context["can_drill_down"] else None
+                ),
+            ),
             breakdowns=breakdown_tables(
                 kpis, providers=providers, modality_words=modality_words, drill=drill
             ),
