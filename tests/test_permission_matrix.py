@@ -26,6 +26,7 @@ OFFICER, WORKER, BOARD, AUDITOR = Role.PROVIDER_DATA_OFFICER, Role.KEY_WORKER, R
 MEMBERS = frozenset(Role)
 ANYONE = "anyone"  # also anonymous and non-members: public pages
 SIGNED_IN = "signed-in"  # any signed-in user, member or not
+ANY_MEMBER = "any-member"  # a member of any partnership (Salford's roles and the other partnership's lead)
 EVERY_ACTOR = ["anonymous", "outsider", "other-lead", *Role]
 
 
@@ -365,6 +366,23 @@ PAGES.update(
     }
 )
 
+# --- performance against targets (concordat/performance): every member reads the figures and the targets,
+# the lead commissioner changes the targets, a provider's staff open the records behind a count (their own
+# and those shared with them), the pool's readers see money beside activity; members of any partnership
+# compare the published figures of all.
+PAGES.update(
+    {
+        "performance:dashboard": page(MEMBERS),
+        "performance:targets": page(MEMBERS),
+        "performance:edit-targets": form(ONLY),
+        "performance:money": page(POOL_READERS),
+        "performance:episodes": page(
+            STAFF, lambda p: {"slug": SLUG, "period": "2004-05-q1", "kpi": "in_treatment"}
+        ),
+        "performance:national": page(ANY_MEMBER, lambda p: {}),
+    }
+)
+
 # (method, API operation) -> who; paths are filled from the route's own URL name.
 API: dict[str, list[Route]] = {
     "api:openapi-json": page(ANYONE, lambda p: {}),
@@ -535,6 +553,8 @@ def allowed(route: Route, actor: str) -> bool:
         return True
     if route.allowed == SIGNED_IN:
         return actor != "anonymous"
+    if route.allowed == ANY_MEMBER:
+        return actor not in ("anonymous", "outsider")
     return actor in route.allowed
 
 

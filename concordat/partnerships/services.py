@@ -49,6 +49,7 @@ __all__ = [
     "narrative_save",
     "partnership_load",
     "statements_save",
+    "targets_save",
 ]
 
 # The document keys that are the partnership's own fields (what the details form edits).
@@ -273,6 +274,37 @@ def narrative_save(
         change=change,
         precheck=_seen_check(Part(narrative_of, _partnership_stamp), seen, change),
         only=frozenset(),
+    )
+
+
+def targets_of(document: dict[str, Any]) -> dict[str, Any]:
+    """The agreement's KPI targets as the file writes them (what the targets form shows and edits)."""
+    return dict(document.get("targets") or {})
+
+
+def targets_save(
+    *, partnership: models.Partnership, user: Any, targets: dict[str, Any], seen: str | None
+) -> Outcome:
+    """Replace the KPI targets — the baseline, the people accessing services, the waiting-time threshold,
+    the share to start within it, and each modality's threshold and average-wait target — as the file
+    writes them (years "YYYY-YY", days and people whole numbers, the percentage as typed). Checked with the
+    whole agreement by the file's rules (rules/agreement._targets: problems at "targets.<key>"); refused as
+    stale when the targets changed since the editor saw them (`seen`, a fingerprint of `targets_of`); the
+    partnership row is written once and audited as every change of it is."""
+
+    def change(document: dict[str, Any]) -> None:
+        if targets:
+            document["targets"] = copy.deepcopy(targets)
+        else:
+            document.pop("targets", None)
+
+    return _edit(
+        partnership=partnership,
+        user=user,
+        change=change,
+        precheck=_seen_check(Part(targets_of, _partnership_stamp), seen, change),
+        only=frozenset(),
+        path=lambda document: "targets",
     )
 
 

@@ -7,6 +7,7 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Performance"
 
     def ready(self) -> None:
-        from . import jobs
+        from . import jobs, permissions, tabs  # noqa: F401  (permissions: the rules register on import)
 
         jobs.register()
+        tabs.add_tabs()

@@ -65,3 +65,116 @@ def record_version(partnership_id: int) -> str:
 
 def provider_named(partnership: Partnership, code: str) -> Provider | None:
     return Provider.objects.filter(partnership=partnership, code=code).first()
+
+
+# --- for the performance pages (concordat/performance): many partnerships at once, and the rows behind a
+# KPI. Appended: nothing above changes.
+from typing import Any  # noqa: E402
+
+from .models import EpisodeModality  # noqa: E402
+
+
+def record_versions(partnership_ids: Iterable[int]) -> dict[int, str]:
+    """`record_version` of each partnership, in one query (the national page reads every partnership)."""
+    ids = list(partnership_ids)
+    parts: dict[int, list[str]] = {pid: [] for pid in ids}
+    current = (
+        Generation.objects.filter(partnership_id__in=ids, current=True)
+        .order_by("partnership_id", "provider_id")
+        .values_list("partnership_id", "provider_id", "id", "changes")
+    )
+    for partnership_id, provider_id, generation_id, changes in current:
+        parts[partnership_id].append(f"{provider_id}:{generation_id}.{changes}")
+    return {pid: ",".join(found) or "empty" for pid, found in parts.items()}
+
+
+def latest_period_ends(partnership_ids: Iterable[int]) -> dict[int, date]:
+    """`latest_period_end` of each partnership that has one, in one query."""
+    from django.db.models import Max
+
+    rows = (
+        Submission.objects.filter(
+            partnership_id__in=list(partnership_ids),
+            state__in=[Submission.State.CURRENT, Submission.State.SUPERSEDED],
+        )
+        .values("partnership_id")
+        .annotate(last=Max("period_end"))
+        .order_by()
+        .values_list("partnership_id", "last")
+    )
+    return dict(rows)
+
+
+# The KPIs whose rows `kpi_rows` lists: the simple ones, each a set of modality rows of the current record.
+ROW_KPIS = ("in_treatment", "new_starts", "waiting")
+
+
+def structured_modalities(partnership: Partnership) -> list[str]:
+    """The structured modality codes: the spec's built-in ones and the partnership's own."""
+    from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
+
+    built_in = [code for code, (_, _, structured) in BUILT_IN_MODALITIES.items() if structured]
+    own = list(partnership.modalities.filter(structured=True).values_list("code", flat=True))
+    return sorted({*built_in, *own})
+
+
+def kpi_rows(
+    partnership: Partnership,
+    kpi: str,
+    start: date,
+    end: date,
+    as_of: date,
+    *,
+    modality: str | None = None,
+    provider_ids: Iterable[int] | None = None,
+    clients: QuerySet[Any] | None = None,
+) -> QuerySet[EpisodeModality]:
+    """The modality rows of the current record behind a KPI of the period [start, end] with data to
+    `as_of`, by the spec's definitions (treatment-data.md, "KPIs"; docs/kpi-engine.md for its choices):
+
+    - `in_treatment`: structured modality rows whose [start, end] overlaps the period, the end being the
+      modality's end, else the episode's discharge, else `as_of` (an interval ending before it starts
+      overlaps nothing); the KPI counts their distinct client keys;
+    - `new_starts`: each episode's treatment start — its structured row with the earliest start — when that
+      start lies in the period; the KPI counts their distinct client keys;
+    - `waiting` (with `modality`): that modality's rows with a start in the period; the KPI's `count` is
+      how many rows.
+
+    Only the rows of `provider_ids` when given, and of the Client rows `clients` when given (the records a
+    reader may see: treatment.visibility). Ordered by provider, start and id; each row's episode and client
+    come with it (select_related), nothing identifying is read unless the caller asks for it."""
+    from django.db.models import F, Min, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    if kpi not in ROW_KPIS or (kpi == "waiting") != (modality is not None):
+        raise ValueError(f"no rows for KPI {kpi!r} (modality {modality!r})")
+    rows = EpisodeModality.objects.filter(partnership=partnership, start_date__isnull=False)
+    if provider_ids is not None:
+        rows = rows.filter(provider_id__in=list(provider_ids))
+    if clients is not None:
+        rows = rows.filter(episode__client__in=clients.values("id"))
+    if kpi == "waiting":
+        rows = rows.filter(modality=modality, start_date__gte=start, start_date__lte=end)
+    else:
+        structured = structured_modalities(partnership)
+        rows = rows.filter(modality__in=structured)
+        if kpi == "in_treatment":
+            rows = (
+                rows.annotate(runs_to=Coalesce("end_date", "episode__discharge_date", Value(as_of)))
+                .filter(start_date__lte=end, runs_to__gte=start)
+                .filter(runs_to__gte=F("start_date"))
+            )
+        else:
+            first = (
+                EpisodeModality.objects.filter(
+                    episode_id=OuterRef("episode_id"), modality__in=structured, start_date__isnull=False
+                )
+                .order_by()
+                .values("episode_id")
+                .annotate(first=Min("start_date"))
+                .values("first")[:1]
+            )
+            rows = rows.annotate(treatment_start=Subquery(first)).filter(
+                start_date=F("treatment_start"), start_date__gte=start, start_date__lte=end
+            )
+    return rows.select_related("episode", "provider").order_by("provider__code", "start_date", "id")
