@@ -10,3 +10,10 @@ class PerformanceConfig(AppConfig):
         from . import jobs
 
         jobs.register()
+
+        from . import report_permissions  # noqa: F401  (registers the reports' and workforce's permission rules)
+        from .reports import audit
+        from .reports.tabs import add_report_tabs
+
+        audit.register()
+        add_report_tabs()
