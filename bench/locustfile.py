@@ -69,6 +69,10 @@ CONTRACTS = ("contracts register", "contracts/", 1)
 # The pooled fund's pages.
 POOL_STATEMENT = ("pool statement", "pool/", 3)
 POOL_LEDGER = ("pool ledger", "pool/ledger/", 2)
+# The board's reports and the workforce (concordat/performance/urls_reports.py).
+BOARD_REPORTS = ("board reports", "performance/reports/", 1)
+WORKFORCE = ("workforce", "performance/workforce/", 1)
+CHOSEN_YEAR = re.compile(r'<option value="([0-9]{4}-[0-9]{2})"[^>]*\bselected')
 # A small real PDF for the lead's uploads (the type is checked by its bytes).
 SIGNED_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -180,6 +184,8 @@ class LeadCommissioner(Person):
         SERVICES,
         PROCUREMENTS,
         CONTRACTS,
+        BOARD_REPORTS,
+        WORKFORCE,
     )
 
     def on_start(self) -> None:
@@ -218,6 +224,22 @@ class LeadCommissioner(Person):
                 response.success()
             else:
                 response.failure(f"document upload: {response.status_code}, not a redirect")
+
+    @task(1)
+    def download_a_board_report(self) -> None:
+        """Open the board's reports and download the quarterly report of the year they offer first (its
+        first quarter), as the lead commissioner does before a board meeting."""
+        slug = self.slugs[0]
+        page = self.client.get(f"/partnerships/{slug}/{BOARD_REPORTS[1]}", name=BOARD_REPORTS[0]).text
+        year = CHOSEN_YEAR.search(page)
+        if not year:
+            return
+        path = f"/partnerships/{slug}/{BOARD_REPORTS[1]}quarterly-{year.group(1)}-q1/report.pdf"
+        with self.client.get(path, name="board report PDF", catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}")
+            elif not response.content.startswith(b"%PDF-"):
+                response.failure("not a PDF")
 
     @task(3)
     def change_a_milestone(self) -> None:
@@ -306,6 +328,7 @@ class BoardMember(Person):
         SERVICES,
         PROCUREMENTS,
         CONTRACTS,
+        BOARD_REPORTS,
     )
 
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("partnerships/", include("concordat.treatment.urls")),
     path("partnerships/", include("concordat.commissioning.urls")),
     path("partnerships/<slug:slug>/pool/", include("concordat.pool.urls")),
+    path("partnerships/<slug:slug>/performance/", include("concordat.performance.urls_reports")),
     path("", include("concordat.performance.urls")),
 ]

@@ -233,6 +233,14 @@ def row_counts() -> dict[str, int]:
             for model in apps.get_app_config("pool").get_models()
         }
     )
+    # The board's reports and the workforce's figures (the KPI cache is not data people write).
+    rows.update(
+        {
+            f"performance.{model.__name__}": model.objects.count()
+            for model in apps.get_app_config("performance").get_models()
+            if model.__name__ != "KpiResult"
+        }
+    )
     # Audit entries of changes and reads; signing in (as a test client does) changes nothing.
     rows["LogEntry"] = LogEntry.objects.exclude(kind__in=ACCOUNT_KINDS).count()
     rows["User"] = get_user_model().objects.count()

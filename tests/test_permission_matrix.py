@@ -476,6 +476,43 @@ API.update(
         "api:provider_client_read": page(frozenset(), lambda p: {"handle": "x" * 16}),
     }
 )
+# --- the board's reports and the workforce (concordat/performance, urls_reports.py, workforce_api.py): the
+# lead commissioner writes and issues reports, every partnership-wide reader reads them; the lead enters any
+# provider's workforce figures and a data officer their own provider's (P1, the matrix's), which they read.
+REPORT_READERS = {LEAD, POOL, REP, BOARD, AUDITOR}
+REPORT = lambda p: {"slug": SLUG, "key": "quarterly-2003-04-q1"}  # noqa: E731
+FIGURE = lambda p: {"slug": SLUG, "code": "P1", "year": "2003-04"}  # noqa: E731
+
+
+def entered_figure(p: Any) -> dict[str, Any]:
+    """P1's workforce figure for 2003-04, entered the first time a row asks for it."""
+    from concordat.performance.workforce import figure_save
+
+    figure_save(partnership=p, provider="P1", year="2003-04", fte="12.5", seen=None, user=None)
+    return FIGURE(p)
+
+
+PAGES.update(
+    {
+        "performance-reports:list": page(REPORT_READERS),
+        "performance-reports:report": page(REPORT_READERS, REPORT),
+        "performance-reports:edit": form(ONLY, REPORT),
+        "performance-reports:issue": form(ONLY, REPORT),
+        "performance-reports:report-pdf": page(REPORT_READERS, REPORT),
+        "performance-reports:report-xlsx": page(REPORT_READERS, REPORT),
+        "performance-reports:report-json": page(REPORT_READERS, REPORT),
+        "performance-reports:workforce": page(REPORT_READERS | {OFFICER}),
+        "performance-reports:figure": form({LEAD, OFFICER}, FIGURE),
+    }
+)
+API.update(
+    {
+        "api:workforce_list": page(REPORT_READERS | {OFFICER}),
+        "api:workforce_read": page(REPORT_READERS | {OFFICER}, entered_figure),
+        "api:workforce_put": [Route(frozenset({LEAD, OFFICER}), entered_figure, "put", writes=True)],
+    }
+)
+
 TABLE = {**PAGES, **API}
 
 

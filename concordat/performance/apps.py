@@ -7,7 +7,12 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Performance"
 
     def ready(self) -> None:
-        from . import jobs, permissions, tabs  # noqa: F401  (permissions: the rules register on import)
+        # The permission modules register their rules on import.
+        from . import jobs, permissions, report_permissions, tabs  # noqa: F401
+        from .reports import audit
+        from .reports.tabs import add_report_tabs
 
         jobs.register()
         tabs.add_tabs()
+        audit.register()
+        add_report_tabs()
