@@ -233,3 +233,24 @@ def test_the_dashboard_makes_the_same_number_of_queries_whatever_the_record(
     assert len(selectors.grid(big)) > periods
     assert queries(client, URL) == few
     assert queries(client, URL + "?period=2004-05") == few
+
+
+def test_the_chosen_period_links_to_its_board_report_for_those_who_read_the_reports(
+    client: Any, partnership: Any
+) -> None:
+    from concordat.performance.report_permissions import READERS
+
+    recorded(partnership)
+    quarterly = reverse("performance-reports:report", args=["salford-dat", "quarterly-2004-05-q4"])
+    plan = reverse("performance-reports:report", args=["salford-dat", "treatment-plan-2005-06"])
+    for role in Role:
+        client.force_login(member(partnership, role, username=f"as-{role}"))
+        quarter, year = text(client.get(URL)), text(client.get(URL, {"period": "2004-05"}))
+        if role in READERS:
+            assert (
+                f'href="{quarterly}">The board\'s report: Quarterly performance report, Q4 2004-05' in quarter
+            )
+            assert f'href="{plan}">The board\'s report: Annual treatment plan 2005-06' in year
+            assert client.get(quarterly).status_code == 200, role
+        else:
+            assert quarterly not in quarter and plan not in year, role

@@ -15,6 +15,8 @@ from concordat.treatment.visibility import staff_providers
 
 from .. import charts
 from ..figures import StoredGrid, StoredPeriod, stored_grid
+from ..report_permissions import VIEW_REPORTS
+from ..reports import rules as report_rules
 from ..rules import measures, trends
 from ..rules.labels import complete
 from ..rules.rag import RULE
@@ -244,5 +246,19 @@ class DashboardPage(PerformancePage):
             ),
             own_providers=sorted(own),
             national_url=reverse("performance:national") + f"?period={chosen.period.slug}",
+            report=board_report_link(p, chosen, user),
         )
         return context
+
+
+def board_report_link(partnership: Any, chosen: StoredPeriod, user: Any) -> tuple[str, str] | None:
+    """The board's document for the chosen period, for those who read the reports: a quarter's quarterly
+    report; a year's treatment plan (the plan for the next year, reporting this one's outcome)."""
+    if not user.has_perm(VIEW_REPORTS, partnership):
+        return None
+    kind = report_rules.QUARTERLY if chosen.period.quarter else report_rules.TREATMENT_PLAN
+    year, quarter = report_rules.report_period(kind, chosen.start, chosen.end)
+    key = report_rules.report_key(kind, year, quarter)
+    return reverse("performance-reports:report", args=[partnership.slug, key]), report_rules.title(
+        kind, year, quarter
+    )
