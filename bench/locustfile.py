@@ -69,6 +69,9 @@ CONTRACTS = ("contracts register", "contracts/", 1)
 # The pooled fund's pages.
 POOL_STATEMENT = ("pool statement", "pool/", 3)
 POOL_LEDGER = ("pool ledger", "pool/ledger/", 2)
+# Performance against targets: every member's dashboard, the national table of published figures.
+DASHBOARD = ("performance dashboard", "performance/", 3)
+NATIONAL = ("national table", "/performance/national/", 1)
 # The board's reports and the workforce (concordat/performance/urls_reports.py).
 BOARD_REPORTS = ("board reports", "performance/reports/", 1)
 WORKFORCE = ("workforce", "performance/workforce/", 1)
@@ -113,7 +116,7 @@ class Person(HttpUser):
         self.pages = [
             page
             for page in self.PAGES
-            if page in (LIST, OVERVIEW) or f"/partnerships/{slug}/{page[1]}" in offered
+            if page in (LIST, OVERVIEW, NATIONAL) or f"/partnerships/{slug}/{page[1]}" in offered
         ]
         self.weights = [page[2] for page in self.pages]
 
@@ -166,6 +169,8 @@ class LeadCommissioner(Person):
     PAGES = (
         LIST,
         OVERVIEW,
+        DASHBOARD,
+        NATIONAL,
         CONTRIBUTIONS,
         AIMS,
         GOVERNANCE,
@@ -270,6 +275,8 @@ class PoolManager(Person):
     PAGES = (
         LIST,
         OVERVIEW,
+        DASHBOARD,
+        NATIONAL,
         (CONTRIBUTIONS[0], CONTRIBUTIONS[1], 8),
         AIMS,
         GOVERNANCE,
@@ -292,6 +299,8 @@ class PartnerRepresentative(Person):
     PAGES = (
         LIST,
         OVERVIEW,
+        DASHBOARD,
+        NATIONAL,
         CONTRIBUTIONS,
         AIMS,
         GOVERNANCE,
@@ -316,6 +325,8 @@ class BoardMember(Person):
     PAGES = (
         LIST,
         OVERVIEW,
+        DASHBOARD,
+        NATIONAL,
         CONTRIBUTIONS,
         AIMS,
         (BOARD[0], BOARD[1], 4),
@@ -338,6 +349,8 @@ class Auditor(Person):
     PAGES = (
         LIST,
         OVERVIEW,
+        DASHBOARD,
+        NATIONAL,
         CONTRIBUTIONS,
         GOVERNANCE,
         APPROVALS,

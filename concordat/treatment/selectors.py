@@ -3,6 +3,7 @@ Nothing here reads an identifying column unless its name says so."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -59,8 +60,19 @@ def record_version(partnership_id: int) -> str:
     whenever a submission replaces or restores a record or a key worker's step changes one, and only then;
     the KPI engine keys its cached results by it."""
     current = Generation.objects.filter(partnership_id=partnership_id, current=True).order_by("provider_id")
-    parts = [f"{p}:{g}.{c}" for p, g, c in current.values_list("provider_id", "id", "changes")]
-    return ",".join(parts) or "empty"
+    return _version_of([f"{p}:{g}.{c}" for p, g, c in current.values_list("provider_id", "id", "changes")])
+
+
+VERSION_LENGTH = 64  # what the caches that key by it store (performance.KpiResult.record_version)
+
+
+def _version_of(parts: list[str]) -> str:
+    """The providers' parts as they read ("12:40.3,13:41.0") while they fit; a digest of them beyond (a
+    partnership of many providers), the same length whatever their number."""
+    joined = ",".join(parts) or "empty"
+    if len(joined) <= VERSION_LENGTH:
+        return joined
+    return "sha256:" + hashlib.sha256(joined.encode()).hexdigest()[: VERSION_LENGTH - len("sha256:")]
 
 
 def provider_named(partnership: Partnership, code: str) -> Provider | None:
@@ -85,7 +97,7 @@ def record_versions(partnership_ids: Iterable[int]) -> dict[int, str]:
     )
     for partnership_id, provider_id, generation_id, changes in current:
         parts[partnership_id].append(f"{provider_id}:{generation_id}.{changes}")
-    return {pid: ",".join(found) or "empty" for pid, found in parts.items()}
+    return {pid: _version_of(found) for pid, found in parts.items()}
 
 
 def latest_period_ends(partnership_ids: Iterable[int]) -> dict[int, date]:

@@ -35,3 +35,19 @@ def test_the_record_version_moves_with_every_replacement_and_web_change_and_only
     changed = record_version(partnership.pk)
     submit(partnership, a_file(1))
     assert len({empty, first, changed, record_version(partnership.pk)}) == 4
+
+
+def test_the_record_version_of_many_providers_fits_the_caches_key_and_still_moves() -> None:
+    from tests.factories import load_partnership
+    from tests.treatment.conftest import submit as submit_to
+
+    many = load_partnership(
+        providers=[{"code": f"P{i}", "name": f"P{i}", "tiers": [3]} for i in range(1, 13)]
+    )
+    versions = []
+    for i in range(1, 13):
+        submit_to(many, a_file(1), provider=f"P{i}")
+        versions.append(record_version(many.pk))
+    assert all(len(v) <= 64 for v in versions) and len(set(versions)) == 12
+    assert len(versions[-1]) == 64 and versions[-1].startswith("sha256:")
+    assert record_version(many.pk) == versions[-1]  # the same record, the same version
