@@ -128,7 +128,8 @@ def _convert(columns: Sequence[str]) -> pacsv.ConvertOptions:
 
 def _parse(text: str | None, columns: Sequence[str]) -> pa.Table:
     if not text:
-        return pa.table({name: pa.array([], SCHEMA.field(name).type) for name in columns})
+        types = _convert(columns).column_types
+        return pa.table({name: pa.array([], types[name]) for name in columns})
     return pacsv.read_csv(
         io.BytesIO(text.encode()),
         read_options=pacsv.ReadOptions(column_names=list(columns), block_size=1 << 24),

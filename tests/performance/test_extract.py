@@ -117,3 +117,23 @@ def test_the_extract_reads_only_each_providers_current_generation(db: None) -> N
     upload_staged(partnership, a_file(2))  # staged, waiting for a decision
     table = pa.Table.from_batches(list(extract_batches([partnership.pk])))
     assert table.num_rows == 1
+
+
+def test_a_batch_of_episode_ids_that_holds_none_of_the_record_is_skipped(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another partnership's ids between the record's: a batch of ids with none of the record's episodes
+    reads as empty, and the batches after it are still read."""
+    from concordat.treatment import extract as extract_module
+    from tests.performance.pages import p2_rows
+
+    two = [{"code": "P1", "name": "One", "tiers": [3]}, {"code": "P2", "name": "Two", "tiers": [3]}]
+    partnership = load_partnership(providers=two)
+    other = load_partnership(slug="other-dat", name="Another Partnership")
+    submit(partnership, a_file(2))
+    submit(other, a_file(6))  # ids between the first provider's and the second's
+    submit(partnership, p2_rows(2), provider="P2")
+    monkeypatch.setattr(extract_module, "_BATCH_EPISODES", 2)
+    table = extract([partnership.pk]).table
+    assert table.num_rows == len(a_file(2)) + len(p2_rows(2))
+    assert set(table["provider"].to_pylist()) == {"P1", "P2"}
