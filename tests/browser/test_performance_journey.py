@@ -57,7 +57,9 @@ def test_a_count_leads_to_its_records_and_the_quarter_to_its_report_and_the_nati
     link.click()
 
     expect(officer.get_by_role("heading", level=1)).to_contain_text("People in treatment: ")
-    expect(officer.locator("#who-you-see")).to_contain_text(f"The dashboard's figure, for everyone, is {figure}")
+    expect(officer.locator("#who-you-see")).to_contain_text(
+        f"The dashboard's figure, for everyone, is {figure}"
+    )
     assert axe_check(officer) == []
     shown = officer.locator("#episodes tbody a.govuk-link")
     handles = {href.rstrip("/").rsplit("/", 1)[1] for href in shown.evaluate_all("a => a.map(x => x.href)")}
