@@ -201,10 +201,10 @@ class DashboardPage(PerformancePage):
             mine = staff_providers(user, p)
             own = set(p.providers.filter(pk__in=mine).values_list("code", flat=True))
 
-        def drill(kpi: str, provider: str | None = None) -> str | None:
+        def drill(kpi: str, provider: str | None = None, period: StoredPeriod = chosen) -> str | None:
             if not context["can_drill_down"] or (provider is not None and provider not in own):
                 return None
-            return episodes_url(p.slug, chosen, kpi, provider)
+            return episodes_url(p.slug, period, kpi, provider)
 
         headlines = []
         for m in measures.headlines(kpis, targets):
@@ -234,12 +234,7 @@ class DashboardPage(PerformancePage):
             waits=waits,
             complete=grid.as_of is not None and complete(chosen.end, grid.as_of),
             charts=trend_charts(
-                grid,
-                chosen,
-                modality_words,
-                lambda quarter, kpi: (
-                    episodes_url(p.slug, quarter, kpi) if context["can_drill_down"] else None
-                ),
+                grid, chosen, modality_words, lambda quarter, kpi: drill(kpi, period=quarter)
             ),
             breakdowns=breakdown_tables(
                 kpis, providers=providers, modality_words=modality_words, drill=drill
