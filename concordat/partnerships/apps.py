@@ -1,4 +1,14 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _warm_notification_form(sender: Any, **kwargs: Any) -> None:
+    # Imported when an agreement changes, not at start-up: the PDF renderer (WeasyPrint) takes most of a
+    # second to import, which every command and every spawned child would pay.
+    from .views.documents import warm_notification_form
+
+    warm_notification_form(sender, **kwargs)
 
 
 class PartnershipsConfig(AppConfig):
@@ -11,9 +21,8 @@ class PartnershipsConfig(AppConfig):
 
         from . import audit, permissions  # noqa: F401  (registers audited models and permission rules)
         from .signals import agreement_changed
-        from .views.documents import warm_notification_form
 
-        agreement_changed.connect(warm_notification_form, dispatch_uid="warm-notification-form")
+        agreement_changed.connect(_warm_notification_form, dispatch_uid="warm-notification-form")
 
         from . import jobs
 

@@ -419,3 +419,8 @@ def next_ref(partnership: Partnership, kind: str) -> str:
         if ref[len(prefix) :].isdigit()
     ]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def closed_years(partnership: Partnership) -> set[int]:
+    """The start years of the pool's closed financial years (they take no more postings)."""
+    return set(YearClose.objects.filter(partnership=partnership).values_list("year", flat=True))

@@ -194,12 +194,10 @@ def _step(
             lock_provider(record.provider_id)
             _claim(partnership, token, kind, record.handle)
             episode = (
-                Episode.objects.select_related("client")
+                Episode.objects.of_provider(record.provider_id)
+                .select_related("client")
                 .filter(
-                    partnership=partnership,
-                    provider_id=record.provider_id,
-                    client__client_ref=record.client_ref,
-                    episode_ref=episode_ref,
+                    partnership=partnership, client__client_ref=record.client_ref, episode_ref=episode_ref
                 )
                 .first()
             )
@@ -265,15 +263,11 @@ def episode_refer(
         with transaction.atomic():
             lock_provider(provider.pk)
             _claim(partnership, token, "referral", "")
-            if Episode.objects.filter(
-                partnership=partnership, provider=provider, episode_ref=episode_ref
-            ).exists():
+            if Episode.objects.of_provider(provider.pk).filter(episode_ref=episode_ref).exists():
                 raise _refuse(
                     "episode_ref", "episode-exists", "This provider already has an episode with this id"
                 )
-            client = Client.objects.filter(
-                partnership=partnership, provider=provider, client_ref=client_ref
-            ).first()
+            client = Client.objects.of_provider(provider.pk).filter(client_ref=client_ref).first()
             rows = [new_row]
             if client is not None:
                 # The client's other episodes: the same person on every row (consistency.py).

@@ -102,6 +102,8 @@ def handle_for(partnership: Partnership, provider_id: int, client_ref: str) -> C
 
 def client_of(record: ClientHandle) -> Client | None:
     """The Client row the handle names now (None: the provider's latest submission no longer has them)."""
-    return Client.objects.filter(
-        partnership_id=record.partnership_id, provider_id=record.provider_id, client_ref=record.client_ref
-    ).first()
+    return (
+        Client.objects.of_provider(record.provider_id)
+        .filter(partnership_id=record.partnership_id, client_ref=record.client_ref)
+        .first()
+    )

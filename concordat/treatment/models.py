@@ -234,7 +234,16 @@ class Generation(models.Model):
         return f"generation {self.pk} of provider {self.provider_id}"
 
 
-class CurrentRows(models.Manager):  # type: ignore[type-arg]
+class CurrentQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def of_provider(self, provider_id: int) -> models.QuerySet:  # type: ignore[type-arg]
+        """One provider's rows, found through its current generation's id: a look-up by reference then
+        reads the (generation, reference) unique index, not every row of the partnership (a join on
+        `current` does, whatever the provider)."""
+        current = Generation.objects.filter(provider_id=provider_id, current=True).values("pk")[:1]
+        return self.filter(provider_id=provider_id, generation_id=models.Subquery(current))
+
+
+class CurrentRows(models.Manager.from_queryset(CurrentQuerySet)):  # type: ignore[misc]
     """The record as everyone reads it: only the rows of each provider's current generation."""
 
     def get_queryset(self) -> models.QuerySet:  # type: ignore[type-arg]

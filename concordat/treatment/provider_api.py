@@ -292,9 +292,8 @@ def provider_client_read(request: HttpRequest, handle: str) -> dict[str, Any]:
         partnership=token.partnership, provider=token.provider, handle=handle
     ).first()
     client = (
-        Client.objects.filter(
-            partnership=token.partnership, provider=token.provider, client_ref=record.client_ref
-        )
+        Client.objects.of_provider(token.provider_id)
+        .filter(partnership=token.partnership, client_ref=record.client_ref)
         .prefetch_related("episodes__modalities")
         .first()
         if record is not None

@@ -29,7 +29,7 @@ from concordat.core.csvfile import RowProblem, RowReport
 from concordat.partnerships.models import Partnership, Provider
 from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
 
-from . import selectors
+from . import parallel, selectors
 from .audit import EVENT_KIND
 from .changes import Changes, changes_between
 from .checking import Checked, Fixed, check_file
@@ -143,7 +143,7 @@ def submission_process(
     _set(submission, state=Submission.State.CHECKING)
     tell = (lambda rows: progress(rows, lines)) if progress is not None else None
     if submission.dry_run:
-        elsewhere = _OpenElsewhere(partnership, provider, run=lambda look_up: look_up())
+        elsewhere = OpenElsewhere(partnership, provider, run=lambda look_up: look_up())
         checked = check_file(
             file,
             context=context,
@@ -164,19 +164,32 @@ def submission_process(
         client_base=reserve_ids(Client, lines),
         episode_base=reserve_ids(Episode, lines),
     )
+    path = parallel.wanted(file, lines)
     try:
         with StagingWriter(tell) as writer:
-            elsewhere = _OpenElsewhere(partnership, provider, run=writer.call)
-            checked = check_file(
-                file,
-                context=context,
-                secret=secret,
-                report=report,
-                fixed=fixed,
-                stage=writer.put,
-                on_episode=elsewhere.see if elsewhere.wanted else None,
-            )
-            elsewhere.flush()
+            elsewhere = OpenElsewhere(partnership, provider, run=writer.call)
+            if path is not None:  # a big file: checked in a child of its own while this process writes
+                checked, elsewhere.found = parallel.check_in_child(
+                    path,
+                    partnership_id=partnership.pk,
+                    provider_id=provider.pk,
+                    period_end=submission.period_end,
+                    fixed=fixed,
+                    report=report,
+                    stage=writer.put,
+                    open_elsewhere=elsewhere.wanted,
+                )
+            else:
+                checked = check_file(
+                    file,
+                    context=context,
+                    secret=secret,
+                    report=report,
+                    fixed=fixed,
+                    stage=writer.put,
+                    on_episode=elsewhere.see if elsewhere.wanted else None,
+                )
+                elsewhere.flush()
     except BaseException:
         remove_generation_rows(generation)
         _set(submission, state=Submission.State.FAILED, outcome="")
@@ -243,7 +256,7 @@ def file_check(
     context = context_for(partnership, period_end)
     secret = secret_for(partnership)
     report = kept_report(sink=sink)
-    elsewhere = _OpenElsewhere(partnership, provider, run=lambda look_up: look_up())
+    elsewhere = OpenElsewhere(partnership, provider, run=lambda look_up: look_up())
     check_file(
         file,
         context=context,
@@ -310,7 +323,7 @@ def _size_of(file: IO[bytes]) -> int:
 # --- the warnings only the database can give -----------------------------------------------------------
 
 
-class _OpenElsewhere:
+class OpenElsewhere:
     """The same person open at another provider at the same time: the file's episodes, as the check meets
     them, against the other providers' records, a few hundred client keys a query (none at all when no
     other provider has an episode). The queries run through `run` — on the staging writer's thread while

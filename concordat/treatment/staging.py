@@ -13,8 +13,10 @@ is made current (services.record_replace): no long transaction, no table lock.
   caller's thread, over the caller's database connection (the caller does no database work until the
   writer has finished, so the connection is never used by two threads at once): through the database's own
   bulk path (COPY on PostgreSQL, sqlite3's executemany on SQLite), a piece of a few thousand rows per
-  transaction. On SQLite, where a transaction holds the database's only write lock, it pauses between
-  pieces so that another writer waiting (a key worker's referral, an access-log entry) gets its turn.
+  transaction. On SQLite, where a transaction holds the database's only write lock, it pauses after every
+  BURST_S of writing for longer than a waiting writer sleeps between its tries (SQLite's busy handler
+  sleeps at most 100 ms), so that a key worker's referral or an access-log entry always gets its turn
+  within about BURST_S + PAUSE_S.
 - **Removal** of a generation's rows (a rejected or abandoned staging, a superseded record past its
   keeping) goes in chunks, a transaction each (`remove_generation_rows`).
 """
@@ -166,14 +168,29 @@ class WriterFailed(RuntimeError):
     """The writer thread stopped with an error; the original is its __cause__."""
 
 
+# SQLite's busy handler (sqlite3_busy_timeout) retries after 1, 2, 5, … and then every 100 ms: a pause
+# longer than that is sure to let a waiting writer in; a pause after each short piece would cost the import
+# its speed, so the writer pauses after each BURST_S of writing instead.
+BURST_S = 0.25
+PAUSE_S = 0.11
+
+
 class StagingWriter:
     """Writes pieces of lines on a thread of its own over the caller's connection; `put(pieces, checked)`
     hands one over (blocking while a few are waiting: the check never runs far ahead), `finish()` waits for
-    the rest. `progress(checked)` is called on the thread after each piece (it may use the database)."""
+    the rest. `progress(checked)` is called on the thread after each piece (it may use the database).
+    `pause` is the pause after each `burst` seconds of writing (by default PAUSE_S on SQLite, none on
+    PostgreSQL, where rows written under another generation block no one)."""
 
     _STOP = object()
 
-    def __init__(self, progress: Callable[[int], None] | None = None, *, pause: float | None = None) -> None:
+    def __init__(
+        self,
+        progress: Callable[[int], None] | None = None,
+        *,
+        pause: float | None = None,
+        burst: float = BURST_S,
+    ) -> None:
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=4)
         self._connection = connections[DEFAULT_DB_ALIAS]
         self._progress = progress
@@ -181,8 +198,9 @@ class StagingWriter:
         # SQLite's one write lock: a pause after each committed piece lets a waiting writer in. Inside an
         # outer transaction (the tests') nothing is committed between pieces, so nobody could get in.
         if pause is None:
-            pause = 0.05 if self._connection.vendor == "sqlite" else 0.0
+            pause = PAUSE_S if self._connection.vendor == "sqlite" else 0.0
         self._pause = 0.0 if self._connection.in_atomic_block else pause
+        self._burst = burst
         self._thread = threading.Thread(target=self._run, name="staging-writer", daemon=True)
         self.pieces = 0
 
@@ -217,6 +235,7 @@ class StagingWriter:
 
     def _run(self) -> None:
         connections[DEFAULT_DB_ALIAS] = self._connection
+        writing = 0.0  # seconds written since the last pause
         try:
             while (item := self._queue.get()) is not self._STOP:
                 if self._error is not None:
@@ -225,14 +244,17 @@ class StagingWriter:
                     item()
                     continue
                 pieces, checked = item
+                began = time.perf_counter()
                 with transaction.atomic():
                     for table, lines in zip(TABLES, pieces, strict=True):
                         write_lines(table, lines)
                     if self._progress is not None:
                         self._progress(checked)
                 self.pieces += 1
-                if self._pause and any(pieces):
+                writing += time.perf_counter() - began
+                if self._pause and writing >= self._burst:
                     time.sleep(self._pause)
+                    writing = 0.0
         except BaseException as error:
             self._error = error
             while self._queue.get() is not self._STOP:

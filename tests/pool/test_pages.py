@@ -362,3 +362,40 @@ def test_a_representative_sees_the_share_of_the_partner_they_speak_for(
     html = client.get(url("statement"), YEAR).content.decode()
     own = html[html.index('id="own-share"') :]
     assert f"{scc.share_pct}%" in own[:2000] and format_pounds(scc.attributed_spend) in own[:2000]
+
+
+def test_a_reversal_defaults_to_its_originals_year_warns_of_a_later_one_and_moves_no_default(
+    client: Any, partnership: Any, ledger: Any, fixed_today: Any
+) -> None:
+    # Found in a trial: a 2003-04 payment reversed in 2026 was dated today by default, moving the
+    # correction into 2026-27, which then became everyone's default statement.
+    fixed_today(date(2026, 12, 7))
+    client = signed_in(client, partnership, Role.POOL_MANAGER)
+    payment = Transaction.objects.get(ref="P-1")
+    page = client.get(url("reverse", payment.sequence)).content.decode()
+    assert 'value="31"' in page and 'value="3"' in page and 'value="2004"' in page
+    assert "reversal-in-another-year" not in page
+    later = {"token": "abcdefghij", "date_0": "7", "date_1": "12", "date_2": "2026"}
+    before = row_counts(), Transaction.objects.count()
+    warned = client.post(url("reverse", payment.sequence), later)
+    text = warned.content.decode()
+    assert warned.status_code == 200 and 'id="reversal-in-another-year"' in text
+    assert "a later year than the transaction it reverses (2003-04)" in text
+    assert 'name="confirmed_year" value="2026-27"' in text
+    assert (row_counts(), Transaction.objects.count()) == before
+    # Confirmed for one year, another later year is asked about again.
+    other = {**later, "date_2": "2025", "confirmed_year": "2026-27"}
+    assert (
+        'name="confirmed_year" value="2025-26"'
+        in client.post(url("reverse", payment.sequence), other).content.decode()
+    )
+    assert Transaction.objects.count() == before[1]
+    client.post(url("reverse", payment.sequence), {**later, "confirmed_year": "2026-27"})
+    reversal = Transaction.objects.get(kind="reversal", reverses=payment)
+    assert reversal.date == date(2026, 12, 7)
+    # 2026-27 now has a posting but no budget: the statement still opens on the latest year with one.
+    budgeted = sorted(partnership.contributions.values_list("year", flat=True).distinct())
+    html = client.get(url("statement")).content.decode()
+    chosen = re.search(r'<option value="([0-9-]+)" selected>', html)
+    assert chosen is not None and chosen.group(1) == str(FinancialYear(budgeted[-1]))
+    assert '<option value="2026-27"' in html  # still there to choose

@@ -205,3 +205,26 @@ def test_any_postings_keep_the_ledger_balanced_and_the_chain_whole(
         unfenced = {2003: 200_150_000 - 120_000_000}
         assert all(spent <= unfenced.get(year, 0) for year, spent in other_spend.items()), other_spend
         transaction.set_rollback(True)
+
+
+DAYS = st.dates(min_value=date(2000, 4, 1), max_value=date(2030, 3, 31))
+
+
+@given(DAYS, DAYS, st.booleans())
+def test_a_reversal_is_offered_a_date_in_the_year_of_what_it_reverses_while_that_year_is_open(
+    original: date, today: date, closed: bool
+) -> None:
+    from concordat.pool.rules.postings import reversal_default_day, reversal_in_another_year
+
+    year = FinancialYear.containing(original)
+    day = reversal_default_day(original, today, {year.start_year} if closed else set())
+    assert day >= original
+    if closed:
+        assert day == max(today, original)
+    else:
+        assert FinancialYear.containing(day) == year
+        assert day == (max(today, original) if FinancialYear.containing(today) == year else year.end)
+    warned = reversal_in_another_year(original, day)
+    assert (warned is not None) == (FinancialYear.containing(day) > year)
+    if warned is not None:
+        assert warned.code == "reversal-in-another-year" and str(year) in warned.message

@@ -50,7 +50,12 @@ def staged(env: dict[str, str]) -> int:
 def set_up(env: dict[str, str], tmp_path: Path) -> None:
     for slug, name in (("salford-dat", "Salford Drug Action Team"), ("other-dat", "Another Partnership")):
         agreement = tmp_path / f"{slug}.yaml"
-        agreement.write_text(dump_yaml(agreement_document(slug=slug, name=name)), encoding="utf-8")
+        providers = [
+            {"code": "P1", "name": "Example Community Drug Service", "tiers": [2, 3]},
+            {"code": "P2", "name": "Second Street Project", "tiers": [2, 3]},
+        ]
+        document = agreement_document(slug=slug, name=name, providers=providers)
+        agreement.write_text(dump_yaml(document), encoding="utf-8")
         done = run_concordat("partnership", "load", str(agreement), env=env)
         assert done.returncode == 0, done.stderr
 
@@ -211,3 +216,77 @@ def test_while_an_import_stages_writes_elsewhere_complete_within_a_second(tmp_pa
         result = json.loads(out)
         assert result["made"] == 8 and still_staging, "the writes must overlap the import"
         assert result["longest"] < 1.0, result
+
+
+def import_json(env: dict[str, str], path: Path, provider: str = "P1") -> tuple[int, dict[str, Any]]:
+    done = run_concordat(
+        "treatment", "import", str(path), "--partnership", "salford-dat", "--provider", provider,
+        "--period-end", PERIOD_END, "--json", env=env,
+    )  # fmt: skip
+    assert done.returncode in (0, 2), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_a_file_checked_in_a_child_process_gives_what_a_check_in_thread_gives(tmp_path: Path) -> None:
+    """treatment/parallel.py: the same record, the same report (every error and warning, in order, with
+    its row and column), the same refusal, whether the file is checked in a spawned child (big files) or
+    in the importing thread."""
+    valid, wrong = tmp_path / "valid.csv", tmp_path / "wrong.csv"
+    generate(valid, 3_000)
+    lines = valid.read_text(encoding="utf-8").splitlines(keepends=True)
+    # A warning (`trimmed`) at row 6 (the header is row 1), and a copy with errors at rows 4 and 2,001.
+    lines[5] = lines[5].replace(",M,", ",M ,", 1).replace(",F,", ",F ,", 1)
+    valid.write_text("".join(lines), encoding="utf-8")
+    for row in (3, 2_000):
+        parts = lines[row].split(",")
+        parts[3] = "Q"
+        lines[row] = ",".join(parts)
+    wrong.write_text("".join(lines), encoding="utf-8")
+    for env in migrated(tmp_path):
+        # The same people at P2: P1's episodes overlapping theirs are warned of (looked up by the check).
+        assert import_json(env, valid, provider="P2")[0] == 0
+        results = {}
+        for how, threshold in (("child", "1"), ("thread", "1000000000")):
+            env["TREATMENT_CHILD_CHECK_LINES"] = threshold
+            refused = import_json(env, wrong)
+            accepted = import_json(env, valid)
+            results[how] = refused, accepted, record_of(env)
+        assert results["child"] == results["thread"]
+        (code, report), (ok, good), record = results["child"]
+        assert code == 2 and [(e["row"], e["column"]) for e in report["errors"]] == [
+            (4, "sex"),
+            (2001, "sex"),
+        ]
+        warnings = [(w["row"], w["code"]) for w in good["warnings"]]
+        assert ok == 0 and good["accepted"] and (6, "trimmed") in warnings
+        assert warnings == sorted(warnings, key=lambda w: w[0])
+        assert sum(code == "open-at-another-provider" for _, code in warnings) > 100
+        assert record.count("\n") == 1 + 3_000
+
+
+def test_a_child_that_fails_fails_the_import_and_leaves_nothing_staged(tmp_path: Path) -> None:
+    valid = tmp_path / "valid.csv"
+    generate(valid, 2_000)
+    for env in migrated(tmp_path):
+        env["TREATMENT_CHILD_CHECK_LINES"] = "1"
+        rows_before = staged(env)
+        # The child reads the partnership's secret from the database: a partnership it cannot find is a
+        # failure of the child's own, told to the importing process.
+        done = run_concordat(
+            "shell", "-c",
+            "from unittest import mock; from concordat.treatment import parallel; "
+            "import io, sys; from concordat.partnerships.models import Partnership; "
+            "from concordat.treatment import services; p = Partnership.objects.get(slug='salford-dat'); "
+            "real = parallel.check_in_child\n"
+            "def broken(path, **kw):\n    kw['partnership_id'] = -1\n    return real(path, **kw)\n"
+            "parallel.check_in_child = broken\n"
+            f"f = open({str(valid)!r}, 'rb')\n"
+            "try:\n    services.submission_import(partnership=p, provider=p.providers.get(code='P1'), file=f, "
+            "period_end=__import__('datetime').date(2006, 3, 31), file_name='x.csv', actor=None, "
+            "channel='command-line')\n"
+            "except parallel.CheckFailed as e:\n    print('FAILED', e)\n",
+            env=env,
+        )  # fmt: skip
+        assert "FAILED DoesNotExist" in done.stdout, done.stdout + done.stderr
+        assert staged(env) == rows_before
+        assert query(env, "SELECT state FROM treatment_submission ORDER BY id DESC LIMIT 1") == [("failed",)]

@@ -336,3 +336,27 @@ def _same(posted: Posted, draft: Draft) -> bool:
         draft.contract,
         draft.purpose,
     )
+
+
+def reversal_default_day(original: date, today: date, closed_years: Collection[int]) -> date:
+    """The date a reversal is offered: in the year of what it reverses, so a correction counts where the
+    mistake did — today when that is the same year, else the last day of that year while it is open;
+    today when that year is closed (the only year left to post in). Never before the original."""
+    year = FinancialYear.containing(original)
+    if FinancialYear.containing(today) == year or year.start_year in closed_years:
+        return max(today, original)
+    return year.end
+
+
+def reversal_in_another_year(original: date, day: date) -> Issue | None:
+    """The warning `reversal-in-another-year` (pooled-fund.md): a reversal dated in a later financial year
+    than the transaction it reverses moves the correction out of that year's statement."""
+    reversed_year, year = FinancialYear.containing(original), FinancialYear.containing(day)
+    if year <= reversed_year:
+        return None
+    return Issue(
+        "date",
+        "reversal-in-another-year",
+        f"This reversal is dated in {year}, a later year than the transaction it reverses ({reversed_year}): "
+        f"it counts in {year}'s statement, not in {reversed_year}'s",
+    )

@@ -19,10 +19,11 @@ from concordat.partnerships.models import Contribution, Partnership
 from .. import audit as words
 from .. import ledger
 from ..errors import PostingRefused
-from ..models import Account, Leg, Transaction, YearClose
+from ..models import Account, Leg, Transaction
 from ..rules.chain import GENESIS, canonical, link
 from ..rules.postings import Draft, Issue, LedgerState, Posted
 from ..schemes import purposes_for, scheme_of_contract, scheme_overrun
+from ..selectors import closed_years
 from ..warming import warm_charts_after_commit
 
 
@@ -217,7 +218,7 @@ def ledger_state(partnership: Partnership, drafts: Iterable[Draft]) -> LedgerSta
     state = LedgerState(
         streams=frozenset(streams),
         purposes=frozenset(purposes_for(partnership)),
-        closed_years=set(YearClose.objects.filter(partnership=partnership).values_list("year", flat=True)),
+        closed_years=closed_years(partnership),
     )
     rows = list(
         Transaction.objects.filter(partnership=partnership, ref__in=refs).values(

@@ -30,9 +30,24 @@ def pool_years(partnership: Partnership) -> list[FinancialYear]:
     return [FinancialYear(y) for y in sorted(years, reverse=True)]
 
 
-def default_year(years: list[FinancialYear]) -> FinancialYear:
-    """This year when the pool has it, else the latest year it has (a new pool: this year)."""
+def budget_years(partnership: Partnership) -> set[FinancialYear]:
+    """The years with a budget: planned contributions, or an underspend carried into them."""
+    years = set(partnership.contributions.values_list("year", flat=True))
+    closes = partnership.pool_year_closes.filter(carry_forward_pence__gt=0).values_list("year", flat=True)
+    return {FinancialYear(y) for y in years} | {FinancialYear(y).next() for y in closes}
+
+
+def default_year(years: list[FinancialYear], budgeted: set[FinancialYear] | None = None) -> FinancialYear:
+    """The statement a reader sees first: this year when it has a budget, else the latest year with a
+    budget before it, else the latest with a budget at all. A year with postings but no budget (a
+    correction dated today in a pool whose plan ended years ago) is never the default. A pool with no
+    budget: this year when it has postings, else its latest year (a new pool: this year)."""
     today = FinancialYear.containing(clock.today())
+    if budgeted:
+        if today in budgeted:
+            return today
+        earlier = [y for y in budgeted if y < today]
+        return max(earlier) if earlier else max(budgeted)
     if not years or today in years:
         return today
     return years[0]
@@ -72,7 +87,7 @@ def chosen_period(
     one of the choices is shown as an error on the form, and the default used."""
     years = pool_years(partnership)
     form = YearForm(request.GET or None, years=years, with_quarter=with_quarter)
-    year, quarter = default_year(years), None
+    year, quarter = default_year(years, budget_years(partnership)), None
     if request.GET and form.is_valid():
         year = form.cleaned_data.get("year") or year
         quarter = form.cleaned_data.get("quarter") if with_quarter else None

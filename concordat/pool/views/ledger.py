@@ -31,7 +31,9 @@ from .. import permissions, selectors, services
 from ..errors import PostingRefused
 from ..forms.posting import ReversalForm
 from ..models import KINDS, Transaction
+from ..rules.postings import reversal_default_day, reversal_in_another_year
 from ..schemes import schemes_for
+from ..selectors import closed_years
 from .base import QUARTERS, PoolPage, pool_years
 
 PAGE_SIZE = 50
@@ -218,15 +220,17 @@ class ReverseTransaction(PoolPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         t = kwargs.get("transaction") or transaction_for(self.partnership, self.kwargs["sequence"])
-        today = clock.today()
+        day = reversal_default_day(t.date, clock.today(), closed_years(self.partnership))
         context.update(
             page_title=f"Reverse {t.get_kind_display().lower()} {t.ref}",
             transaction=t,
             what_for=what_for(t),
             token=kwargs.get("token") or new_key(),
             form=kwargs.get("form")
-            or ReversalForm(initial={"date": [str(today.day), str(today.month), str(today.year)]}),
+            or ReversalForm(initial={"date": [str(day.day), str(day.month), str(day.year)]}),
             reversed_by=reversed_by(t),
+            another_year=kwargs.get("another_year") or reversal_in_another_year(t.date, day),
+            confirmed_year=kwargs.get("confirmed_year", ""),
         )
         context["breadcrumbs"].append(
             {"href": reverse("pool:ledger", args=[self.partnership.slug]), "text": "Ledger"}
@@ -247,6 +251,14 @@ class ReverseTransaction(PoolPage):
         if not form.is_valid():
             context = self.get_context_data(transaction=t, token=token, form=form, **kwargs)
             return self.render_to_response(context, status=422)
+        # A date in a later year than the original is posted only once the page has said so for that year.
+        warning = reversal_in_another_year(t.date, form.cleaned_data["date"])
+        year = str(FinancialYear.containing(form.cleaned_data["date"]))
+        if warning is not None and request.POST.get("confirmed_year") != year:
+            context = self.get_context_data(
+                transaction=t, token=token, form=form, another_year=warning, confirmed_year=year, **kwargs
+            )
+            return self.render_to_response(context)
         try:
             posted = services.reversal_post(
                 partnership=self.partnership,
