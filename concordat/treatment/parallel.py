@@ -73,7 +73,6 @@ def check_in_child(
     fixed: Fixed,
     report: RowReport,
     stage: Callable[[Pieces, int], None],
-    open_elsewhere: bool,
 ) -> tuple[Checked, list[RowProblem]]:
     """The file checked in a spawned child: its problems added to `report` and its pieces given to
     `stage` as they come. Returns the check's totals and the "open elsewhere" warnings it found."""
@@ -88,7 +87,6 @@ def check_in_child(
             "provider_id": provider_id,
             "period_end": period_end,
             "fixed": dataclasses.asdict(fixed),
-            "open_elsewhere": open_elsewhere,
             "send": send,
         },
         name="treatment-check",
@@ -128,12 +126,11 @@ def child(
     provider_id: int,
     period_end: date,
     fixed: dict[str, int],
-    open_elsewhere: bool,
     send: Any,
 ) -> None:
     """The child's work (through core.spawned, which has set Django up)."""
     try:
-        _check(path, partnership_id, provider_id, period_end, Fixed(**fixed), open_elsewhere, send)
+        _check(path, partnership_id, provider_id, period_end, Fixed(**fixed), send)
     except BrokenPipeError:
         pass  # the parent has gone: nothing to tell
     except Exception as error:  # told to the parent, which fails the submission with it
@@ -148,7 +145,6 @@ def _check(
     provider_id: int,
     period_end: date,
     fixed: Fixed,
-    open_elsewhere: bool,
     send: Any,
 ) -> None:
     from concordat.partnerships.models import Partnership, Provider
@@ -160,9 +156,8 @@ def _check(
     partnership = Partnership.objects.get(pk=partnership_id)
     provider = Provider.objects.get(pk=provider_id)
     problems: list[tuple[str, RowProblem]] = []
-    report = RowReport(
-        keep=0, sink=lambda kind, problem: problems.append((kind, problem))
-    )  # the parent keeps
+    # The parent holds the first problems and counts them all: here each is only passed on.
+    report = RowReport(keep=0, sink=lambda kind, problem: problems.append((kind, problem)))
 
     def stage(pieces: Pieces, rows: int) -> None:
         send.send(("problems", problems[:]))
@@ -178,7 +173,7 @@ def _check(
             report=report,
             fixed=fixed,
             stage=stage,
-            on_episode=elsewhere.see if open_elsewhere and elsewhere.wanted else None,
+            on_episode=elsewhere.see if elsewhere.wanted else None,
         )
     elsewhere.flush()
     send.send(("problems", problems[:]))

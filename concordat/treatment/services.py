@@ -177,7 +177,6 @@ def submission_process(
                     fixed=fixed,
                     report=report,
                     stage=writer.put,
-                    open_elsewhere=elsewhere.wanted,
                 )
             else:
                 checked = check_file(

@@ -179,18 +179,12 @@ class StagingWriter:
     """Writes pieces of lines on a thread of its own over the caller's connection; `put(pieces, checked)`
     hands one over (blocking while a few are waiting: the check never runs far ahead), `finish()` waits for
     the rest. `progress(checked)` is called on the thread after each piece (it may use the database).
-    `pause` is the pause after each `burst` seconds of writing (by default PAUSE_S on SQLite, none on
+    `pause` is the pause after each BURST_S of writing (by default PAUSE_S on SQLite, none on
     PostgreSQL, where rows written under another generation block no one)."""
 
     _STOP = object()
 
-    def __init__(
-        self,
-        progress: Callable[[int], None] | None = None,
-        *,
-        pause: float | None = None,
-        burst: float = BURST_S,
-    ) -> None:
+    def __init__(self, progress: Callable[[int], None] | None = None, *, pause: float | None = None) -> None:
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=4)
         self._connection = connections[DEFAULT_DB_ALIAS]
         self._progress = progress
@@ -200,7 +194,6 @@ class StagingWriter:
         if pause is None:
             pause = PAUSE_S if self._connection.vendor == "sqlite" else 0.0
         self._pause = 0.0 if self._connection.in_atomic_block else pause
-        self._burst = burst
         self._thread = threading.Thread(target=self._run, name="staging-writer", daemon=True)
         self.pieces = 0
 
@@ -252,7 +245,7 @@ class StagingWriter:
                         self._progress(checked)
                 self.pieces += 1
                 writing += time.perf_counter() - began
-                if self._pause and writing >= self._burst:
+                if self._pause and writing >= BURST_S:
                     time.sleep(self._pause)
                     writing = 0.0
         except BaseException as error:

@@ -399,3 +399,24 @@ def test_a_reversal_defaults_to_its_originals_year_warns_of_a_later_one_and_move
     chosen = re.search(r'<option value="([0-9-]+)" selected>', html)
     assert chosen is not None and chosen.group(1) == str(FinancialYear(budgeted[-1]))
     assert '<option value="2026-27"' in html  # still there to choose
+
+
+def test_a_reversal_of_a_closed_years_transaction_is_offered_today_says_so_and_posts_in_one_step(
+    client: Any, partnership: Any, ledger: Any, fixed_today: Any
+) -> None:
+    from tests.pool.test_close import close
+
+    fixed_today(date(2026, 12, 7))
+    close(partnership, "2003-04")
+    client = signed_in(client, partnership, Role.POOL_MANAGER)
+    payment = Transaction.objects.get(ref="P-1")
+    page = client.get(url("reverse", payment.sequence)).content.decode()
+    assert (
+        'value="7"' in page and 'value="12"' in page and 'value="2026"' in page
+    )  # today: its year is closed
+    assert 'id="reversal-in-another-year"' in page and 'name="confirmed_year" value="2026-27"' in page
+    client.post(
+        url("reverse", payment.sequence),
+        {"token": "abcdefghij", "date_0": "7", "date_1": "12", "date_2": "2026", "confirmed_year": "2026-27"},
+    )
+    assert Transaction.objects.get(kind="reversal", reverses=payment).date == date(2026, 12, 7)

@@ -37,7 +37,7 @@ def budget_years(partnership: Partnership) -> set[FinancialYear]:
     return {FinancialYear(y) for y in years} | {FinancialYear(y).next() for y in closes}
 
 
-def default_year(years: list[FinancialYear], budgeted: set[FinancialYear] | None = None) -> FinancialYear:
+def default_year(years: list[FinancialYear], budgeted: set[FinancialYear]) -> FinancialYear:
     """The statement a reader sees first: this year when it has a budget, else the latest year with a
     budget before it, else the latest with a budget at all. A year with postings but no budget (a
     correction dated today in a pool whose plan ended years ago) is never the default. A pool with no

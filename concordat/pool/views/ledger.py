@@ -221,6 +221,10 @@ class ReverseTransaction(PoolPage):
         context = super().get_context_data(**kwargs)
         t = kwargs.get("transaction") or transaction_for(self.partnership, self.kwargs["sequence"])
         day = reversal_default_day(t.date, clock.today(), closed_years(self.partnership))
+        another_year, confirmed_year = kwargs.get("another_year"), kwargs.get("confirmed_year", "")
+        if "form" not in kwargs:  # the question asked afresh: the offered date's year is the one said
+            another_year = reversal_in_another_year(t.date, day)
+            confirmed_year = str(FinancialYear.containing(day)) if another_year else ""
         context.update(
             page_title=f"Reverse {t.get_kind_display().lower()} {t.ref}",
             transaction=t,
@@ -229,8 +233,8 @@ class ReverseTransaction(PoolPage):
             form=kwargs.get("form")
             or ReversalForm(initial={"date": [str(day.day), str(day.month), str(day.year)]}),
             reversed_by=reversed_by(t),
-            another_year=kwargs.get("another_year") or reversal_in_another_year(t.date, day),
-            confirmed_year=kwargs.get("confirmed_year", ""),
+            another_year=another_year,
+            confirmed_year=confirmed_year,
         )
         context["breadcrumbs"].append(
             {"href": reverse("pool:ledger", args=[self.partnership.slug]), "text": "Ledger"}
