@@ -3,10 +3,12 @@
 The engine's SQL gives each person (or row) the periods of a family it counts in as a mask, bit k the
 family's k-th period (`rules.periods`). A mask is a few runs of consecutive periods; a run adds 1 to each
 of its periods, that is +1 at its first and -1 after its last, so the counts are running sums of these
-events — two a run, however many periods it covers. A mask's run starts are `m & ~(m << 1)` and the bits
-after its run ends `(m & ~(m >> 1)) << 1`; a single bit's place is its log2, and the few masks of several
-runs (a person back years later) are taken apart bit by bit. Events are counted by group and place with
-`numpy.bincount` over a dense index — what a GROUP BY on small integer keys does, without the hashing.
+events — two a run, however many periods it covers. A mask's lowest run is taken off with one addition:
+`low = m & -m` is its first bit, `m + low` carries through the run, so that the lowest bit of `m + low`
+is the one after the run and `m & (m + low)` is the rest of the mask. Most masks are one run (a person
+back years later has two), so this takes a round or two. A power of two's place is its binary exponent.
+Events are counted by group and place with `numpy.bincount` over a dense index — what a GROUP BY on small
+integer keys does, without the hashing: one count of the starts and one of the ends, both integers.
 (The same rules as SQL, for an engine that should do this step too: docs/kpi-engine.md.)
 """
 
@@ -22,50 +24,46 @@ PLACES = PER_FAMILY + 1  # a run may end after the family's last bit
 
 
 @dataclass(frozen=True)
-class Events:
-    """The +1 and -1 events of a set of masks: the row each comes from, its place and its sign."""
+class Runs:
+    """Runs of consecutive places: the row each comes from, its first place and the place after its last
+    (int32: a row number, a place under 64)."""
 
     rows: np.ndarray
-    places: np.ndarray
-    signs: np.ndarray
+    first: np.ndarray
+    after: np.ndarray
 
     @classmethod
-    def of_runs(cls, first: np.ndarray, after: np.ndarray) -> Events:
-        """The events of rows that are one run each, from its first place to the one after its last (an
-        empty run, first >= after, counts nowhere)."""
-        rows = np.flatnonzero(first < after)
-        return cls(
-            np.concatenate([rows, rows]),
-            np.concatenate([first[rows], after[rows]]).astype(np.int64),
-            np.concatenate([np.ones(rows.size, np.int64), -np.ones(rows.size, np.int64)]),
-        )
+    def of(cls, first: np.ndarray, after: np.ndarray) -> Runs:
+        """Rows that are one run each (an empty run, first >= after, counts nowhere)."""
+        rows = np.flatnonzero(first < after).astype(np.int32)
+        return cls(rows, first[rows].astype(np.int32), after[rows].astype(np.int32))
 
 
-def events(masks: np.ndarray) -> Events:
-    """The events of each mask (int64, bits 0 .. PER_FAMILY - 1)."""
-    m = masks.astype(np.int64, copy=False)
+def _place(powers: np.ndarray) -> np.ndarray:
+    """The place of each power of two (up to 2^62: exact in double precision, as is its exponent)."""
+    return (np.frexp(powers.astype(np.float64))[1] - 1).astype(np.int32)
+
+
+def runs(masks: np.ndarray) -> Runs:
+    """The runs of each mask (int64, bits 0 .. PER_FAMILY - 1)."""
+    m = np.asarray(masks, dtype=np.int64)
+    rows = np.flatnonzero(m).astype(np.int32)
+    m = m[rows]
     parts = []
-    for bits, sign in ((m & ~(m << 1), 1), ((m & ~(m >> 1)) << 1, -1)):
-        present = bits != 0
-        single = present & ((bits & (bits - 1)) == 0)
-        index = np.flatnonzero(single)
-        # log2 of a power of two up to 2^62 is exact in double precision
-        parts.append((index, np.log2(bits[index].astype(np.float64)).astype(np.int64), sign))
-        # Several runs: their bits taken off one at a time, the lowest first (as many rounds as the most
-        # runs any mask has).
-        several = np.flatnonzero(present & ~single)
-        apart = bits[several]
-        while several.size:
-            lowest = apart & -apart
-            parts.append((several, np.log2(lowest.astype(np.float64)).astype(np.int64), sign))
-            apart = apart ^ lowest
-            left = apart != 0
-            several, apart = several[left], apart[left]
-    return Events(
-        np.concatenate([p[0] for p in parts]),
-        np.concatenate([p[1] for p in parts]),
-        np.concatenate([np.full(p[0].size, p[2], np.int64) for p in parts]),
-    )
+    while rows.size:
+        low = m & -m
+        up = m + low  # bits 0 .. 61, so this never overflows
+        parts.append((rows, _place(low), _place(up & -up)))
+        m = m & up
+        left = m != 0
+        if not left.all():
+            rows, m = rows[left], m[left]
+    if not parts:
+        empty = np.array([], np.int32)
+        return Runs(empty, empty, empty)
+    if len(parts) == 1:
+        return Runs(*parts[0])
+    return Runs(*(np.concatenate([p[i] for p in parts]) for i in range(3)))
 
 
 @dataclass(frozen=True)
@@ -82,34 +80,35 @@ def cells(
     keys: list[np.ndarray], n_groups: int, n_subs: int, n_scopes: int
 ) -> tuple[Cells, list[np.ndarray]]:
     """`keys` are arrays of scope * n_groups * n_subs + group * n_subs + sub (-1: no cell) of several sets
-    of rows; returns the cells they use and, for each set, its rows' cell numbers (-1: none)."""
+    of rows; returns the cells they use and, for each set, its rows' cell numbers (int32), `count` for a
+    row in none (a cell more, which running_counts drops: cheaper than leaving the row out)."""
     size = n_scopes * n_groups * n_subs
     present = np.zeros(size, bool)
     for k in keys:
         present[k[k >= 0]] = True
-    numbers = np.cumsum(present) - 1
+    numbers = (np.cumsum(present) - 1).astype(np.int32)
     used = np.flatnonzero(present)
-    out = [np.where(k >= 0, numbers[np.maximum(k, 0)], -1) for k in keys]
+    out = [np.where(k >= 0, numbers[np.maximum(k, 0)], np.int32(used.size)) for k in keys]
     return (
         Cells(used // (n_groups * n_subs), (used // n_subs) % n_groups, used % n_subs, int(used.size)),
         out,
     )
 
 
-def running_counts(parts: list[tuple[Events, np.ndarray]], n_cells: int) -> np.ndarray:
-    """Counts by (cell, place): the running sums of the events of each set of rows (its cell numbers; -1:
-    the row is not counted here)."""
-    indices, weights = [], []
-    for ev, cell in parts:
-        at = cell[ev.rows]
-        keep = at >= 0
-        indices.append(at[keep] * PLACES + ev.places[keep])
-        weights.append(ev.signs[keep])
-    size = n_cells * PLACES
-    if not indices:
+def running_counts(parts: list[tuple[Runs, np.ndarray]], n_cells: int) -> np.ndarray:
+    """Counts by (cell, place): the running sums of the runs of each set of rows (its rows' cell numbers,
+    from `cells`; n_cells: the row is not counted here)."""
+    size = (n_cells + 1) * PLACES
+    starts, ends = [], []
+    for found, cell in parts:
+        at = cell[found.rows] * np.int32(PLACES)
+        starts.append(at + found.first)
+        ends.append(at + found.after)
+    if not starts:
         return np.zeros((n_cells, PLACES), np.int64)
-    summed = np.bincount(np.concatenate(indices), weights=np.concatenate(weights), minlength=size)[:size]
-    return np.cumsum(summed.reshape(n_cells, PLACES), axis=1).round().astype(np.int64)
+    summed = np.bincount(np.concatenate(starts), minlength=size)
+    summed -= np.bincount(np.concatenate(ends), minlength=size)
+    return np.cumsum(summed[: n_cells * PLACES].reshape(n_cells, PLACES), axis=1)
 
 
 def by_period(

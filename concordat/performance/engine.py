@@ -428,8 +428,8 @@ def _count_people(con: duckdb.DuckDBPyConnection, sizes: _Sizes, slot_periods: n
         4: _column(p, "substance"),
     }
     masks = 2 * len(PEOPLE_KPIS)
-    p_events = [counting.events(_column(p, f"m{k}")) for k in range(masks)]
-    pm_events = [counting.events(_column(pm, f"m{k}")) for k in range(masks)]
+    p_runs = [counting.runs(_column(p, f"m{k}")) for k in range(masks)]
+    pm_runs = [counting.runs(_column(pm, f"m{k}")) for k in range(masks)]
     out: list[tuple[np.ndarray, ...]] = []
     # Each dimension's cells: its people of one group (their own row) and its people of several (pm).
     for dim, groups in own.items():
@@ -440,7 +440,7 @@ def _count_people(con: duckdb.DuckDBPyConnection, sizes: _Sizes, slot_periods: n
         ]
         cells, (p_cell, pm_cell) = counting.cells(keys, n, 1, sizes.scopes)
         for k in range(masks):
-            table = counting.running_counts([(p_events[k], p_cell), (pm_events[k], pm_cell)], cells.count)
+            table = counting.running_counts([(p_runs[k], p_cell), (pm_runs[k], pm_cell)], cells.count)
             period, group, _, value = counting.by_period(table, cells, k % 2, slot_periods)
             out.append((period, np.full(period.size, k // 2), np.full(period.size, dim), group, value))
     by_modality = con.sql("SELECT * FROM modality_src").to_arrow_table()
@@ -449,8 +449,8 @@ def _count_people(con: duckdb.DuckDBPyConnection, sizes: _Sizes, slot_periods: n
         [_column(by_modality, "scope") * n + _column(by_modality, "grp")], n, 1, sizes.scopes
     )
     for family in (0, 1):
-        m_events = counting.events(_column(by_modality, f"m{family}"))
-        table = counting.running_counts([(m_events, m_cell)], cells.count)
+        m_runs = counting.runs(_column(by_modality, f"m{family}"))
+        table = counting.running_counts([(m_runs, m_cell)], cells.count)
         period, group, _, value = counting.by_period(table, cells, family, slot_periods)
         out.append((period, np.zeros(period.size, np.int64), np.full(period.size, 5), group, value))
     table = _long(
@@ -467,7 +467,7 @@ def _count_still_waiting(con: duckdb.DuckDBPyConnection, sizes: _Sizes, slot_per
     one run of each family."""
     waits = con.sql("SELECT * FROM waits").to_arrow_table()
     scope, modality = _column(waits, "scope"), _column(waits, "modality")
-    runs = [counting.Events.of_runs(_column(waits, f"from{f}"), _column(waits, f"until{f}")) for f in (0, 1)]
+    runs = [counting.Runs.of(_column(waits, f"from{f}"), _column(waits, f"until{f}")) for f in (0, 1)]
     groups = {
         0: np.zeros(waits.num_rows, np.int64),
         1: _column(waits, "provider"),
