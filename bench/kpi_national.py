@@ -131,9 +131,18 @@ def engine_child(root: Path, parquet: Path, count: int, as_of: date, pandas_part
     from concordat.performance.rules.periods import Period, standard_grid
     from concordat.performance.rules.shaping import kpi_object
 
-    records = pq.read_table(parquet)
+    # The engine reads the set as a reader would give it: a chunk of whole partnerships at a time (the
+    # file is in partnership order, so a chunk's read skips the other row groups), strings as dictionaries.
+    index = pq.read_table(parquet, columns=["partnership", "referral_date"])
+    chunks = engine.partnership_chunks(index["partnership"], engine.CHUNK_ROWS)
+    strings = ["provider", "sex", "referral_source", "primary_substance", "discharge_reason", "modality"]
+
+    def read(group: list[int]):
+        return pq.read_table(parquet, filters=[("partnership", "in", group)], read_dictionary=strings)
+
     settings = settings_of(root, count)
-    firsts = records.group_by("partnership").aggregate([("referral_date", "min")]).to_pylist()
+    firsts = index.group_by("partnership").aggregate([("referral_date", "min")]).to_pylist()
+    del index
     first = {r["partnership"]: r["referral_date_min"] for r in firsts}
     periods = [
         Period(s.partnership, a, b, as_of)
@@ -143,9 +152,12 @@ def engine_child(root: Path, parquet: Path, count: int, as_of: date, pandas_part
     con = engine.connect(2)
     timings: dict[str, float] = {}
     began = time.perf_counter()
-    figures = engine.figures(records, engine.modality_codes(settings), periods, con=con, timings=timings)
+    figures = engine.figures(
+        (read(group) for group in chunks), engine.modality_codes(settings), periods, con=con, timings=timings
+    )
     engine_s = time.perf_counter() - began
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    records = pq.read_table(parquet)  # the whole set, for the floors, the grid and pandas
     # Floors, on the same table and threads.
     con.register("records", records)
     began = time.perf_counter()
@@ -232,6 +244,7 @@ def engine_child(root: Path, parquet: Path, count: int, as_of: date, pandas_part
         json.dumps(
             {
                 "rows": records.num_rows,
+                "chunks": len(chunks),
                 "periods": len(periods),
                 "engine_s": engine_s,
                 "engine_peak_mib": peak,
@@ -340,7 +353,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="concordat-kpi-arrow-") as folder:
         parquet = Path(folder) / "national.parquet"
         con = duckdb.connect()
-        con.execute(f"COPY ({CSV_TO_EXTRACT.format(root=root)}) TO '{parquet}' (FORMAT parquet)")
+        con.execute(
+            f"COPY ({CSV_TO_EXTRACT.format(root=root)} ORDER BY partnership) TO '{parquet}' (FORMAT parquet)"
+        )
         con.close()
         out = run([sys.executable, __file__, "--engine-child", str(root), str(parquet), str(count),
                    str(min(options.pandas_partnerships, count))], {**os.environ, "DJANGO_SETTINGS_MODULE": "concordat.settings", "DEBUG": "1"})  # fmt: skip

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -57,6 +57,8 @@ MODALITY_CODES_SCHEMA = pa.schema(
 # the nearest rank, the ceil(q·n)-th value: q = 0.5 gives the lower middle, q a hair above it the upper;
 # exact for groups of fewer than 1 / (2 × EPSILON) = 5 million waits).
 MEDIAN_EPSILON = 1e-7
+# Rows of one engine pass (whole partnerships): its working memory is about 0.6 KiB a row.
+CHUNK_ROWS = 500_000
 
 
 @dataclass(frozen=True)
@@ -311,15 +313,108 @@ def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def figures(
-    records: pa.Table,
+    records: pa.Table | Iterable[pa.Table],
     modality_codes: pa.Table,
     periods: Sequence[Period],
     *,
     con: duckdb.DuckDBPyConnection | None = None,
     timings: dict[str, float] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> Figures:
     """Run every KPI definition once over the records for all the periods. `timings`, when given, gets
-    the seconds each step took."""
+    the seconds each step took (summed over the chunks).
+
+    A partnership's figures need only its own rows, so the records are run in chunks of whole
+    partnerships, about `chunk_rows` rows each: memory is bounded by a chunk, not by the country. Records
+    given as an iterable of tables are taken as chunks already (each partnership in one of them: a reader
+    can then hold one chunk at a time); a table is split here."""
+    chunks = chunks_of(records, chunk_rows) if isinstance(records, pa.Table) else records
+    con_ = con or connect()
+    parts: list[Figures] = []
+    seen: set[int] = set()
+    first: pa.Table | None = None
+    try:
+        for chunk in chunks:
+            first = chunk if first is None else first
+            mine = set(pc.unique(chunk["partnership"]).to_pylist())
+            if mine & seen:
+                raise ValueError(f"partnerships {sorted(mine & seen)} are in more than one chunk")
+            seen |= mine
+            positions = [i for i, p in enumerate(periods) if p.partnership in mine]
+            if not positions:
+                continue
+            part = _figures_of(chunk, modality_codes, [periods[i] for i in positions], con_, timings)
+            parts.append(part if len(positions) == len(periods) else _renumbered(part, positions))
+        # A period of a partnership without records counts nothing: it has no rows, here as in a chunk.
+        if not parts:
+            if first is None:
+                raise ValueError("no records: give a table, or at least one chunk (it may be empty)")
+            return _figures_of(first, modality_codes, periods, con_, timings)
+    finally:
+        if con is None:
+            con_.close()
+    if len(parts) == 1:
+        return parts[0]
+    return Figures(
+        **{
+            name: pa.concat_tables([getattr(p, name) for p in parts], promote_options="permissive")
+            for name in ("people", "waiting", "still_waiting", "retention")
+        }
+    )
+
+
+def chunks_of(records: pa.Table, chunk_rows: int) -> Iterator[pa.Table]:
+    """The records in chunks of whole partnerships, in partnership order, each about `chunk_rows` rows
+    (one partnership larger than that is a chunk of its own)."""
+    column = records["partnership"]
+    groups = partnership_chunks(column, chunk_rows)
+    if len(groups) == 1:
+        yield records
+        return
+    for group in groups:
+        yield records.filter(pc.is_in(column, value_set=pa.array(group, column.type)))
+
+
+def partnership_chunks(partnership: pa.ChunkedArray | pa.Array, chunk_rows: int) -> list[list[int]]:
+    """The partnerships of a column of rows' partnerships in chunks of about `chunk_rows` rows, in order
+    (one partnership larger than that is a chunk of its own)."""
+    partnerships, counts = np.unique(np.asarray(partnership), return_counts=True)
+    chunks: list[list[int]] = [[]]
+    rows = 0
+    for one, count in zip(partnerships.tolist(), counts.tolist(), strict=True):
+        if chunks[-1] and rows + count > chunk_rows:
+            chunks.append([])
+            rows = 0
+        chunks[-1].append(one)
+        rows += count
+    return chunks
+
+
+def _renumbered(part: Figures, positions: list[int]) -> Figures:
+    """A chunk's figures with its periods numbered as in the whole run."""
+    where = pa.array(positions, pa.int64())
+
+    def renumber(table: pa.Table) -> pa.Table:
+        index = table.column_names.index("period")
+        period = pc.take(where, table["period"]).cast(table.schema.field("period").type)
+        return table.set_column(index, "period", period)
+
+    return Figures(
+        **{
+            name: renumber(getattr(part, name))
+            for name in ("people", "waiting", "still_waiting", "retention")
+        }
+    )
+
+
+def _figures_of(
+    records: pa.Table,
+    modality_codes: pa.Table,
+    periods: Sequence[Period],
+    con: duckdb.DuckDBPyConnection | None,
+    timings: dict[str, float] | None,
+) -> Figures:
+    """One engine pass: every KPI over these records for these periods."""
     own = con is None
     con = con or connect()
     clock = _Clock(timings)
@@ -536,7 +631,7 @@ class _Clock:
     def __call__(self, step: str) -> None:
         now = time.perf_counter()
         if self.timings is not None:
-            self.timings[step] = now - self.last
+            self.timings[step] = self.timings.get(step, 0.0) + now - self.last
         self.last = now
 
 
