@@ -2,11 +2,14 @@
 Authorities Partnership Arrangements Regulations 2000: the income and expenditure of the fund, and
 information on the services it paid for), as data for the page, the PDF and the workbook.
 
-The performance of the services funded is not recorded in the ledger: the report says so rather than
-invent it, and lists what is recorded (spend by contract or spend line, scheme and purpose)."""
+The performance of the services funded is not in the ledger: it is the KPI engine's (performance/, which
+stands above the pool and registers here how to read it, so the pool imports nothing of it): the key
+figures of the period against the same period a year before. Where there is no treatment record the report
+says so rather than invent figures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +27,41 @@ from .workbook import Money, new_workbook, statement_sheets, table, workbook_byt
 
 KINDS = ("quarterly", "annual")
 NOT_RECORDED = (
-    "The performance of the services funded (activity, waiting times, outcomes) is not yet recorded in "
-    "Concordat for this period: the pooled fund manager reports it to the partners separately."
+    "No treatment record is held in Concordat for this partnership, so the performance of the services "
+    "funded (activity, waiting times, outcomes) is not reported here: the pooled fund manager reports it "
+    "to the partners separately."
 )
+
+
+@dataclass(frozen=True)
+class PerformanceLine:
+    """One key figure of the period, written as the board's reports write it."""
+
+    label: str
+    value: str
+    last_year: str
+    change: str
+
+
+@dataclass(frozen=True)
+class Performance:
+    caption: str
+    lines: list[PerformanceLine]
+    note: str = ""
+
+
+# (partnership, year, quarter or None for the whole year) -> the period's figures, None without a record.
+PerformanceSource = Callable[[Partnership, FinancialYear, "int | None"], "Performance | None"]
+_performance_source: list[PerformanceSource] = []
+
+
+def register_performance(source: PerformanceSource) -> None:
+    """Where the report reads the performance of the services funded (the performance app's ready())."""
+    _performance_source[:] = [source]
+
+
+def _performance(partnership: Partnership, year: FinancialYear, quarter: int | None) -> Performance | None:
+    return _performance_source[0](partnership, year, quarter) if _performance_source else None
 
 
 @dataclass
@@ -44,6 +79,7 @@ class ManagerReport:
     statement: Statement
     services: list[ServiceLine] = field(default_factory=list)
     purposes: list[tuple[str, int]] = field(default_factory=list)
+    performance: Performance | None = None
 
     @property
     def title(self) -> str:
@@ -90,6 +126,8 @@ def manager_report(
             for c in contracts
         ],
         [(purposes.get(code, code), amount) for code, amount in sorted(s.spend_by_purpose.items())],
+        # The quarterly report's figures are the quarter's (its money is to the quarter's end).
+        _performance(partnership, year, quarter if kind == "quarterly" else None),
     )
 
 
@@ -125,9 +163,18 @@ def report_workbook(r: ManagerReport) -> bytes:
         ],
     )
     table(book.create_sheet("Purposes"), ["Purpose", "Actual spend"], [(n, Money(a)) for n, a in r.purposes])
-    performance = book.create_sheet("Performance")
-    performance.append(["Performance of the services funded"])
-    performance.append([NOT_RECORDED])
+    sheet = book.create_sheet("Performance")
+    sheet.append(["Performance of the services funded"])
+    found = r.performance
+    if found is None:
+        sheet.append([NOT_RECORDED])
+    else:
+        sheet.append([found.caption])
+        sheet.append(["Indicator", "This period", "A year before", "Change"])
+        for line in found.lines:
+            sheet.append([line.label, line.value, line.last_year, line.change])
+        if found.note:
+            sheet.append([found.note])
     return workbook_bytes(book)
 
 

@@ -318,7 +318,7 @@ def test_the_quarterly_report_downloads(client: Any, partnership: Any, ledger: A
     pdf = client.get(url("report-pdf"), {**YEAR, "quarter": "2"})
     text = "\n".join(pdf_pages_text(pdf.content))
     assert "Quarterly report of the pooled fund, Q2 2003-04" in text and "CDT-2003" in text
-    assert "not yet recorded" in text
+    assert "No treatment record is held" in text
     book = load_workbook(BytesIO(client.get(url("report-xlsx"), YEAR).content))
     services = list(book["Services"].iter_rows(min_row=2))
     assert services[0][0].value == "CDT-2003" and services[0][2].number_format == POUNDS
