@@ -8,8 +8,11 @@ class CommissioningConfig(AppConfig):
 
     def ready(self) -> None:
         from concordat.core.navigation import add_tab
+        from concordat.pool import contracts
 
-        from . import audit, permissions  # noqa: F401  (registers audited models and permission rules)
+        from . import audit, commitments, permissions  # noqa: F401  (registers audited models and permission rules)
+
+        contracts.register(commitments.references)
 
         # After governance, before the options appraisals (partnerships uses multiples of ten); see partnerships/apps.py.
         add_tab("commissioning:services", "Services", permission="commissioning.view_commissioning", order=45)

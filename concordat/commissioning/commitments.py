@@ -25,6 +25,15 @@ def contract_ref(contract: models.Contract) -> str:
     return f"contract:{contract.key}"
 
 
+def references(partnership: Any) -> dict[str, tuple[str, str]]:
+    """What the pool recognises as naming one of the partnership's contracts (pool/contracts.py): the
+    contract's own reference, and the one its commitments carry, each -> (the latter, its title)."""
+    found: dict[str, tuple[str, str]] = {}
+    for key, title in models.Contract.objects.filter(partnership=partnership).values_list("key", "title"):
+        found[key] = found[f"contract:{key}"] = (f"contract:{key}", title)
+    return found
+
+
 def push(contract: models.Contract, *, actor: Any) -> None:
     """Make the pool's commitments for `contract` its current schedule, inside the caller's transaction."""
     pool_services.commitments_replace(
@@ -38,4 +47,4 @@ def push(contract: models.Contract, *, actor: Any) -> None:
 
 def payments_for(contract: models.Contract) -> list[Any]:
     """The pool's payments and accruals on `contract` that stand (not reversed), in the order posted."""
-    return pool_selectors.payments_for_contract(contract.partnership, contract_ref(contract))
+    return pool_selectors.payments_for_contract(contract.partnership, contract_ref(contract), contract.key)

@@ -94,6 +94,10 @@ def _draft(row: int, values: dict[str, str], report: RowReport) -> Draft | None:
     )
 
 
+def _in_file_order(problem: Any) -> tuple[int, int]:
+    return problem.row, COLUMNS.index(problem.column) if problem.column in COLUMNS else -1
+
+
 def postings_import(
     *,
     partnership: Partnership,
@@ -127,7 +131,11 @@ def postings_import(
         for index, issues in batch.issues.items():
             for issue in issues:
                 report.error(rows[index], issue.column, issue.code, issue.message)
-        report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else -1))
+        for index, issues in batch.warnings.items():
+            for issue in issues:
+                report.warn(rows[index], issue.column, issue.code, issue.message)
+        report.errors.sort(key=_in_file_order)
+        report.warnings.sort(key=_in_file_order)
         if not report.accepted or dry_run:
             transaction.set_rollback(True)
             return result

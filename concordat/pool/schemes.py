@@ -10,6 +10,7 @@ from concordat.core.money import format_pounds, parse_pounds
 from concordat.core.years import FinancialYear
 from concordat.partnerships.models import Partnership
 
+from . import contracts
 from .rules.purposes import purposes_of
 
 
@@ -48,8 +49,15 @@ def schemes_for(partnership: Partnership) -> list[Scheme]:
 
 
 def scheme_of_contract(partnership: Partnership) -> dict[str, Scheme]:
-    """Spend line (contract reference) to the scheme it belongs to."""
-    return {line: scheme for scheme in schemes_for(partnership) for line in scheme.spend_lines}
+    """Spend line (contract reference) to the scheme it belongs to: every reference of a contract that a
+    scheme lists by one of them."""
+    counted = contracts.counted_as(partnership)
+    return {
+        name: scheme
+        for scheme in schemes_for(partnership)
+        for line in scheme.spend_lines
+        for name in contracts.every_name(counted, line)
+    }
 
 
 def reserve_for(partnership: Partnership, year: FinancialYear) -> int:
@@ -61,7 +69,8 @@ def scheme_spend(partnership: Partnership, scheme: Scheme, year: FinancialYear) 
     from .selectors import spend_by_contract
 
     spent = spend_by_contract(partnership, year)
-    return sum(spent.get(line, 0) for line in scheme.spend_lines)
+    lines = contracts.counted_lines(contracts.counted_as(partnership), scheme.spend_lines)
+    return sum(spent.get(line, 0) for line in lines)
 
 
 def scheme_overrun(

@@ -45,6 +45,7 @@ from concordat.core.years import FinancialYear
 from concordat.partnerships import selectors as agreement
 from concordat.partnerships.models import Partnership
 
+from . import contracts
 from .models import Commitment, Transaction, YearClose
 from .rules import splits
 from .schemes import reserve_for, schemes_for
@@ -143,10 +144,11 @@ def spend_by_contract(
     partnership: Partnership, year: FinancialYear, cutoff: date | None = None
 ) -> dict[str, int]:
     spent: dict[str, int] = defaultdict(int)
+    counted = contracts.counted_as(partnership)
     for row in _sums(partnership, year, cutoff or year.end):
         sign = _spend_sign(row)
         if sign:
-            spent[row["contract"]] += sign * row["total"]
+            spent[counted.get(row["contract"], row["contract"])] += sign * row["total"]
     return dict(spent)
 
 
@@ -183,6 +185,7 @@ def statement(partnership: Partnership, year: FinancialYear, quarter: int | None
 
     received_by_stream: dict[str, int] = defaultdict(int)
     spend_by_contract_: dict[str, int] = defaultdict(int)
+    counted = contracts.counted_as(partnership)
     spend_by_purpose: dict[str, int] = defaultdict(int)
     received_q: dict[int, int] = defaultdict(int)
     spend_q: dict[int, int] = defaultdict(int)
@@ -191,7 +194,7 @@ def statement(partnership: Partnership, year: FinancialYear, quarter: int | None
             received_by_stream[row["stream"]] += sign * row["total"]
             received_q[row["quarter"]] += sign * row["total"]
         if sign := _spend_sign(row):
-            spend_by_contract_[row["contract"]] += sign * row["total"]
+            spend_by_contract_[counted.get(row["contract"], row["contract"])] += sign * row["total"]
             spend_by_purpose[row["purpose"]] += sign * row["total"]
             spend_q[row["quarter"]] += sign * row["total"]
     received = sum(received_by_stream.values())
@@ -272,8 +275,9 @@ def statement(partnership: Partnership, year: FinancialYear, quarter: int | None
     schemes = schemes_for(partnership)
     result.has_schemes = bool(schemes)
     for scheme in schemes:
-        spent = sum(spend_by_contract_.get(line, 0) for line in scheme.spend_lines)
-        scheme_committed = sum(unspent.get(line, 0) for line in scheme.spend_lines)
+        lines = contracts.counted_lines(counted, scheme.spend_lines)
+        spent = sum(spend_by_contract_.get(line, 0) for line in lines)
+        scheme_committed = sum(unspent.get(line, 0) for line in lines)
         maximum = scheme.maximum.get(year.start_year)
         line = SchemeLine(
             scheme.code,
@@ -394,12 +398,16 @@ def transactions(
     )
 
 
-def payments_for_contract(partnership: Partnership, contract_ref: str) -> list[Transaction]:
-    """What was paid or accrued on a contract and stands: a reversed payment and its reversal are left out,
-    so the amounts add up to the contract's spend (and to OCDS's implementation transactions)."""
+def payments_for_contract(partnership: Partnership, contract_ref: str, *also: str) -> list[Transaction]:
+    """What was paid or accrued on a contract (under `contract_ref` or any of `also`, its other
+    references) and stands: a reversed payment and its reversal are left out, so the amounts add up to
+    the contract's spend (and to OCDS's implementation transactions)."""
     return list(
         Transaction.objects.filter(
-            partnership=partnership, contract=contract_ref, kind__in=SPEND, reversed_by__isnull=True
+            partnership=partnership,
+            contract__in=[contract_ref, *also],
+            kind__in=SPEND,
+            reversed_by__isnull=True,
         ).order_by("sequence")
     )
 

@@ -17,11 +17,11 @@ from concordat.core.years import FinancialYear
 from concordat.partnerships.models import Contribution, Partnership
 
 from .. import audit as words
-from .. import ledger
+from .. import contracts, ledger
 from ..errors import PostingRefused
 from ..models import Account, Leg, Transaction
 from ..rules.chain import GENESIS, canonical, link
-from ..rules.postings import Draft, Issue, LedgerState, Posted
+from ..rules.postings import Draft, Issue, LedgerState, Posted, reversal_in_another_year
 from ..schemes import purposes_for, scheme_of_contract, scheme_overrun
 from ..selectors import closed_years
 from ..warming import warm_charts_after_commit
@@ -48,6 +48,8 @@ class Batch:
     created: list[Transaction] = field(default_factory=list)
     skipped: list[Transaction] = field(default_factory=list)
     issues: dict[int, list[Issue]] = field(default_factory=dict)
+    # What is posted but should be looked at (`not-a-contract`, `reversal-in-another-year`), by index.
+    warnings: dict[int, list[Issue]] = field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -170,6 +172,7 @@ def postings_post(
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
     state = ledger_state(locked, drafts)
     schemes = scheme_of_contract(locked)
+    contract_names = contracts.references(locked)
     batch = Batch()
     accepted: list[tuple[Posted, Posted | None]] = []
     skipped_refs: list[str] = []
@@ -189,6 +192,9 @@ def postings_post(
             skipped_refs.append(draft.ref)
             continue
         original = state.posted.get(draft.reverses) if draft.kind == "reversal" else None
+        warnings = spend_warnings(draft, original, contract_names)
+        if warnings:
+            batch.warnings[index] = warnings
         posted = state.apply(draft)
         if draft.kind in ("payment", "accrual") and schemes.get(draft.contract):
             key = (draft.year.start_year, schemes[draft.contract].code)
@@ -206,6 +212,27 @@ def postings_post(
     if accepted:
         batch.created = _write(locked, accepted, {c: s.code for c, s in schemes.items()}, actor)
     return batch
+
+
+def spend_warnings(draft: Draft, original: Posted | None, contract_names: dict[str, Any]) -> list[Issue]:
+    """The warnings of an accepted draft (pooled-fund.md): a payment or accrual whose contract names none
+    of the partnership's contracts (a spend line: so a typing slip never passes unseen), a reversal dated
+    in a later year than what it reverses."""
+    found = []
+    if draft.kind in ("payment", "accrual") and draft.contract and draft.contract not in contract_names:
+        found.append(
+            Issue(
+                "contract",
+                "not-a-contract",
+                f"{draft.contract} is not the reference of one of the partnership's contracts: it is "
+                "posted as a spend line of its own",
+            )
+        )
+    if draft.kind == "reversal" and original is not None:
+        another = reversal_in_another_year(original.day, draft.day)
+        if another is not None:
+            found.append(another)
+    return found
 
 
 def ledger_state(partnership: Partnership, drafts: Iterable[Draft]) -> LedgerState:

@@ -135,8 +135,14 @@ class PostingCheck(PostingPage):
         if form is None or not form.is_valid():
             return redirect(reverse("pool:post", args=[self.partnership.slug, self.kind]))
         change = reverse("pool:post", args=[self.partnership.slug, self.kind]) + f"?token={token}"
+        # What would be posted but should be looked at first (a payment to no contract ...): nothing written.
+        checked = services.postings_post(
+            partnership=self.partnership, drafts=[self.draft(form, token)], dry_run=True
+        )
         return self.render_to_response(
-            self.get_context_data(answers=form.answers(), token=token, change_url=change)
+            self.get_context_data(
+                answers=form.answers(), token=token, change_url=change, warnings=checked.warnings.get(0, [])
+            )
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
