@@ -60,11 +60,20 @@ class RepresentationOut(Schema):
     summary: str
 
 
+class LawOut(Schema):
+    law: str
+    name: str
+    process_cites: str
+    standstill: str | None
+    standstill_cites: str | None
+
+
 class ProcurementOut(Schema):
     key: str
     title: str
     health_care: bool
     process: str | None
+    law: LawOut | None
     estimated_annual_value: str | None
     estimated_whole_life_value: str | None
     max_term_years: int | None
@@ -92,6 +101,7 @@ class VariationOut(Schema):
     annual_value: str | None
     whole_life_value: str | None
     schedule: list[PaymentOut]
+    terminates: bool
 
 
 class SubcontractOut(Schema):
@@ -179,22 +189,33 @@ def _refused(refusal: Refused) -> ProblemError:
 def _procurement_out(p: models.Procurement, warnings: list[Any] = ()) -> dict[str, Any]:  # type: ignore[assignment]
     reached = [stages.Reached(s.stage, s.on) for s in p.stages.all()]
     _, end = selectors.standstill_of(p)
+    law = selectors.law_for_page(p)
+    process = p.process or None
     return {
         "key": p.key,
         "title": p.title,
         "health_care": p.health_care,
-        "process": p.process or None,
+        "process": process,
+        "law": None
+        if law is None
+        else {
+            "law": law.code,
+            "name": stages.LAWS[law.code],
+            "process_cites": law.process_cites,
+            "standstill": law.standstill or None,
+            "standstill_cites": law.standstill_cites or None,
+        },
         "estimated_annual_value": _money(p.estimated_annual_pence),
         "estimated_whole_life_value": _money(p.estimated_whole_life_pence),
         "max_term_years": p.max_term_years,
         "provider": p.awarded_to.code if p.awarded_to else None,
         "conflicts_of_interest": p.conflicts_of_interest,
-        "next_stage": stages.next_stage(reached),
+        "next_stage": stages.next_stage(reached, process),
         "standstill_ends": end.isoformat() if end else None,
         "stages": [
             {
                 "stage": s.stage,
-                "label": stages.STAGES[s.stage],
+                "label": stages.label(s.stage, process, law.code if law else None),
                 "date": s.on.isoformat(),
                 "decided_by": s.decided_by,
                 "reference": s.reference,
@@ -237,7 +258,7 @@ def _contract_out(c: models.Contract, warnings: list[Any] = ()) -> dict[str, Any
         "procurement": c.procurement.key if c.procurement else None,
         "provider": c.provider.code,
         "services": [s.key for s in c.services.all()],
-        "status": c.status,
+        "status": c.status,  # from the dates, today (models.Contract.status_on)
         "start": c.start.isoformat(),
         "original": terms(original),
         "current": terms(current),
@@ -252,6 +273,7 @@ def _contract_out(c: models.Contract, warnings: list[Any] = ()) -> dict[str, Any
                 "annual_value": _money(v.annual_value_pence),
                 "whole_life_value": _money(v.whole_life_value_pence),
                 "schedule": _schedule({int(y): p for y, p in v.schedule.items()}),
+                "terminates": v.terminates,
             }
             for v in c.variations.all()
         ],

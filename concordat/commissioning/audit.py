@@ -51,7 +51,7 @@ WORDINGS: dict[type[Any], Wording] = {
         noun="variation",
         ref=lambda v: f"the variation of {v.contract.title} dated {v.on.isoformat()}",
         skip=frozenset({"contract", "key", "recorded_at"}),
-        labels={**_MONEY, "on": "date", "end": "new end date"},
+        labels={**_MONEY, "on": "date", "end": "new end date", "terminates": "ends the contract early"},
     ),
     models.Subcontract: Wording(noun="subcontract", skip=frozenset({"contract", "key"}), labels=_MONEY),
     models.LegacyContract: Wording(

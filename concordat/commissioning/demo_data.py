@@ -172,7 +172,14 @@ def _croydon(partnership: Partnership) -> None:
             "Invented date.",
             {"provider": "LEAD"},
         ),
-        ("standstill-ended", "2021-11-11", "", "Invented: 8 working days after the intention to award.", {}),
+        (
+            "standstill-ended",
+            "2021-11-11",
+            "",
+            "Invented: 10 calendar days after the intention to award (the Public Contracts Regulations "
+            "2015, regulation 87).",
+            {},
+        ),
         ("awarded", "2021-11-15", "Director of Public Health", "Invented date.", {}),
     ]
     for stage, on, decided_by, notes, extra in stages:
@@ -180,6 +187,7 @@ def _croydon(partnership: Partnership) -> None:
             procurement=procurement,
             values={"stage": stage, "date": on, "decided_by": decided_by, "notes": notes, **extra},
             user=None,
+            today=date.fromisoformat(on),  # the papers' history, whatever day the demo is loaded on
         )
     services.contract_create(
         partnership=partnership,
@@ -195,7 +203,6 @@ def _croydon(partnership: Partnership) -> None:
             "whole_life_value": "20890520.00",
             "max_term_years": 7,
             "extensions": "Up to the maximum seven-year term (the initial term and extensions are not in the paper)",
-            "status": "planned",
             "source": "Cabinet decision, resolution 1 (the dates are invented)",
             "subcontracts": [
                 {
@@ -230,6 +237,7 @@ def _croydon(partnership: Partnership) -> None:
             "notes": "Invented date.",
         },
         user=None,
+        today=date(2021, 12, 1),
     )
     # Monitoring (all invented: the paper sets no KPIs): two measures and the first quarter's review.
     contract = models.Contract.objects.get(partnership=partnership, key="idats-contract")
@@ -348,7 +356,6 @@ def _bnes(partnership: Partnership) -> None:
             "start": "2004-04-01",
             "end": "2007-03-31",
             "annual_value": "150000.00",
-            "status": "active",
             "source": "Report 4.7: 'commissioned until 2007' (start, end day and value invented)",
         },
         user=None,

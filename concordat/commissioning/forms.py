@@ -90,8 +90,8 @@ class ProcurementForm(CommissioningForm):
     health_care = forms.TypedChoiceField(
         label="Is it for health care services?",
         choices=[
-            ("true", "Yes: the Provider Selection Regime 2023 applies"),
-            ("false", "No: open or restricted procedure"),
+            ("true", "Yes: the Provider Selection Regime 2023 applies from 1 January 2024"),
+            ("false", "No: the Procurement Act 2023 applies from 24 February 2025"),
         ],
         coerce=lambda v: v == "true",
         widget=forms.RadioSelect,
@@ -118,16 +118,25 @@ class StageForm(CommissioningForm):
     notes = _prose("Notes (optional)")
 
     def __init__(
-        self, *args: Any, stage: str, health_care: bool, providers: list[tuple[str, str]], **kwargs: Any
+        self,
+        *args: Any,
+        stage: str,
+        health_care: bool,
+        providers: list[tuple[str, str]],
+        process: str | None = None,
+        **kwargs: Any,
     ) -> None:
         self.stage, self.health_care, self.providers = stage, health_care, providers
+        self.process = process
         super().__init__(*args, **kwargs)
 
     def prepare(self) -> None:
         if self.stage == "process-chosen":
-            choices = stages.PSR_PROCESSES if self.health_care else stages.OTHER_PROCESSES
             self.fields["process"] = forms.ChoiceField(
-                label="Process", choices=list(choices.items()), widget=forms.RadioSelect
+                label="Process",
+                choices=stages.process_choices(health_care=self.health_care),
+                widget=forms.RadioSelect,
+                help_text="The law is the one in force on the date above: a process of another law is refused",
             )
         if self.stage == "evaluated":
             self.fields["criteria"] = _prose(
@@ -138,7 +147,9 @@ class StageForm(CommissioningForm):
             self.fields["conflicts_of_interest"] = _prose(
                 "Conflicts of interest declared, and how they were managed"
             )
-        if self.stage == "intention-to-award":
+        if self.stage == "intention-to-award" or (
+            self.stage == "awarded" and "intention-to-award" not in stages.stages_of(self.process)
+        ):
             self.fields["provider"] = forms.ChoiceField(label="Provider", choices=self.providers)
 
     def values(self) -> dict[str, Any]:
@@ -199,6 +210,17 @@ class VariationForm(CommissioningForm):
     end = _text("New end date (optional)", hint=DATE_HINT, max_length=10)
     annual_value = _money("New annual value (optional)")
     whole_life_value = _money("New whole-life value (optional)")
+    terminates = forms.BooleanField(
+        label="This variation terminates the contract early: the new end date is its last day",
+        required=False,
+    )
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        values.pop("terminates", None)
+        if self.cleaned_data.get("terminates"):
+            values["terminates"] = True
+        return values
 
 
 class KpiForm(CommissioningForm):

@@ -7,9 +7,12 @@ original terms are never overwritten.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
+from concordat.core import clock
 from concordat.core.years import FinancialYear
 from concordat.partnerships.models import Partnership, Provider
 from concordat.partnerships.rules import vocabulary as words
@@ -17,14 +20,9 @@ from concordat.partnerships.rules.limits import KEY, LONG, NAME, PROSE, SOURCE
 
 from .rules import stages
 from .rules.monitoring import DIRECTIONS, RAG
+from .rules.status import STATUSES, status_after_variations
 
 TIERS = [(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3"), (4, "Tier 4")]
-CONTRACT_STATUSES = {
-    "planned": "Planned",
-    "active": "Active",
-    "ended": "Ended",
-    "terminated": "Terminated",
-}
 
 
 class Part(models.Model):
@@ -179,7 +177,7 @@ class Contract(Part):
         null=True, blank=True, help_text="Maximum term in years, with every extension taken"
     )
     extensions = models.CharField(max_length=LONG, blank=True, help_text="The extensions allowed, in words")
-    status = models.CharField(max_length=16, choices=list(CONTRACT_STATUSES.items()), default="planned")
+    # No status field: the status is worked out from the dates (status_on), so it cannot go stale.
 
     class Meta:
         ordering = ["start", "id"]
@@ -187,6 +185,25 @@ class Contract(Part):
 
     def __str__(self) -> str:
         return self.title
+
+    def status_on(self, day: date) -> str:
+        """The status on `day` from the dates and the variations (rules/status.py); reads the variations
+        as prefetched (selectors.contracts), so a register of contracts costs no query a row."""
+        return status_after_variations(
+            day,
+            start=self.start,
+            original_end=self.end,
+            variations=[(v.end, v.terminates) for v in self.variations.all()],
+        )
+
+    @property
+    def status(self) -> str:
+        """The status today (core.clock): planned, active, extended, ended or terminated."""
+        return self.status_on(clock.today())
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
 
 
 class Payment(models.Model):
@@ -225,6 +242,9 @@ class Variation(models.Model):
         default=dict,
         blank=True,
         help_text="Financial year (starting calendar year) -> pence, replacing those years",
+    )
+    terminates = models.BooleanField(
+        default=False, help_text="Ends the contract early: its end is the contract's last day"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 

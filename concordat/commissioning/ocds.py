@@ -32,10 +32,14 @@ METHODS = {
     "competitive": "open",
     "open": "open",
     "restricted": "selective",
+    "competitive-flexible": "selective",
 }
+# The status worked out from the dates (rules/status.py) in OCDS's contractStatus codelist: a contract
+# that has come to a close, at its end or early, is "terminated"; an extended one is still "active".
 CONTRACT_STATUSES = {
     "planned": "pending",
     "active": "active",
+    "extended": "active",
     "ended": "terminated",
     "terminated": "terminated",
 }
@@ -76,7 +80,7 @@ def _contract(contract: models.Contract, award_id: str) -> dict[str, Any]:
             "id": contract.key,
             "awardID": award_id,
             "title": contract.title,
-            "status": CONTRACT_STATUSES[contract.status],
+            "status": CONTRACT_STATUSES[contract.status_on(clock.today())],
             "period": _drop_none(
                 {"startDate": _when(contract.start), "endDate": _when(terms.end), "maxExtentDate": None}
             ),
@@ -193,7 +197,12 @@ def _procurement_release(p: models.Procurement, published: str) -> dict[str, Any
                 }
             ),
             "milestones": [
-                {"id": s.stage, "title": stages.STAGES[s.stage], "status": "met", "dateMet": _when(s.on)}
+                {
+                    "id": s.stage,
+                    "title": stages.label(s.stage, p.process or None, selectors.law_of(p)),
+                    "status": "met",
+                    "dateMet": _when(s.on),
+                }
                 for s in done.values()
             ],
         }

@@ -32,7 +32,8 @@ from concordat.core.codes import ENTRY_KEY
 from concordat.partnerships.rules.limits import CODE, LONG, NAME, PROSE, SOURCE
 
 from .rules import monitoring, stages
-from .rules.check import MAX_LIST, STATUSES
+from .rules.check import MAX_LIST
+from .rules.status import STATUSES
 
 MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
 YEAR_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
@@ -162,12 +163,18 @@ class StageIn(Body):
     reference: Line | None = None
     conflicts_of_interest: Prose | None = None
     process: Process | None = _about(
-        "For process-chosen: a Provider Selection Regime process (health care) or open / restricted (other)"
+        "For process-chosen: a process of the law in force on its date: before 1 January 2024 the Public "
+        "Contracts Regulations 2015 (open, restricted); then for health care the Provider Selection Regime "
+        "(direct-award-a/b/c, most-suitable-provider, competitive); for other services the Public Contracts "
+        "Regulations 2015 until 24 February 2025, the Procurement Act 2023 (open, competitive-flexible) after"
     )
     criteria: list[CriterionIn] | None = _listed(
         "For evaluated: the weighted criteria the bids were evaluated against"
     )
-    provider: Code | None = _about("For intention-to-award: the provider's code")
+    provider: Code | None = _about(
+        "For intention-to-award, or for awarded where the process has none (direct award A and B): the "
+        "provider's code"
+    )
 
 
 class RepresentationIn(Body):
@@ -211,7 +218,9 @@ class ContractIn(Body):
     whole_life_value: Money | None = None
     max_term_years: Term | None = None
     extensions: Line | None = None
-    status: Status | None = _about("planned when left out")
+    status: Status | None = _about(
+        "Ignored, with a warning: the status is worked out from the dates and the variations"
+    )
     source: Source | None = _about(SOURCE_TEXT)
     schedule: list[PaymentIn] | None = _listed(
         "Payments by financial year; derived from the annual value when left out"
@@ -228,6 +237,9 @@ class VariationIn(Body):
     annual_value: Money | None = None
     whole_life_value: Money | None = None
     schedule: list[PaymentIn] | None = _listed("The new schedule, by financial year")
+    terminates: StrictBool | None = _about(
+        "Ends the contract early: `end` is its last day (the contract is then terminated after it)"
+    )
 
 
 class KpiIn(Body):

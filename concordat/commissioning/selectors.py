@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from concordat.core import clock
 from concordat.core.money import pence_to_str
 from concordat.partnerships.models import Partnership
 
 from . import models
 from .rules import stages
-from .rules.standstill import standstill_end
+from .rules.standstill import rule_for, standstill_end
 from .rules.values import Change, Terms, current_terms, schedule_from_annual
 
 
@@ -20,14 +22,67 @@ def reached(procurement: models.Procurement) -> list[stages.Reached]:
     return [stages.Reached(s.stage, s.on) for s in procurement.stages.all()]
 
 
+def law_of(procurement: models.Procurement) -> str | None:
+    """The law the procurement follows: the one in force on the day its process was chosen (None before)."""
+    chosen = next((s.on for s in procurement.stages.all() if s.stage == "process-chosen"), None)
+    return None if chosen is None else stages.law_on(chosen, health_care=procurement.health_care)
+
+
 def standstill_of(procurement: models.Procurement) -> tuple[date | None, date | None]:
-    """(the intention to award's date, the standstill's last day): (None, None) before the intention; the
-    end is None while a representation is open."""
+    """(the intention to award's date, the standstill's last day under the procurement's law): (None, None)
+    before the intention; the end is None while a representation is open."""
     intention = next((s.on for s in procurement.stages.all() if s.stage == "intention-to-award"), None)
     if intention is None:
         return None, None
     pauses = [(r.received, r.answered) for r in procurement.representations.all()]
-    return intention, standstill_end(intention, pauses)
+    law = law_of(procurement) or stages.law_on(intention, health_care=procurement.health_care)
+    return intention, standstill_end(intention, pauses, law=law)
+
+
+@dataclass(frozen=True)
+class Law:
+    """What a procurement's page says of the law it follows: the law, its process and its standstill, each
+    with the provision that sets it."""
+
+    code: str
+    words: str  # the law and when it applies
+    process: str  # the process's name ("" before it is chosen)
+    process_cites: str
+    standstill: str  # "10 calendar days", "8 working days"; "" where the process has none
+    standstill_cites: str
+    no_standstill: str  # why there is none (the PSR's direct award A and B), else ""
+
+
+def law_for_page(procurement: models.Procurement) -> Law | None:
+    """The law of the procurement, for its page, its notice and the API (None before a process is chosen)."""
+    law = law_of(procurement)
+    if law is None:
+        return None
+    process = procurement.process
+    rule = rule_for(law)
+    has = stages.has_standstill(process)
+    return Law(
+        code=law,
+        words=stages.law_words(law),
+        process=stages.PROCESSES.get(process, ""),
+        process_cites=stages.process_citation(process, law),
+        standstill=rule.words if has else "",
+        standstill_cites=rule.cites if has else "",
+        no_standstill=""
+        if has
+        else f"{stages.PROCESSES[process]} has no standstill ({stages.process_citation(process, law)}): "
+        "the transparency notice follows the award",
+    )
+
+
+def steps(procurement: models.Procurement) -> tuple[stages.Step, ...]:
+    """The procurement's stages in its process's order, named in its law's words with their provisions."""
+    return stages.steps_of(procurement.process or None, law_of(procurement))
+
+
+def contract_status(contract: models.Contract, today: date | None = None) -> str:
+    """The contract's status on `today` (core.clock's today when not given), from its dates."""
+    return contract.status_on(today or clock.today())
 
 
 def original_terms(contract: models.Contract) -> Terms:
@@ -82,9 +137,17 @@ def procurements(partnership: Partnership) -> QuerySet[models.Procurement]:
 
 
 def modality_codes(partnership: Partnership) -> set[str]:
+    return set(modalities(partnership))
+
+
+def modalities(partnership: Partnership) -> dict[str, tuple[str, int]]:
+    """The partnership's modalities, the built-in ones and its own: code -> (name, Models of Care tier)."""
     from concordat.partnerships.rules.vocabulary import BUILT_IN_MODALITIES
 
-    return set(BUILT_IN_MODALITIES) | set(partnership.modalities.values_list("code", flat=True))
+    found = {code: (name, tier) for code, (name, tier, _) in BUILT_IN_MODALITIES.items()}
+    for code, name, tier in partnership.modalities.values_list("code", "name", "tier"):
+        found[code] = (name, tier)
+    return found
 
 
 def codes(queryset: Any, field: str = "code") -> dict[str, Any]:

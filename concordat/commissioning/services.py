@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 
+from concordat.core import clock
 from concordat.core.audit import acting_as
 from concordat.core.models import AuditEntry
-from concordat.core.problems import Report
+from concordat.core.problems import Problem, Report
 from concordat.partnerships.errors import EntryGone, StaleEdit
 from concordat.partnerships.keys import claim, new_key, retired_keys
 from concordat.partnerships.models import Partnership, RetiredKey
@@ -22,7 +23,8 @@ from concordat.partnerships.services import fingerprint
 
 from . import commitments, models, selectors
 from .errors import Refused
-from .rules import check, monitoring
+from .rules import check, monitoring, stages
+from .rules.standstill import rule_for
 
 
 def _lock(partnership: Partnership) -> Partnership:
@@ -58,17 +60,26 @@ def service_values(service: models.Service) -> dict[str, Any]:
 
 
 def service_save(
-    *, partnership: Partnership, values: dict[str, Any], user: Any, seen: str | None = None
+    *,
+    partnership: Partnership,
+    values: dict[str, Any],
+    user: Any,
+    seen: str | None = None,
+    warnings: list[Problem] | None = None,
 ) -> models.Service:
     """Add a service, or change the one whose `key` is given (its key never changes). `seen`, when given,
-    is the service_seen of the service the change form showed: a change made since raises StaleEdit."""
+    is the service_seen of the service the change form showed: a change made since raises StaleEdit. A tier
+    two or more from its modality's is refused; one apart is saved with a warning, added to `warnings`
+    when given."""
     with acting_as(user):
         locked = _lock(partnership)
         providers = selectors.codes(locked.providers.all())
         report, out = check.check_service(
-            values, providers=set(providers), modalities=selectors.modality_codes(locked)
+            values, providers=set(providers), modalities=selectors.modalities(locked)
         )
         _refuse_if_invalid(report)
+        if warnings is not None:
+            warnings.extend(report.warnings)
         existing = (
             models.Service.objects.filter(partnership=locked, key=out["key"]).first() if out["key"] else None
         )
@@ -126,11 +137,15 @@ def procurement_create(
 
 @transaction.atomic
 def procurement_advance(
-    *, procurement: models.Procurement, values: dict[str, Any], user: Any
+    *, procurement: models.Procurement, values: dict[str, Any], user: Any, today: date | None = None
 ) -> models.StageRecord:
-    """Record the next stage. Refused when it skips a stage, goes back, is dated before the stage before
-    it, or lacks what the stage needs (who decided; the process; the weighted criteria and how each was
-    assessed; the provider intended; the standstill run out with no representation open; the contract)."""
+    """Record the next stage of the procurement's process, under the law of the day its process is chosen
+    (rules/stages.py). Refused when it skips a stage, is not a stage of the process (bids or a standstill in
+    the PSR's direct award A or B), goes back, is dated before the stage before it or after today, or lacks
+    what the stage needs (who decided; a process of that law; the weighted criteria and how each was
+    assessed; the provider; the standstill of that law run out with no representation open; the
+    contract). `today` is the day it is recorded (core.clock's today when not given): the demo records the
+    papers' history as of the day each stage happened, whatever its clock says."""
     with acting_as(user):
         locked = _lock(procurement.partnership)
         procurement = models.Procurement.objects.select_related("partnership").get(pk=procurement.pk)
@@ -140,6 +155,8 @@ def procurement_advance(
             reached=selectors.reached(procurement),
             health_care=procurement.health_care,
             providers=set(providers),
+            process=procurement.process,
+            today=today or clock.today(),
         )
         stage, on = out["stage"], out["on"]
         if report.valid and stage == "standstill-ended":
@@ -151,11 +168,13 @@ def procurement_advance(
                     "date: a representation is still open: the standstill is paused until it is answered",
                 )
             elif on < end:
+                rule = rule_for(selectors.law_of(procurement) or stages.PSR_2023)
                 report.error(
                     "date",
                     "standstill-not-over",
-                    f"date: the standstill runs to {end.isoformat()} (8 working days after the intention to award "
-                    f"on {intention.isoformat() if intention else ''}, paused while representations were open)",
+                    f"date: the standstill runs to {end.isoformat()} ({rule.words} after the intention to "
+                    f"award on {intention.isoformat() if intention else ''}, {rule.cites}; paused while "
+                    "representations were open)",
                 )
         if report.valid and stage == "contract-signed" and not procurement.contracts.exists():
             report.error(
@@ -175,7 +194,7 @@ def procurement_advance(
         if stage == "process-chosen":
             procurement.process = out["process"]
             changed.append("process")
-        if stage == "intention-to-award":
+        if out.get("provider"):  # the intention to award, or the award where the process has none
             procurement.awarded_to = providers[out["provider"]]
             changed.append("awarded_to")
         if out["conflicts_of_interest"] is not None:
@@ -185,10 +204,6 @@ def procurement_advance(
             procurement.save(update_fields=changed)
         for criterion in out.get("criteria", []):
             models.Criterion.objects.create(procurement=procurement, **criterion)
-        if stage == "contract-signed":
-            for contract in procurement.contracts.filter(status="planned"):
-                contract.status = "active"
-                contract.save(update_fields=["status"])
         return record
 
 
@@ -204,7 +219,7 @@ def representation_record(
         procurement = models.Procurement.objects.select_related("partnership").get(pk=procurement.pk)
         taken = set(procurement.representations.values_list("key", flat=True))
         key = claim(token, taken, "representation")
-        report, out = check.check_representation(values)
+        report, out = check.check_representation(values, today=clock.today())
         done = selectors.reached(procurement)
         if not done or done[-1].stage != "intention-to-award":
             report.error(
@@ -236,7 +251,8 @@ def representation_answer(
                 "received": representation.received.isoformat(),
                 "made_by": representation.made_by,
                 "answered": answered,
-            }
+            },
+            today=clock.today(),
         )
         if out["answered"] is None and report.valid:
             report.error("answered", "required", "answered is required")
@@ -300,7 +316,6 @@ def contract_create(
                     "whole_life_value_pence",
                     "max_term_years",
                     "extensions",
-                    "status",
                     "source",
                 )
             },
@@ -342,6 +357,7 @@ def contract_vary(
             start=contract.start,
             last_on=last.on if last else None,
             end=selectors.terms_of(contract).end,
+            subcontracts_pence=_subcontracts_pence(contract),
         )
         taken = set(contract.variations.values_list("key", flat=True))
         key = _claim_key(report, out["key"], taken, "variation")
@@ -355,6 +371,7 @@ def contract_vary(
             annual_value_pence=out["annual_value_pence"],
             whole_life_value_pence=out["whole_life_value_pence"],
             schedule={str(y): p for y, p in out["schedule"].items()},
+            terminates=out["terminates"],
         )
         terms = selectors.terms_of(contract)
         if contract.max_term_years and terms.whole_life_pence is not None:
@@ -377,7 +394,7 @@ def contract_subcontract_add(
     with acting_as(user):
         locked = _lock(contract.partnership)
         key = claim(token, _taken(locked, contract, SUBCONTRACTS), "subcontract")
-        report, out = check.check_subcontract(values)
+        report, out = _check_subcontract(values, contract)
         _refuse_if_invalid(report)
         return models.Subcontract.objects.create(contract=contract, key=key, **out)
 
@@ -391,9 +408,37 @@ def contract_legacy_add(
     with acting_as(user):
         locked = _lock(contract.partnership)
         key = claim(token, _taken(locked, contract, LEGACY), "legacy contract")
-        report, out = check.check_legacy_contract(values)
+        report, out = _check_legacy(values, contract)
         _refuse_if_invalid(report)
         return models.LegacyContract.objects.create(contract=contract, key=key, **out)
+
+
+def _subcontracts_pence(contract: models.Contract, but: int | None = None) -> int:
+    """What the contract's subcontracts are worth a year together (all but the row `but`), read afresh."""
+    rows = models.Subcontract.objects.filter(contract_id=contract.pk).exclude(pk=but)
+    return sum(pence or 0 for pence in rows.values_list("annual_value_pence", flat=True))
+
+
+def _terms_now(contract: models.Contract) -> Any:
+    return selectors.terms_of(models.Contract.objects.get(pk=contract.pk))
+
+
+def _check_subcontract(
+    values: dict[str, Any], contract: models.Contract, row: Any = None
+) -> tuple[Report, dict[str, Any]]:
+    """A subcontract against the contract's annual value now and its other subcontracts."""
+    return check.check_subcontract(
+        values,
+        contract_pence=_terms_now(contract).annual_pence,
+        others_pence=_subcontracts_pence(contract, but=row.pk if row is not None else None),
+    )
+
+
+def _check_legacy(
+    values: dict[str, Any], contract: models.Contract, row: Any = None
+) -> tuple[Report, dict[str, Any]]:
+    """A legacy contract's transfer against the contract's start and its end now."""
+    return check.check_legacy_contract(values, start=contract.start, end=_terms_now(contract).end)
 
 
 # --- a subcontract or a legacy contract changed or removed on its own ---------------------------------------
@@ -408,18 +453,19 @@ class ContractPart:
     noun: str
     related: str  # the contract's related name
     retired: str  # the RetiredKey collection the keys of removed rows are kept under
-    check: Callable[[dict[str, Any]], tuple[Report, dict[str, Any]]]
+    # The check of a row's values, given its contract and the row changed (None: a new one).
+    check: Callable[[dict[str, Any], models.Contract, Any], tuple[Report, dict[str, Any]]]
     shown: Callable[[Any], dict[str, Any]]  # what a change form shows, fingerprinted as `seen`
 
 
 SUBCONTRACTS = ContractPart(
-    "subcontract", "subcontracts", "subcontracts", check.check_subcontract, selectors.subcontract_values
+    "subcontract", "subcontracts", "subcontracts", _check_subcontract, selectors.subcontract_values
 )
 LEGACY = ContractPart(
     "legacy contract",
     "legacy",
     "legacy-contracts",
-    check.check_legacy_contract,
+    _check_legacy,
     selectors.legacy_contract_values,
 )
 
@@ -463,7 +509,7 @@ def _part_change(
     with acting_as(user):
         _lock(contract.partnership)
         row = _row(contract, part, key)
-        report, out = part.check(values)
+        report, out = part.check(values, contract, row)
         unchanged = report.valid and all(getattr(row, name) == value for name, value in out.items())
         current = part.shown(row)
         # Stale only when the save would undo someone's change: a second identical submission is not.

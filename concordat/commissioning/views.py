@@ -58,18 +58,26 @@ def _contract(request: HttpRequest, partnership: Partnership, key: str) -> model
 
 
 def _timeline(procurement: models.Procurement) -> list[dict[str, Any]]:
-    """Every stage in order: done (with its record), the next one, or still to come."""
+    """Every stage of the procurement's process in order, in its law's words with the provision that asks
+    for it: done (with its record), the next one, or still to come."""
     done = {s.stage: s for s in procurement.stages.all()}
-    upcoming = stages.next_stage([stages.Reached(s.stage, s.on) for s in done.values()])
+    upcoming = stages.next_stage(
+        [stages.Reached(s.stage, s.on) for s in done.values()], procurement.process or None
+    )
     return [
         {
-            "stage": stage,
-            "label": label,
-            "record": done.get(stage),
-            "status": "done" if stage in done else ("next" if stage == upcoming else "later"),
+            "stage": step.stage,
+            "label": step.label,
+            "cites": step.cites,
+            "record": done.get(step.stage),
+            "status": "done" if step.stage in done else ("next" if step.stage == upcoming else "later"),
         }
-        for stage, label in stages.STAGES.items()
+        for step in selectors.steps(procurement)
     ]
+
+
+def _stage_label(procurement: models.Procurement, stage: str) -> str:
+    return stages.label(stage, procurement.process or None, selectors.law_of(procurement))
 
 
 def _contract_row(contract: models.Contract) -> dict[str, Any]:
@@ -101,11 +109,14 @@ class ProcurementsPage(CommissioningPage):
         rows = []
         for p in selectors.procurements(self.partnership):
             reached = [stages.Reached(s.stage, s.on) for s in p.stages.all()]
+            upcoming = stages.next_stage(reached, p.process or None)
             rows.append(
                 {
                     "procurement": p,
                     "last": reached[-1] if reached else None,
-                    "next": stages.next_stage(reached),
+                    "last_label": _stage_label(p, reached[-1].stage) if reached else "",
+                    "next": upcoming,
+                    "next_label": _stage_label(p, upcoming) if upcoming else "",
                 }
             )
         context.update(rows=rows, stage_labels=stages.STAGES)
@@ -127,6 +138,7 @@ class ProcurementPage(CommissioningPage):
             standstill_end=end,
             in_standstill=bool(intention) and not p.stages.filter(stage="standstill-ended").exists(),
             process=stages.PROCESSES.get(p.process, ""),
+            law=selectors.law_for_page(p),
         )
         return context
 
@@ -147,9 +159,10 @@ class TransparencyNoticePage(CommissioningPage):
             page_title=f"Transparency notice: {p.title}",
             done=done,
             process=stages.PROCESSES.get(p.process, "Not yet chosen"),
+            law=selectors.law_for_page(p),
             intention=intention,
             standstill_end=end,
-            decision_makers=[(stages.STAGES[s.stage], s.decided_by) for s in done.values() if s.decided_by],
+            decision_makers=[(_stage_label(p, s.stage), s.decided_by) for s in done.values() if s.decided_by],
         )
         return context
 
@@ -234,7 +247,7 @@ def _register(request: HttpRequest, slug: str) -> tuple[Partnership, list[list[A
                 c.key,
                 c.title,
                 c.provider.name,
-                c.get_status_display(),
+                c.status_label,
                 c.start,
                 terms.end,
                 terms.annual_pence,
@@ -433,13 +446,17 @@ class RecordStage(ProcurementFormView):
     def prepare(self) -> None:
         super().prepare()
         self.reached = {r.stage for r in selectors.reached(self.procurement)}
-        self.stage = stages.next_stage(selectors.reached(self.procurement))
+        self.process = self.procurement.process or None
+        self.stage = stages.next_stage(selectors.reached(self.procurement), self.process)
         if self.stage is not None:
-            self.page_title = f"{stages.STAGES[self.stage]}: {self.procurement.title}"
+            self.page_title = f"{self.label(self.stage)}: {self.procurement.title}"
+
+    def label(self, stage: str) -> str:
+        return _stage_label(self.procurement, stage)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.stage is None:
-            raise Http404("The contract is signed: there is no stage left to record")
+            raise Http404("The procurement has reached its last stage: there is no stage left to record")
         return super().get(request, *args, **kwargs)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -448,11 +465,11 @@ class RecordStage(ProcurementFormView):
             messages.info(request, f"{stages.STAGES[shown]} was already recorded: nothing was recorded again")
             return redirect(self.cancel_url())
         if self.stage is None:
-            raise Http404("The contract is signed: there is no stage left to record")
+            raise Http404("The procurement has reached its last stage: there is no stage left to record")
         if shown and shown != self.stage:
             messages.error(
                 request,
-                f"That form was not for the next stage, {stages.STAGES[self.stage]}: nothing was recorded",
+                f"That form was not for the next stage, {self.label(self.stage)}: nothing was recorded",
             )
             return redirect(self.cancel_url())
         return super().post(request, *args, **kwargs)
@@ -467,6 +484,7 @@ class RecordStage(ProcurementFormView):
             "stage": self.stage,
             "health_care": self.procurement.health_care,
             "providers": providers,
+            "process": self.process,
         }
 
     def save(self, values: dict[str, Any]) -> tuple[str, str]:
@@ -858,12 +876,16 @@ class SaveService(CommissioningFormView):
             # The add form sent again (Back and Save): the service its token named is there already. Saving
             # would change it under a message saying it was added.
             raise AlreadySaved("service", values["key"])
+        warnings: list[Any] = []
         service = services.service_save(
             partnership=self.partnership,
             values=values,
             user=self.request.user,
             seen=self.request.POST.get("seen") if self.service else None,
+            warnings=warnings,
         )
+        for warning in warnings:
+            messages.warning(self.request, warning.text)
         return self.cancel_url(), f"{'Changed' if self.service else 'Added'} the service {service.name}"
 
 

@@ -42,7 +42,7 @@ OPERATIONS = {
     ),
     "variation_add": (
         "contracts/{key}/variations",
-        {"key", "date", "reason", "end", "annual_value", "whole_life_value", "schedule"},
+        {"key", "date", "reason", "end", "annual_value", "whole_life_value", "schedule", "terminates"},
         {"date", "reason"},
     ),
     "kpi_add": ("contracts/{key}/kpis", {"key", "name", "kpi", "direction", "target", "unit"}, {"name", "target"}),
@@ -96,7 +96,7 @@ def test_money_is_pounds_with_two_places_dates_are_iso_days_and_vocabularies_are
     (start,) = _types(contract["start"])
     assert start == {**start, "type": "string", "format": "date"}
     (status,) = _types(contract["status"])
-    assert status["enum"] == ["planned", "active", "ended", "terminated"]
+    assert status["enum"] == ["planned", "active", "extended", "ended", "terminated"]  # accepted, ignored
     schedule = _types(contract["schedule"])[0]["items"]
     assert set(schedule["required"]) == {"year", "amount"}
     assert schedule["properties"]["amount"]["pattern"] == r"^[0-9]+\.[0-9]{2}$"

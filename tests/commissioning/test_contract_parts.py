@@ -234,7 +234,7 @@ def test_the_pools_commitments_stay_the_contracts_terms(signed_in: Any, contract
     assert before
     row = add("subcontract", contract, lead, "rowkey0009")
     services.contract_subcontract_change(
-        contract=contract, key=row.key, values={**SUB, "annual_value": "9000000.00"}, seen=None, user=lead
+        contract=contract, key=row.key, values={**SUB, "annual_value": "900000.00"}, seen=None, user=lead
     )
     services.contract_subcontract_remove(contract=contract, key=row.key, seen=None, user=lead)
     assert commitments() == before == sorted(selectors.terms_of(contract).schedule.items())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -43,7 +44,16 @@ def test_croydons_contract_is_the_papers(loaded: None) -> None:
         "Pharmacy supervised administration",
         "GP Shared Care",
     }
-    assert contract.status == "active"
+    # The status is the dates': planned on the demo's day (2004), active once it starts, ended after 2029.
+    assert contract.status == "planned"
+    assert contract.status_on(date(2022, 4, 1)) == "active"
+    assert contract.status_on(date(2029, 4, 1)) == "ended"
+
+
+def test_bnes_2004_to_2007_contract_is_ended_not_active_in_2026(loaded: None) -> None:
+    contract = models.Contract.objects.get(partnership__slug="bnes-dat")
+    assert contract.status_on(date(2026, 1, 1)) == "ended"
+    assert contract.status_on(date(2004, 4, 1)) == "active"
 
 
 def test_croydons_twenty_legacy_contracts_cost_what_the_new_one_does(loaded: None) -> None:

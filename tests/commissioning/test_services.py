@@ -134,7 +134,7 @@ def test_a_representation_pauses_the_standstill_until_answered(procurement: Any,
     assert refused(
         services.procurement_advance,
         procurement=procurement,
-        values=stage_values("standstill-ended", date(2030, 1, 1)),
+        values=stage_values("standstill-ended", date(2025, 6, 2)),  # long after, not in the future
         user=lead,
     ) == {"date": "representation-open"}
     services.representation_answer(representation=representation, answered="2024-05-03", user=lead)

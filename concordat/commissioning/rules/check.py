@@ -4,17 +4,19 @@ money, a date that is not a date and an unknown code are said the same way every
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from concordat.core.codes import ENTRY_KEY, MODALITY
 from concordat.core.days import PartialDate
+from concordat.core.money import format_pounds
 from concordat.core.problems import Report
 from concordat.partnerships.rules import vocabulary as words
 from concordat.partnerships.rules.limits import CODE, LONG, NAME, PROSE, SOURCE
 from concordat.partnerships.rules.reader import MISSING, Reader, at
 
-from . import stages
+from . import consistency, stages
 from .values import value_term_mismatch
 
 MAX_LIST = 40  # entries in any list of a contract (schedule years, subcontracts, legacy contracts)
@@ -78,8 +80,9 @@ def codes_in(
 
 
 def check_service(
-    values: dict[str, Any], *, providers: set[str], modalities: set[str]
+    values: dict[str, Any], *, providers: set[str], modalities: Mapping[str, tuple[str, int]]
 ) -> tuple[Report, dict[str, Any]]:
+    """`modalities`: the partnership's, code -> (name, Models of Care tier)."""
     report = Report()
     read = Reader(report)
     modality = read.take_pattern(values, "modality", "", MODALITY, required=True, what="modality code")
@@ -98,6 +101,12 @@ def check_service(
         "providers": codes_in(read, values, "providers", "", providers, "provider"),
         "source": read.take_source(values, ""),
     }
+    tier = out["tier"]
+    if isinstance(tier, int) and modality is not None and modality in modalities:
+        name, modality_tier = modalities[modality]
+        consistency.tier_against_modality(
+            report, "tier", tier=tier, modality=name, modality_tier=modality_tier
+        )
     return report, out
 
 
@@ -132,15 +141,22 @@ def check_stage(
     reached: list[stages.Reached],
     health_care: bool,
     providers: set[str],
+    process: str = "",
+    today: date | None = None,
 ) -> tuple[Report, dict[str, Any]]:
-    """A stage to record: the stage machine's refusals, then what the stage itself needs."""
+    """A stage to record: the stage machine's refusals for the procurement's `process` (chosen at the
+    second stage, by the law of that day), then what the stage itself needs. A stage dated after `today`
+    has not happened: refused."""
     report = Report()
     read = Reader(report)
     stage = read.take_text(values, "stage", "", required=True, max_length=32)
     on = day(read, values, "date", required=True)
+    chosen = next((r.on for r in reached if r.stage == "process-chosen"), None)
+    law = stages.law_on(chosen, health_care=health_care) if chosen else None
     if stage and on:
-        for path, code, message in stages.advance_problems(reached, stage, on):
+        for path, code, message in stages.advance_problems(reached, stage, on, process, law):
             report.error(path, code, message)
+    consistency.not_in_future(report, "date", day=on, today=today, what="the stage")
     out: dict[str, Any] = {
         "stage": stage,
         "on": on,
@@ -152,20 +168,17 @@ def check_stage(
     if stage in ("strategy-approved", "process-chosen", "awarded") and not out["decided_by"]:
         report.error("decided_by", "required", "decided_by: say who made the decision")
     if stage == "process-chosen":
-        allowed = stages.PSR_PROCESSES if health_care else stages.OTHER_PROCESSES
-        process = read.take_text(values, "process", "", required=True, max_length=32)
-        if process and process not in allowed:
-            kind = "health care services (the Provider Selection Regime)" if health_care else "other services"
-            report.error(
-                "process",
-                "invalid-choice",
-                f"process: '{process}' is not a process for {kind}: one of {', '.join(allowed)}",
-            )
-            process = None
-        out["process"] = process
+        chosen_now = read.take_choice(values, "process", "", stages.PROCESSES, required=True)
+        wrong = stages.process_problem(chosen_now, on, health_care=health_care) if chosen_now and on else None
+        if wrong:
+            report.error("process", "invalid-choice", wrong)  # the code it had before laws were dated
+        out["process"] = None if wrong else chosen_now
     if stage == "evaluated":
         out["criteria"] = _criteria(read, values)
-    if stage == "intention-to-award":
+    # The provider is named with the intention to award, or with the award where the process has none.
+    if stage == "intention-to-award" or (
+        stage == "awarded" and "intention-to-award" not in stages.stages_of(process)
+    ):
         out["provider"] = code_in(read, values, "provider", "", providers, "provider", required=True)
     return report, out
 
@@ -201,7 +214,9 @@ def _criteria(read: Reader, values: dict[str, Any]) -> list[dict[str, Any]]:
     return criteria
 
 
-def check_representation(values: dict[str, Any]) -> tuple[Report, dict[str, Any]]:
+def check_representation(
+    values: dict[str, Any], *, today: date | None = None
+) -> tuple[Report, dict[str, Any]]:
     report = Report()
     read = Reader(report)
     out: dict[str, Any] = {
@@ -216,12 +231,17 @@ def check_representation(values: dict[str, Any]) -> tuple[Report, dict[str, Any]
             "date-before-received",
             "answered: a representation cannot be answered before it is received",
         )
+    for key in ("received", "answered"):
+        consistency.not_in_future(report, key, day=out[key], today=today, what=f"the day it was {key}")
     return report, out
 
 
 def check_contract(
     values: dict[str, Any], *, providers: set[str], services: set[str], procurements: set[str]
 ) -> tuple[Report, dict[str, Any]]:
+    """A new contract with its schedule, subcontracts (none worth more than the contract, nor all together)
+    and legacy contracts (each transferring while the contract runs). A `status` is not read: the status
+    is computed from the dates (rules/status.py), and one given is warned as ignored."""
     report = Report()
     read = Reader(report)
     out: dict[str, Any] = {
@@ -236,20 +256,41 @@ def check_contract(
         "whole_life_value_pence": read.take_money(values, "whole_life_value", ""),
         "max_term_years": read.take_int(values, "max_term_years", "", low=1, high=50),
         "extensions": read.take_text(values, "extensions", "", max_length=LONG) or "",
-        "status": read.take_choice(values, "status", "", STATUSES, default="planned"),
         "source": read.take_source(values, ""),
     }
     if out["start"] and out["end"] and out["end"] < out["start"]:
         report.error("end", "end-before-start", "end: the contract cannot end before it starts")
+    if values.get("status") not in (None, ""):
+        # Accepted from callers written before the status was computed; never stored, never trusted.
+        report.warn(
+            "status",
+            "status-is-computed",
+            "status: a contract's status is worked out from its dates and variations: the one given is "
+            "ignored",
+        )
     out["schedule"] = _schedule(read, values, "schedule", "")
     out["subcontracts"] = [
         subcontract(read, item, path)
         for path, item in read.items(_list(read, values, "subcontracts"), "subcontracts")
     ]
-    out["legacy"] = [
-        legacy_contract(read, item, path)
-        for path, item in read.items(_list(read, values, "legacy"), "legacy")
-    ]
+    legacy = list(read.items(_list(read, values, "legacy"), "legacy"))
+    out["legacy"] = [legacy_contract(read, item, path) for path, item in legacy]
+    consistency.subcontracts_within(
+        report,
+        contract_pence=out["annual_value_pence"],
+        subcontracts=[
+            (at(f"subcontracts[{i}]", "annual_value"), s["annual_value_pence"])
+            for i, s in enumerate(out["subcontracts"])
+        ],
+    )
+    for (path, _), entry in zip(legacy, out["legacy"], strict=True):
+        consistency.transfer_within(
+            report,
+            at(path, "transfers_on"),
+            transfers_on=entry["transfers_on"],
+            start=out["start"],
+            end=out["end"],
+        )
     term = out["max_term_years"]
     if out["annual_value_pence"] is not None and out["whole_life_value_pence"] is not None and term:
         mismatch = value_term_mismatch(out["annual_value_pence"], out["whole_life_value_pence"], term)
@@ -281,17 +322,32 @@ def legacy_contract(read: Reader, item: dict[str, Any], path: str = "") -> dict[
     }
 
 
-def check_subcontract(values: dict[str, Any]) -> tuple[Report, dict[str, Any]]:
+def check_subcontract(
+    values: dict[str, Any], *, contract_pence: int | None = None, others_pence: int = 0
+) -> tuple[Report, dict[str, Any]]:
+    """One subcontract of a contract worth `contract_pence` a year whose other subcontracts are worth
+    `others_pence`."""
     report = Report()
-    return report, subcontract(Reader(report), values)
+    out = subcontract(Reader(report), values)
+    consistency.subcontracts_within(
+        report,
+        contract_pence=contract_pence,
+        subcontracts=[("annual_value", out["annual_value_pence"])],
+        others_pence=others_pence,
+    )
+    return report, out
 
 
-def check_legacy_contract(values: dict[str, Any]) -> tuple[Report, dict[str, Any]]:
+def check_legacy_contract(
+    values: dict[str, Any], *, start: date | None = None, end: date | None = None
+) -> tuple[Report, dict[str, Any]]:
+    """One legacy contract folded into a contract that runs from `start` to `end`."""
     report = Report()
-    return report, legacy_contract(Reader(report), values)
-
-
-STATUSES = {"planned": "Planned", "active": "Active", "ended": "Ended", "terminated": "Terminated"}
+    out = legacy_contract(Reader(report), values)
+    consistency.transfer_within(
+        report, "transfers_on", transfers_on=out["transfers_on"], start=start, end=end
+    )
+    return report, out
 
 
 def _list(read: Reader, values: dict[str, Any], key: str) -> list[Any]:
@@ -321,10 +377,18 @@ def _schedule(read: Reader, values: dict[str, Any], key: str, path: str) -> dict
 
 
 def check_variation(
-    values: dict[str, Any], *, start: date, last_on: date | None, end: date | None = None
+    values: dict[str, Any],
+    *,
+    start: date,
+    last_on: date | None,
+    end: date | None = None,
+    subcontracts_pence: int = 0,
 ) -> tuple[Report, dict[str, Any]]:
     """`end` is the contract's end as varied so far: a variation takes effect while the contract runs (an
-    extension is dated before the old end), and one dated later would bar every later variation."""
+    extension is dated before the old end), and one dated later would bar every later variation. A
+    termination (`terminates`) ends the contract early: its `end` is the last day, not after the end so
+    far nor before the termination's date. A new annual value below the subcontracts' `subcontracts_pence`
+    is warned."""
     report = Report()
     read = Reader(report)
     out: dict[str, Any] = {
@@ -335,6 +399,7 @@ def check_variation(
         "annual_value_pence": read.take_money(values, "annual_value", ""),
         "whole_life_value_pence": read.take_money(values, "whole_life_value", ""),
         "schedule": _schedule(read, values, "schedule", ""),
+        "terminates": read.take_bool(values, "terminates", "", default=False),
     }
     on = out["on"]
     if on and on < start:
@@ -357,6 +422,8 @@ def check_variation(
         )
     if out["end"] and out["end"] < start:
         report.error("end", "end-before-start", "end: the contract cannot end before it starts")
+    if out["terminates"]:
+        _termination(report, out, end)
     if report.valid and not any(
         out[k] not in (None, {}) for k in ("end", "annual_value_pence", "whole_life_value_pence", "schedule")
     ):
@@ -365,4 +432,31 @@ def check_variation(
             "nothing-varied",
             "A variation must set at least one new value: end, annual value, whole-life value or schedule",
         )
+    annual = out["annual_value_pence"]
+    if annual is not None and subcontracts_pence > annual:
+        report.warn(
+            "annual_value",
+            "subcontracts-over-contract",
+            f"annual_value: the subcontracts are {format_pounds(subcontracts_pence)} a year, more than the "
+            f"new annual value {format_pounds(annual)}",
+        )
     return report, out
+
+
+def _termination(report: Report, out: dict[str, Any], end: date | None) -> None:
+    last, on = out["end"], out["on"]
+    if last is None:
+        report.error("end", "required", "end: give the contract's last day: a termination ends it")
+    elif end is not None and last > end:
+        report.error(
+            "end",
+            "termination-after-end",
+            f"end: a termination cannot end the contract after {consistency.day_words(end)}, when it "
+            "ends now; record an extension instead",
+        )
+    elif on is not None and last < on:
+        report.error(
+            "end",
+            "termination-before-its-date",
+            f"end: the contract's last day cannot be before the termination, on {consistency.day_words(on)}",
+        )
