@@ -45,7 +45,10 @@ def test_a_good_file_is_posted_and_a_second_import_adds_nothing(tmp_path: Path, 
     status, report = run(tmp_path, partnership, GOOD)
     assert (status, report["accepted"], report["rows"], report["errors"]) == (0, True, 4, [])
     # CDT-2003 names none of the partnership's contracts (it has none): a spend line, warned at each row.
-    assert [(w["row"], w["code"]) for w in report["warnings"]] == [(3, "not-a-contract"), (4, "not-a-contract")]
+    assert [(w["row"], w["code"]) for w in report["warnings"]] == [
+        (3, "not-a-contract"),
+        (4, "not-a-contract"),
+    ]
     assert Transaction.objects.count() == 4
     counts = row_counts()
     status, report = run(tmp_path, partnership, GOOD)
