@@ -25,6 +25,12 @@ def references(partnership: Partnership) -> dict[str, tuple[str, str]]:
     return _source[0](partnership) if _source else {}
 
 
+def own_references(partnership: Partnership) -> list[tuple[str, str]]:
+    """Each contract once, by its own reference (the one a finance officer knows), with its name, in the
+    register's order."""
+    return [(ref, name) for ref, (counted, name) in references(partnership).items() if ref != counted]
+
+
 def counted_as(partnership: Partnership) -> dict[str, str]:
     """A reference that names a contract -> the one its spend is counted under (absent: a spend line)."""
     return {ref: commitment for ref, (commitment, _) in references(partnership).items()}

@@ -14,8 +14,10 @@ from concordat.core.days import PartialDate
 from concordat.partnerships.forms.fields import GovukDateField, MoneyField
 from concordat.partnerships.models import Partnership
 
+from .. import contracts
 from ..schemes import purposes_for
 
+ANOTHER = "another-spend-line"  # the picker's choice for a spend line that is not a contract
 KINDS = {"contribution": "a contribution", "payment": "a payment", "accrual": "an accrual"}
 # The service's problem paths (the transactions file's columns) to the fields of this form.
 FIELD_OF_COLUMN = {
@@ -55,17 +57,7 @@ class PostingForm(forms.Form):
                 error_messages={"required": "Choose the funding stream the money came from"},
             )
         else:
-            self.fields["contract"] = forms.CharField(
-                label="Contract reference or spend line",
-                max_length=64,
-                help_text="For example, CDT-2003",
-                error_messages={"required": "Enter the contract reference or spend line"},
-            )
-            self.fields["purpose"] = forms.ChoiceField(
-                label="Purpose",
-                choices=[("", "Choose a purpose"), *purposes_for(partnership).items()],
-                error_messages={"required": "Choose what the money is spent on"},
-            )
+            self._spend_fields(partnership)
         self.fields["amount"] = MoneyField(
             label="Amount",
             help_text="In pounds, for example 12,000.00 or 12000",
@@ -90,6 +82,47 @@ class PostingForm(forms.Form):
     def clean_date(self) -> date:
         return whole_day(self.cleaned_data.get("date"), "Enter the date")
 
+    def _spend_fields(self, partnership: Partnership) -> None:
+        """A payment's or accrual's contract (a picker of the register's contracts, anything else a typed
+        spend line: no script needed; without a register, typed) and purpose."""
+        if known := contracts.own_references(partnership):
+            self.fields["contract"] = forms.ChoiceField(
+                label="Contract",
+                choices=[
+                    ("", "Choose a contract"),
+                    *((ref, f"{name} ({ref})") for ref, name in known),
+                    (ANOTHER, "Another spend line"),
+                ],
+                error_messages={"required": "Choose the contract, or another spend line"},
+            )
+            self.fields["spend_line"] = forms.CharField(
+                label="Spend line (when not a contract)",
+                required=False,
+                max_length=64,
+                help_text="For example, CDT-2003. Only when you chose another spend line",
+            )
+        else:
+            self.fields["contract"] = forms.CharField(
+                label="Contract reference or spend line",
+                max_length=64,
+                help_text="For example, CDT-2003",
+                error_messages={"required": "Enter the contract reference or spend line"},
+            )
+        self.fields["purpose"] = forms.ChoiceField(
+            label="Purpose",
+            choices=[("", "Choose a purpose"), *purposes_for(partnership).items()],
+            error_messages={"required": "Choose what the money is spent on"},
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("contract") == ANOTHER:
+            line = (cleaned.get("spend_line") or "").strip()
+            if not line:
+                self.add_error("spend_line", "Enter the spend line, or choose a contract")
+            cleaned["contract"] = line
+        return cleaned
+
     def clean_amount(self) -> int:
         pence = self.cleaned_data.get("amount")
         if not pence:
@@ -102,6 +135,8 @@ class PostingForm(forms.Form):
 
         rows = []
         for name, field in self.fields.items():
+            if name == "spend_line":
+                continue  # shown as the contract's answer
             value = self.cleaned_data.get(name)
             if name == "date":
                 shown = value.strftime("%-d %B %Y")

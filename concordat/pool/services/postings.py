@@ -19,11 +19,12 @@ from concordat.partnerships.models import Contribution, Partnership
 from .. import audit as words
 from .. import contracts, ledger
 from ..errors import PostingRefused
-from ..models import Account, Leg, Transaction
+from ..models import Account, Commitment, Leg, Transaction
 from ..rules.chain import GENESIS, canonical, link
-from ..rules.postings import Draft, Issue, LedgerState, Posted, reversal_in_another_year
+from ..rules.postings import Draft, Issue, LedgerState, Posted
+from ..rules.warnings import Headroom, warnings
 from ..schemes import purposes_for, scheme_of_contract, scheme_overrun
-from ..selectors import closed_years
+from ..selectors import closed_years, spend_by_contract
 from ..warming import warm_charts_after_commit
 
 
@@ -173,6 +174,8 @@ def postings_post(
     state = ledger_state(locked, drafts)
     schemes = scheme_of_contract(locked)
     contract_names = contracts.references(locked)
+    counted = {ref: to for ref, (to, _) in contract_names.items()}
+    room = headroom(locked, drafts, counted)
     batch = Batch()
     accepted: list[tuple[Posted, Posted | None]] = []
     skipped_refs: list[str] = []
@@ -192,10 +195,12 @@ def postings_post(
             skipped_refs.append(draft.ref)
             continue
         original = state.posted.get(draft.reverses) if draft.kind == "reversal" else None
-        warnings = spend_warnings(draft, original, contract_names)
-        if warnings:
-            batch.warnings[index] = warnings
+        found = warnings(draft, original, contract_names, room)
+        if found:
+            batch.warnings[index] = found
         posted = state.apply(draft)
+        if room is not None:
+            room.apply(draft, posted, original, counted)
         if draft.kind in ("payment", "accrual") and schemes.get(draft.contract):
             key = (draft.year.start_year, schemes[draft.contract].code)
             scheme_spend[key] = scheme_spend.get(key, 0) + posted.amount_pence
@@ -214,25 +219,29 @@ def postings_post(
     return batch
 
 
-def spend_warnings(draft: Draft, original: Posted | None, contract_names: dict[str, Any]) -> list[Issue]:
-    """The warnings of an accepted draft (pooled-fund.md): a payment or accrual whose contract names none
-    of the partnership's contracts (a spend line: so a typing slip never passes unseen), a reversal dated
-    in a later year than what it reverses."""
-    found = []
-    if draft.kind in ("payment", "accrual") and draft.contract and draft.contract not in contract_names:
-        found.append(
-            Issue(
-                "contract",
-                "not-a-contract",
-                f"{draft.contract} is not the reference of one of the partnership's contracts: it is "
-                "posted as a spend line of its own",
-            )
-        )
-    if draft.kind == "reversal" and original is not None:
-        another = reversal_in_another_year(original.day, draft.day)
-        if another is not None:
-            found.append(another)
-    return found
+def headroom(partnership: Partnership, drafts: Sequence[Draft], counted: dict[str, str]) -> Headroom | None:
+    """The host's cash and each contract's commitment left in the years of the drafts' spend, now (None:
+    the drafts spend nothing, so nothing is read)."""
+    # Years the checks accept only: a date out of range is refused before any warning.
+    years = {
+        d.year.start_year
+        for d in drafts
+        if d.kind in ("payment", "accrual") and 1 <= d.year.start_year <= 9998
+    }
+    if not years:
+        return None
+    cash = Leg.objects.filter(partnership=partnership, account__code="cash").aggregate(t=Sum("amount_pence"))
+    room = Headroom(cash=cash["t"] or 0)
+    contracts_ = set(counted.values())
+    for contract, year, amount in Commitment.objects.filter(
+        partnership=partnership, year__in=years, contract_ref__in=contracts_
+    ).values_list("contract_ref", "year", "amount_pence"):
+        room.left[(contract, year)] = room.left.get((contract, year), 0) + amount
+    for year in years:
+        for contract, spent in spend_by_contract(partnership, FinancialYear(year)).items():
+            if contract in contracts_:
+                room.left[(contract, year)] = room.left.get((contract, year), 0) - spent
+    return room
 
 
 def ledger_state(partnership: Partnership, drafts: Iterable[Draft]) -> LedgerState:
