@@ -101,7 +101,10 @@ def test_pool_check_on_the_command_line_posts_nothing(tmp_path: Path, partnershi
     path.write_text(GOOD, encoding="utf-8")
     out = io.StringIO()
     call_command("pool", "check", str(path), "--partnership", partnership.slug, "--json", stdout=out)
-    assert json.loads(out.getvalue()) == {"accepted": True, "rows": 4, "errors": [], "warnings": []}
+    report = json.loads(out.getvalue())
+    assert (report["accepted"], report["rows"], report["errors"]) == (True, 4, [])
+    # The check warns as the import would: CDT-2003 names no contract of the partnership (it has none).
+    assert {w["code"] for w in report["warnings"]} == {"not-a-contract"}
     assert Transaction.objects.count() == 0
     path.write_text(HEADER + "X-1,2003-05-01,contribution,NOPE,,,1.00,,\n", encoding="utf-8")
     with pytest.raises(CommandError) as refused:
