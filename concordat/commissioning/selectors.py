@@ -103,6 +103,7 @@ def terms_of(contract: models.Contract) -> Terms:
             annual_pence=v.annual_value_pence,
             whole_life_pence=v.whole_life_value_pence,
             schedule={int(year): amount for year, amount in v.schedule.items()} or None,
+            on=v.on,
         )
         for v in contract.variations.all()
     ]

@@ -265,8 +265,17 @@ def test_a_variation_never_overwrites_the_original(partnership: Any, lead: Any) 
     )
     contract.refresh_from_db()
     assert contract.annual_value_pence == 298_436_000 and contract.end == date(2031, 3, 31)
+    # The uplift counts from 1 June 2025: 2025-26 gains £3,050,000 x 304/365 and loses £2,984,360 x 304/365
+    # (£2,540,273.97 - £2,485,603.95); 2026-27 is as stated; later years at the new value; the early end
+    # drops 2029-30 and 2030-31 (docs/architecture.md, "Variations change the money").
     after = commitments.schedule_by_year(contract)
-    assert after[2026] == 305_000_000 and after[2025] == 298_436_000 and max(after) == 2028
+    assert after == {
+        2024: 298_436_000,
+        2025: 298_436_000 + 254_027_397 - 248_560_395,
+        2026: 305_000_000,
+        2027: 305_000_000,
+        2028: 305_000_000,
+    }
     terms = selectors.terms_of(contract)
     assert terms.annual_pence == 305_000_000 and terms.end == date(2029, 3, 31)
 

@@ -36,30 +36,53 @@ class Terms:
 
 @dataclass(frozen=True)
 class Change:
-    """A variation's new values: None leaves a value as it was; a schedule replaces the years it names."""
+    """A variation's new values: None leaves a value as it was; a schedule replaces the years it names.
+    `on`: the day it takes effect (the schedule follows a new annual value or end from that day)."""
 
     end: date | None = None
     annual_pence: int | None = None
     whole_life_pence: int | None = None
     schedule: dict[int, int] | None = None
+    on: date | None = None
 
 
 def current_terms(original: Terms, changes: list[Change]) -> Terms:
-    """The original terms with each variation applied in order; the original is never changed."""
+    """The original terms with each variation applied in order; the original is never changed.
+
+    A variation that changes the annual value or the end re-schedules the money from the day it takes
+    effect (docs/architecture.md, "Variations change the money"): each financial year from then gains the
+    new annual value for the days it now runs in that year and loses the old one for the days it ran
+    before, each part by the days over the days of the year, rounded to the penny (as
+    `schedule_from_annual`); years before the variation's day, and the days of its year before it, keep
+    what they had. A stated schedule of the variation then replaces the years it names. A year the
+    contract no longer reaches is no longer committed."""
     terms = original
     for change in changes:
+        end = change.end or terms.end
+        annual = terms.annual_pence if change.annual_pence is None else change.annual_pence
+        schedule = dict(terms.schedule)
+        if change.on is not None and (end != terms.end or annual != terms.annual_pence):
+            for year, pence in _rescheduled(change.on, terms.end, terms.annual_pence, end, annual).items():
+                schedule[year] = max(schedule.get(year, 0) + pence, 0)
         terms = replace(
             terms,
-            end=change.end or terms.end,
-            annual_pence=terms.annual_pence if change.annual_pence is None else change.annual_pence,
+            end=end,
+            annual_pence=annual,
             whole_life_pence=terms.whole_life_pence
             if change.whole_life_pence is None
             else change.whole_life_pence,
-            schedule={**terms.schedule, **(change.schedule or {})},
+            schedule={**schedule, **(change.schedule or {})},
         )
-    # A year the contract no longer reaches is no longer committed.
     last = FinancialYear.containing(terms.end).start_year
     return replace(terms, schedule={y: p for y, p in sorted(terms.schedule.items()) if y <= last})
+
+
+def _rescheduled(on: date, old_end: date, old_annual: int, new_end: date, new_annual: int) -> dict[int, int]:
+    """What a variation from `on` adds to (or takes from) each year's schedule: the new annual value over
+    the days from `on` to the new end, less the old over the days from `on` to the old end."""
+    gained = schedule_from_annual(on, new_end, new_annual) if new_end >= on else {}
+    lost = schedule_from_annual(on, old_end, old_annual) if old_end >= on else {}
+    return {year: gained.get(year, 0) - lost.get(year, 0) for year in sorted(set(gained) | set(lost))}
 
 
 def schedule_from_annual(start: date, end: date, annual_pence: int) -> dict[int, int]:
