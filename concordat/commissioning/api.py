@@ -20,7 +20,7 @@ from concordat.core.money import pence_to_str
 from concordat.core.years import FinancialYear
 from concordat.partnerships.permissions import partnership_for
 
-from . import commitments, models, schemas, selectors, services
+from . import commitments, models, ocds, schemas, selectors, services
 from .errors import Refused
 from .permissions import provider_scope
 from .rules import stages
@@ -444,6 +444,16 @@ def representation_add(request: HttpRequest, slug: str, key: str, body: dict[str
     except Refused as refusal:
         raise _refused(refusal) from None
     return Status(201, _procurement_out(_find_procurement(partnership, key)))
+
+
+@router.get(
+    "/partnerships/{slug}/ocds",
+    response={200: dict[str, Any], **PROBLEMS},
+    summary="The procurements and contracts as an OCDS 1.1 release package (as `concordat contracts export-ocds`)",
+)
+def ocds_package(request: HttpRequest, slug: str) -> Any:
+    partnership = partnership_for(request.user, slug, VIEW)
+    return ocds.exported(partnership, request.user)
 
 
 @router.get(

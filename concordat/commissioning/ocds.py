@@ -302,3 +302,19 @@ def release_package(partnership: Partnership) -> dict[str, Any]:
         "publisher": {"name": partnership.name},
         "releases": releases,
     }
+
+
+def exported(partnership: Partnership, actor: Any) -> dict[str, Any]:
+    """The release package, its export an entry on the audit trail (web, API and command line alike)."""
+    from concordat.core.audit import record_event
+    from concordat.core.models import Kind
+
+    package = release_package(partnership)
+    record_event(
+        kind=Kind.FILE_EXPORTED,
+        actor=actor,
+        partnership_slug=partnership.slug,
+        summary="exported the procurements and contracts as open contracting data (OCDS)",
+        obj=partnership,
+    )
+    return package

@@ -27,6 +27,7 @@ urlpatterns = [
     path("<slug:slug>/procurements/<str:key>/notice/", views.TransparencyNoticePage.as_view(), name="notice"),
     path("<slug:slug>/contracts/", views.ContractsPage.as_view(), name="contracts"),
     path("<slug:slug>/contracts/register.csv", views.register_csv, name="contracts-csv"),
+    path("<slug:slug>/ocds.json", views.ocds_json, name="ocds"),
     path("<slug:slug>/contracts/register.xlsx", views.register_xlsx, name="contracts-xlsx"),
     path("<slug:slug>/contracts/<str:key>/", views.ContractPage.as_view(), name="contract"),
     path(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import date
 from typing import Any
@@ -30,7 +31,7 @@ from concordat.partnerships.models import Partnership
 from concordat.partnerships.services import fingerprint
 from concordat.partnerships.views.base import PartnershipPage, navigation, partnership_for
 
-from . import commitments, forms, models, selectors, services
+from . import commitments, forms, models, ocds, selectors, services
 from .errors import Refused
 from .permissions import provider_scope
 from .rules import stages
@@ -181,7 +182,7 @@ class ContractsPage(CommissioningPage):
                 self.partnership, provider_scope(self.request.user, self.partnership)
             )
         ]
-        context.update(rows=rows)
+        context.update(rows=rows, can_see_procurements=self.request.user.has_perm(VIEW, self.partnership))
         return context
 
 
@@ -287,6 +288,17 @@ def register_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 for i, v in enumerate(row)
             ]
         )
+    return response
+
+
+@login_required
+def ocds_json(request: HttpRequest, slug: str) -> HttpResponse:
+    """The OCDS release package of the partnership's procurements and contracts, as the command line
+    writes it: for those who see the procurements (a provider role sees only its own contracts)."""
+    partnership = partnership_for(request, slug, VIEW)
+    text = json.dumps(ocds.exported(partnership, request.user), indent=2, ensure_ascii=False) + "\n"
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{partnership.slug}-ocds.json"'
     return response
 
 

@@ -104,3 +104,28 @@ def test_the_command_refuses_an_unknown_partnership_with_exit_2(db: None) -> Non
     with pytest.raises(CommandError) as caught:
         call_command("contracts", "export-ocds", "--partnership", "nowhere")
     assert caught.value.returncode == 2
+
+
+def test_the_web_and_the_api_give_the_commands_package_and_log_each_export(
+    client: Any, procurement: Any, lead: Any
+) -> None:
+    from concordat.core.models import AuditEntry, Kind
+    from concordat.core.roles import Role
+    from tests.factories import member
+
+    walk(procurement, lead, "evaluated")
+    partnership = procurement.partnership
+    client.force_login(lead)
+    before = AuditEntry.objects.filter(kind=Kind.FILE_EXPORTED).count()
+    page = client.get(f"/partnerships/{partnership.slug}/procurements/").content.decode()
+    assert f'href="/partnerships/{partnership.slug}/ocds.json"' in page
+    download = client.get(f"/partnerships/{partnership.slug}/ocds.json")
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    package = json.loads(download.content)
+    validate(package)
+    api = client.get(f"/api/v1/partnerships/{partnership.slug}/ocds")
+    assert api.status_code == 200 and api.json()["releases"] == package["releases"]
+    assert AuditEntry.objects.filter(kind=Kind.FILE_EXPORTED).count() == before + 2
+    client.force_login(member(partnership, Role.PROVIDER_DATA_OFFICER, username="pdo", provider="P1"))
+    assert client.get(f"/partnerships/{partnership.slug}/ocds.json").status_code in (403, 404)
+    assert client.get(f"/api/v1/partnerships/{partnership.slug}/ocds").status_code in (403, 404)

@@ -8,9 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from concordat.core.audit import command_line, record_event
+from concordat.core.audit import command_line
 from concordat.core.cli import INVALID
-from concordat.core.models import Kind
 from concordat.partnerships.models import Partnership
 
 from ... import ocds
@@ -34,7 +33,8 @@ class Command(BaseCommand):
         partnership = Partnership.objects.filter(slug=options["partnership"]).first()
         if partnership is None:
             raise CommandError(f"no partnership with slug '{options['partnership']}'", returncode=INVALID)
-        package = ocds.release_package(partnership)
+        with command_line():
+            package = ocds.exported(partnership, None)
         text = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
         out: Path | None = options.get("out")
         if out is None:
@@ -45,11 +45,3 @@ class Command(BaseCommand):
             except OSError as problem:
                 raise CommandError(f"cannot write {out}: {problem.strerror}", returncode=INVALID) from problem
             self.stderr.write(f"wrote {len(package['releases'])} release(s) to {out}")
-        with command_line():
-            record_event(
-                kind=Kind.FILE_EXPORTED,
-                actor=None,
-                partnership_slug=partnership.slug,
-                summary="exported the procurements and contracts as open contracting data (OCDS)",
-                obj=partnership,
-            )
