@@ -27,10 +27,12 @@ def contract_ref(contract: models.Contract) -> str:
 
 def references(partnership: Any) -> dict[str, tuple[str, str]]:
     """What the pool recognises as naming one of the partnership's contracts (pool/contracts.py): the
-    contract's own reference, and the one its commitments carry, each -> (the latter, its title)."""
+    contract's own reference, and the one its commitments carry, each -> (the latter, its title and
+    provider)."""
     found: dict[str, tuple[str, str]] = {}
-    for key, title in models.Contract.objects.filter(partnership=partnership).values_list("key", "title"):
-        found[key] = found[f"contract:{key}"] = (f"contract:{key}", title)
+    rows = models.Contract.objects.filter(partnership=partnership).order_by("start", "id")
+    for key, title, provider in rows.values_list("key", "title", "provider__name"):
+        found[key] = found[f"contract:{key}"] = (f"contract:{key}", f"{title}, {provider}")
     return found
 
 

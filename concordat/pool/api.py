@@ -16,7 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Body, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from concordat.core.api import PROBLEMS, ProblemBody, ProblemError
+from concordat.core.api import PROBLEMS, ProblemBody, ProblemEntry, ProblemError
 from concordat.core.money import pence_to_str
 from concordat.core.problems import Problem
 from concordat.core.years import FinancialYear, YearError
@@ -104,6 +104,9 @@ class TransactionOut(Schema):
     posted_at: datetime
     hash: str
     legs: list[LegOut]
+    warnings: list[ProblemEntry] = Field(
+        [], description="When just posted: what was posted but should be looked at (not-a-contract, …)"
+    )
 
 
 class PostingIn(BaseModel):
@@ -258,7 +261,9 @@ def _posted(partnership: Any, draft: Draft, user: Any) -> Any:
         status = 409 if any(p.code == "ref-conflict" for p in problems) else 422
         raise ProblemError(status, "The posting was refused", "Nothing was posted.", problems)
     if batch.created:
-        return Status(201, transaction_out(selectors.transactions(partnership).get(pk=batch.created[0].pk)))
+        out = transaction_out(selectors.transactions(partnership).get(pk=batch.created[0].pk))
+        out["warnings"] = [Problem(i.column, i.code, i.message) for i in batch.warnings.get(0, [])]
+        return Status(201, out)
     return Status(200, transaction_out(selectors.transactions(partnership).get(pk=batch.skipped[0].pk)))
 
 

@@ -31,6 +31,14 @@ def own_references(partnership: Partnership) -> list[tuple[str, str]]:
     return [(ref, name) for ref, (counted, name) in references(partnership).items() if ref != counted]
 
 
+def by_counted(partnership: Partnership) -> dict[str, tuple[str, str]]:
+    """The reference spend is counted under -> (the contract's own reference, its name): how a report
+    names the contract a line of spend is on."""
+    return {
+        counted: (ref, name) for ref, (counted, name) in references(partnership).items() if ref != counted
+    }
+
+
 def counted_as(partnership: Partnership) -> dict[str, str]:
     """A reference that names a contract -> the one its spend is counted under (absent: a spend line)."""
     return {ref: commitment for ref, (commitment, _) in references(partnership).items()}

@@ -19,6 +19,7 @@ from django.utils import timezone
 from concordat.core.years import FinancialYear
 from concordat.partnerships.models import Partnership
 
+from . import contracts as pool_contracts
 from .accountability import regime
 from .models import Commitment
 from .schemes import purposes_for, scheme_of_contract
@@ -66,10 +67,11 @@ def _performance(partnership: Partnership, year: FinancialYear, quarter: int | N
 
 @dataclass
 class ServiceLine:
-    contract: str
+    contract: str  # the contract's own reference, or the spend line
     scheme: str
     actual_spend: int
     committed: int
+    service: str = ""  # the contract's title and provider; empty for a spend line
 
 
 @dataclass
@@ -111,6 +113,7 @@ def manager_report(
     ).values_list("contract_ref", "amount_pence"):
         committed[contract] = committed.get(contract, 0) + amount
     contracts = sorted(set(s.spend_by_contract) | set(committed))
+    named = pool_contracts.by_counted(partnership)
     purposes = purposes_for(partnership)
     return ManagerReport(
         kind,
@@ -118,10 +121,11 @@ def manager_report(
         s,
         [
             ServiceLine(
-                c,
+                named.get(c, (c, ""))[0],
                 schemes[c].name if c in schemes else "",
                 s.spend_by_contract.get(c, 0),
                 max(committed.get(c, 0) - s.spend_by_contract.get(c, 0), 0),
+                named.get(c, (c, ""))[1],
             )
             for c in contracts
         ],
@@ -156,9 +160,15 @@ def report_workbook(r: ManagerReport) -> bytes:
     book["Summary"]["A1"] = f"{r.partnership.name}: {r.title}"
     table(
         book.create_sheet("Services"),
-        ["Contract or spend line", "Scheme", "Actual spend", "Committed, not yet spent"],
         [
-            (line.contract, line.scheme, Money(line.actual_spend), Money(line.committed))
+            "Contract or spend line",
+            "Scheme",
+            "Actual spend",
+            "Committed, not yet spent",
+            "Service and provider",
+        ],
+        [
+            (line.contract, line.scheme, Money(line.actual_spend), Money(line.committed), line.service)
             for line in r.services
         ],
     )

@@ -51,6 +51,13 @@ def test_posting_twice_posts_once(finance: Any) -> None:
         {"account": "cash", "amount": "-12000.00"},
     ]
     assert Transaction.objects.count() == 1
+    # Posted, with what to look at: CDT-2003 names no contract here (none is registered) and the pool holds
+    # no cash yet; the repeat, which posts nothing, warns of nothing.
+    assert [(w["path"], w["code"]) for w in first.json()["warnings"]] == [
+        ("contract", "not-a-contract"),
+        ("amount", "overdraws-cash"),
+    ]
+    assert second.json()["warnings"] == []
 
 
 def test_the_same_ref_with_other_content_is_a_conflict(finance: Any) -> None:

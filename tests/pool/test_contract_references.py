@@ -139,7 +139,8 @@ def test_the_payment_page_picks_a_contract_and_warns_of_a_spend_line(
     start = reverse("pool:post", args=[partnership.slug, "payment"])
     form = client.get(client.get(start)["Location"]).content.decode()
     assert (
-        '<option value="main-contract">Integrated drug and alcohol treatment service (main-contract)' in form
+        '<option value="main-contract">Integrated drug and alcohol treatment service, Example Community Drug Service (main-contract)'
+        in form
     )
     answers = {
         "date_0": "1",
@@ -161,11 +162,27 @@ def test_the_payment_page_picks_a_contract_and_warns_of_a_spend_line(
     assert 'id="overdraws-cash"' in html  # £5,000,000 and nothing received
     chosen = client.post(start, {**answers, "contract": "main-contract", "token": "bcdefghijk"})
     html = client.get(chosen["Location"]).content.decode()
-    assert (
-        'id="not-a-contract"' not in html
-        and "Integrated drug and alcohol treatment service (main-contract)" in html
-    )
+    assert 'id="not-a-contract"' not in html and "Example Community Drug Service (main-contract)" in html
     assert 'id="over-commitment"' in html  # more than the year's £2,984,360.00
     posted = client.post(chosen["Location"].split("?")[0], {"token": "bcdefghijk"})
     assert posted.status_code == 302
     assert [t.ref for t in commitments.payments_for(contract)] == ["bcdefghijk"]
+
+
+def test_the_annual_return_names_each_contract_by_its_service_and_provider(
+    tmp_path: Path, partnership: Any, contract: Any
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from concordat.pool.report import manager_report, report_workbook
+
+    run(tmp_path, partnership, "P-1,2024-05-01,payment,,main-contract,treatment,1000.00,,\n")
+    annual = manager_report(partnership, "annual", FinancialYear(2024), None)
+    line = {line.contract: line for line in annual.services}["main-contract"]
+    assert line.service == "Integrated drug and alcohol treatment service, Example Community Drug Service"
+    assert (line.actual_spend, line.committed) == (100_000, 298_436_000 - 100_000)
+    book = load_workbook(BytesIO(report_workbook(annual)))
+    rows = list(book["Services"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][0] == "main-contract" and rows[0][4] == line.service
