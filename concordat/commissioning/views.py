@@ -294,7 +294,7 @@ def register_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def ocds_json(request: HttpRequest, slug: str) -> HttpResponse:
     """The OCDS release package of the partnership's procurements and contracts, as the command line
-    writes it: for those who see the procurements (a provider role sees only its own contracts)."""
+    writes it: for those who may read the procurements (provider roles may not: it is every contract)."""
     partnership = partnership_for(request, slug, VIEW)
     text = json.dumps(ocds.exported(partnership, request.user), indent=2, ensure_ascii=False) + "\n"
     response = HttpResponse(text, content_type="application/json; charset=utf-8")

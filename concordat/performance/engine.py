@@ -335,7 +335,7 @@ def figures(
     first: pa.Table | None = None
     try:
         for chunk in chunks:
-            first = chunk if first is None else first
+            first = chunk.slice(0, 0) if first is None else first  # its columns, not its rows
             mine = set(pc.unique(chunk["partnership"]).to_pylist())
             if mine & seen:
                 raise ValueError(f"partnerships {sorted(mine & seen)} are in more than one chunk")

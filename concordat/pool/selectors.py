@@ -48,9 +48,8 @@ from concordat.partnerships.models import Partnership
 from . import contracts
 from .models import Commitment, Transaction, YearClose
 from .rules import splits
+from .rules.postings import SPEND
 from .schemes import reserve_for, schemes_for
-
-SPEND = ("payment", "accrual")
 
 
 @dataclass

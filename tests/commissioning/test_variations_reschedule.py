@@ -38,6 +38,13 @@ def test_the_worked_example_an_uplift_from_october_then_an_extension() -> None:
     assert extended.schedule == {**ORIGINAL.schedule, 2031: ANNUAL, 2032: 149_626_816}
 
 
+def test_an_end_moved_back_before_the_variations_day_commits_nothing_after_it() -> None:
+    varied = current_terms(ORIGINAL, [Change(end=date(2029, 6, 30), on=date(2029, 10, 1))])
+    # 2029-30 runs 91 of its 365 days: £2,984,360.00 x 91/365 = £744,045.92, not the half year to October.
+    assert varied.schedule[2029] == 74_404_592 == schedule_from_annual(START, date(2029, 6, 30), ANNUAL)[2029]
+    assert max(varied.schedule) == 2029
+
+
 def test_a_varied_contract_moves_the_pools_commitments_and_forecast(partnership: Any, lead: Any) -> None:
     contract, _ = services.contract_create(partnership=partnership, values=contract_values(), user=lead)
     before = pool.statement(partnership, FinancialYear(2027))
@@ -55,14 +62,17 @@ def test_a_varied_contract_moves_the_pools_commitments_and_forecast(partnership:
 days = st.integers(0, (END - START).days)
 
 
-@given(on=days, annual=st.integers(0, 10**10), longer=st.integers(-2000, 2000))
+@given(on=days, annual=st.integers(0, 10**10), longer=st.integers(-2500, 2000))
 def test_years_before_the_variation_keep_their_money_and_later_ones_run_at_the_new_value(
     on: int, annual: int, longer: int
 ) -> None:
     effective = START + timedelta(days=on)
-    end = max(effective, END + timedelta(days=longer))
+    end = max(START, END + timedelta(days=longer))  # possibly before the variation's own day
     varied = current_terms(ORIGINAL, [Change(end=end, annual_pence=annual, on=effective)])
-    first, last = FinancialYear.containing(effective), FinancialYear.containing(end)
+    first = FinancialYear.containing(min(effective, end + timedelta(days=1)))
+    last = FinancialYear.containing(end)
+    if end < effective:  # an end moved back before the variation: its last year pays to that end only
+        assert varied.schedule[last.start_year] == schedule_from_annual(START, end, ANNUAL)[last.start_year]
     for year, pence in varied.schedule.items():
         if year < first.start_year:
             assert pence == ORIGINAL.schedule[year]

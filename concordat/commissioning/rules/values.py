@@ -79,9 +79,11 @@ def current_terms(original: Terms, changes: list[Change]) -> Terms:
 
 def _rescheduled(on: date, old_end: date, old_annual: int, new_end: date, new_annual: int) -> dict[int, int]:
     """What a variation from `on` adds to (or takes from) each year's schedule: the new annual value over
-    the days from `on` to the new end, less the old over the days from `on` to the old end."""
+    the days from `on` to the new end, less the old over the days from `on` to the old end — from the day
+    after the new end when that is earlier (an end moved back before the variation's own day)."""
     gained = schedule_from_annual(on, new_end, new_annual) if new_end >= on else {}
-    lost = schedule_from_annual(on, old_end, old_annual) if old_end >= on else {}
+    since = min(on, new_end + timedelta(days=1))
+    lost = schedule_from_annual(since, old_end, old_annual) if old_end >= since else {}
     return {year: gained.get(year, 0) - lost.get(year, 0) for year in sorted(set(gained) | set(lost))}
 
 

@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 
 from concordat.core.money import format_pounds
 
-from .postings import Draft, Issue, Posted, reversal_in_another_year
-
-SPEND = ("payment", "accrual")
+from .postings import SPEND, Draft, Issue, Posted, reversal_in_another_year
 
 
 @dataclass
