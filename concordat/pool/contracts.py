@@ -41,7 +41,12 @@ def by_counted(partnership: Partnership) -> dict[str, tuple[str, str]]:
 
 def counted_as(partnership: Partnership) -> dict[str, str]:
     """A reference that names a contract -> the one its spend is counted under (absent: a spend line)."""
-    return {ref: commitment for ref, (commitment, _) in references(partnership).items()}
+    return counted_in(references(partnership))
+
+
+def counted_in(found: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """`counted_as` of references already read."""
+    return {ref: commitment for ref, (commitment, _) in found.items()}
 
 
 def counted_lines(counted: dict[str, str], lines: tuple[str, ...] | list[str]) -> set[str]:

@@ -174,7 +174,7 @@ def postings_post(
     state = ledger_state(locked, drafts)
     schemes = scheme_of_contract(locked)
     contract_names = contracts.references(locked)
-    counted = {ref: to for ref, (to, _) in contract_names.items()}
+    counted = contracts.counted_in(contract_names)
     room = headroom(locked, drafts, counted)
     batch = Batch()
     accepted: list[tuple[Posted, Posted | None]] = []
